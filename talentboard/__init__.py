@@ -1,0 +1,1 @@
+"""Talentboard: training, competition, grading and innovation analytics for rural credit unions."""

@@ -1,0 +1,165 @@
+"""The command line: python -m talentboard import | history | rollback | export | demo."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from talentboard import store
+from talentboard.i18n import DEFAULT_LANG, t
+from talentboard.schema import DATASETS
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
+ERRORS_PRINTED = 20
+
+
+class UsageError(Exception):
+    pass
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m talentboard", description="Talentboard 人才发展看板")
+    parser.add_argument("--lang", choices=("zh", "en"), default=os.environ.get("TALENTBOARD_LANG", DEFAULT_LANG),
+                        help="message language (default zh, or $TALENTBOARD_LANG)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    imp = commands.add_parser("import", help="import a spreadsheet into a dataset")
+    imp.add_argument("dataset", help=" | ".join(DATASETS))
+    imp.add_argument("file")
+    imp.add_argument("--replace", action="store_true", help="replace the dataset's current data (archived, not deleted)")
+    imp.add_argument("--sheet", help="Excel sheet name (default: the first)")
+    imp.add_argument("--header-row", type=int, help="the header's row number as the spreadsheet shows it")
+    imp.add_argument("--map", nargs="+", default=[], metavar="SOURCE=column", help="map a header to a column")
+    imp.add_argument("--strict", action="store_true", help="write nothing if any row is rejected")
+    imp.add_argument("--dry-run", action="store_true", help="check the file; write nothing")
+    imp.add_argument("--json", action="store_true")
+    imp.add_argument("--user", help="who imports (default $TALENTBOARD_USER or $USER)")
+
+    hist = commands.add_parser("history", help="list import batches")
+    hist.add_argument("--json", action="store_true")
+
+    back = commands.add_parser("rollback", help="take a batch out of the current data")
+    back.add_argument("batch_id", type=int)
+
+    exp = commands.add_parser("export", help="export every dataset as CSV and Parquet")
+    exp.add_argument("dir")
+
+    demo = commands.add_parser("demo", help="write synthetic demo spreadsheets")
+    demo.add_argument("--scale", type=int, default=1)
+    demo.add_argument("--seed", type=int, default=2024)
+    demo.add_argument("--out", default=str(store.DEMO_DIR))
+    demo.add_argument("--load", action="store_true", help="also import the files into the database")
+    return parser
+
+
+def parse_map(items: list[str], lang: str) -> dict[str, str]:
+    mapping = {}
+    for item in items:
+        source, sep, column = item.rpartition("=")
+        if not sep or not source.strip() or not column.strip():
+            raise UsageError(t("err.bad_map", lang, item=item, columns=", ".join(DATASETS["training"].column_names)))
+        mapping[source.strip()] = column.strip()
+    return mapping
+
+
+def cmd_import(args) -> int:
+    lang = args.lang
+    if args.dataset not in DATASETS:
+        raise UsageError(t("err.unknown_dataset", lang, name=args.dataset, names=", ".join(DATASETS)))
+    mapping = parse_map(args.map, lang)
+    bad = [c for c in mapping.values() if c not in DATASETS[args.dataset].column_names]
+    if bad:
+        raise UsageError(t("err.bad_map", lang, item=bad[0], columns=", ".join(DATASETS[args.dataset].column_names)))
+    result = store.import_file(Path(args.file), args.dataset, replace=args.replace, sheet=args.sheet,
+                               header_row=args.header_row, mapping=mapping, strict=args.strict,
+                               dry_run=args.dry_run, user=args.user)
+    if args.json:
+        report = result.as_json(lang)
+        if result.rejection is not None:  # the file-level reason leads the errors, with no row
+            report["warnings"] = [w.text(lang) for w in result.warnings]
+            report["errors"].insert(0, {"row": None, "column": None, "value": result.file,
+                                        "message": result.rejection.text(lang)})
+        print(json.dumps(report, ensure_ascii=False, indent=2, default=str))
+        return result.exit_code
+    for error in result.errors[:ERRORS_PRINTED]:
+        print(t("cli.row_error", lang, row=error.row, column=error.column, value=error.value or "",
+                message=error.message(lang)))
+    if len(result.errors) > ERRORS_PRINTED:
+        print(t("warn.errors_truncated", lang, n=result.rows_rejected and len(result.errors) - ERRORS_PRINTED))
+    for warning in result.warnings:
+        print(warning.text(lang))
+    if result.rejection is not None:
+        print(result.rejection.text(lang), file=sys.stderr)
+    else:
+        counts = {k: getattr(result, k) for k in ("batch_id", "rows_read", "rows_loaded", "rows_duplicate", "rows_rejected")}
+        print(t("cli.dry_run" if args.dry_run else "cli.imported", lang, **counts))
+    return result.exit_code
+
+
+def cmd_history(args) -> int:
+    batches = store.history()
+    if args.json:
+        keep = ("batch_id", "dataset", "file", "mode", "rows_loaded", "imported_at", "status")
+        print(json.dumps([{k: (b[k].isoformat() if k == "imported_at" else b[k]) for k in keep} for b in batches],
+                         ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not batches:
+        print(t("cli.history_empty", args.lang))
+    for b in batches:
+        print(f"{b['batch_id']:>5}  {b['imported_at']:%Y-%m-%d %H:%M}  {b['dataset']:<12} "
+              f"{t('mode.' + b['mode'], args.lang):<6} {b['rows_loaded']:>9}  "
+              f"{t('status.' + b['status'], args.lang):<8} {b['user_name'] or ''}  {b['file']}")
+    return EXIT_OK
+
+
+def cmd_rollback(args) -> int:
+    try:
+        batch = store.rollback(args.batch_id)
+    except store.RollbackRefused as refused:
+        print(t(refused.key, args.lang, **refused.values), file=sys.stderr)
+        return EXIT_REJECTED
+    print(t("cli.rolled_back", args.lang, batch_id=batch["batch_id"], dataset=batch["dataset"], file=batch["file"]))
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from talentboard.export import export_all
+    files = export_all(args.dir)
+    print(t("cli.exported", args.lang, n=len(files), dir=args.dir))
+    return EXIT_OK
+
+
+def cmd_demo(args) -> int:
+    from talentboard.demo import write_demo
+    if args.scale < 1:
+        raise UsageError("--scale >= 1")
+    files = write_demo(args.out, scale=args.scale, seed=args.seed)
+    print(t("cli.demo_written", args.lang, files=", ".join(str(f) for f in files)))
+    if args.load:
+        for result in store.load_demo(args.out):
+            print(f"{result.dataset}: " + t("cli.imported", args.lang, batch_id=result.batch_id,
+                                              rows_read=result.rows_read, rows_loaded=result.rows_loaded,
+                                              rows_duplicate=result.rows_duplicate, rows_rejected=result.rows_rejected))
+    return EXIT_OK
+
+
+COMMANDS = {"import": cmd_import, "history": cmd_history, "rollback": cmd_rollback, "export": cmd_export, "demo": cmd_demo}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)  # argparse exits 2 on bad usage
+    try:
+        return COMMANDS[args.command](args)
+    except UsageError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_USAGE
+    except store.DatabaseBusy as busy:
+        print(t("err.db_busy", args.lang, path=str(busy)), file=sys.stderr)
+        return EXIT_REJECTED
+    except Exception as error:  # no traceback reaches a user; TALENTBOARD_DEBUG=1 shows it
+        if os.environ.get("TALENTBOARD_DEBUG"):
+            raise
+        print(t("err.internal", args.lang, reason=f"{type(error).__name__}: {error}"), file=sys.stderr)
+        return EXIT_REJECTED

@@ -1,0 +1,680 @@
+"""The import pipeline: a spreadsheet's bytes in, parsed and validated rows staged in DuckDB out.
+
+Reading is format-aware (encodings, Excel, title rows, merged headers); parsing and validation are
+column-wise SQL over an all-text staging table, so ten million rows never pass through Python.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import hashlib
+import io
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+from python_calamine import CalamineWorkbook
+
+from talentboard import schema
+from talentboard.i18n import t
+from talentboard.schema import BOOL, DATE, ENUM, GRADE, INTEGER, NUMBER, TEXT, Column, Dataset
+
+HEADER_SEARCH_ROWS = 30
+MAX_ERRORS_LISTED = 10_000
+XLSX_MAGIC, XLS_MAGIC = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+TOTAL_ROW = r"\s*(合\s*计|总\s*计|小\s*计)\s*[:：]?\s*"
+
+# Full-width ASCII, the ideographic space and the no-break space, as one SQL translate().
+_FW_FROM = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000\u00a0"
+_FW_TO = "".join(chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)) + "  "
+
+
+class ImportRejected(Exception):
+    """The whole file is refused; nothing is written. Carries a translation key and its values."""
+
+    def __init__(self, key: str, **values: object):
+        super().__init__(key)
+        self.key, self.values = key, values
+
+    def message(self, lang: str = "zh") -> str:
+        return t(self.key, lang, **self.values)
+
+
+@dataclass
+class Message:
+    key: str
+    values: dict = field(default_factory=dict)
+
+    def text(self, lang: str = "zh") -> str:
+        return t(self.key, lang, **self.values)
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    value: str | None
+    code: str
+    params: dict = field(default_factory=dict)
+
+    def message(self, lang: str = "zh") -> str:
+        return t(self.code, lang, **self.params)
+
+    def as_dict(self, lang: str = "zh") -> dict:
+        return {"row": self.row, "column": self.column, "value": self.value, "message": self.message(lang)}
+
+
+@dataclass
+class Layout:
+    """How the file was read: kind, encoding, sheet, header row, and which columns map where."""
+    kind: str
+    encoding: str | None = None
+    sheets: list[str] = field(default_factory=list)
+    sheet: str | None = None
+    header_row: int = 1  # as the spreadsheet numbers it
+    headers: list[str] = field(default_factory=list)
+    mapping: dict[int, str] = field(default_factory=dict)  # source position -> canonical column
+    ignored: list[str] = field(default_factory=list)
+
+
+def lit(text: str) -> str:
+    """A SQL string literal; only ever used for text from the schema registry."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+# ----------------------------------------------------------------------------------------------
+# Reading: bytes -> an all-text table `_raw(_row, c0..cN)` in the connection
+# ----------------------------------------------------------------------------------------------
+
+def detect_encoding(path: Path) -> str:
+    """BOM first, then strict UTF-8, then GB18030 (a superset of GBK); UTF-16 by its NUL pattern."""
+    with open(path, "rb") as f:
+        head = f.read(4)
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    with open(path, "rb") as f:
+        sample = f.read(4096)
+    if len(sample) >= 4 and sample[1::2].count(0) > len(sample) // 4 and sample[0::2].count(0) == 0:
+        return "utf-16-le"
+    if len(sample) >= 4 and sample[0::2].count(0) > len(sample) // 4 and sample[1::2].count(0) == 0:
+        return "utf-16-be"
+    if b"\x00" in sample:
+        raise ValueError("binary")
+    for encoding in ("utf-8", "gb18030"):
+        if _decodes(path, encoding):
+            return encoding
+    raise ValueError("undecodable")
+
+
+def _decodes(path: Path, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    try:
+        with open(path, "rb") as f:
+            while chunk := f.read(1 << 24):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _to_utf8(path: Path, encoding: str, workdir: Path) -> Path:
+    """A UTF-8 copy for DuckDB's reader, transcoded in chunks; UTF-8 files are used as they are."""
+    if encoding == "utf-8":
+        return path
+    out = workdir / "utf8.csv"
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    with open(path, "rb") as src, open(out, "wb") as dst:
+        first = True
+        while chunk := src.read(1 << 24):
+            text = decoder.decode(chunk)
+            if first:
+                text, first = text.lstrip("\ufeff"), False
+            dst.write(text.encode("utf-8"))
+        dst.write(decoder.decode(b"", final=True).encode("utf-8"))
+    return out
+
+
+def _head_records(path: Path) -> tuple[list[list[str]], list[int], str]:
+    """The first records of a UTF-8 CSV, the physical line each ends on, and the delimiter."""
+    with open(path, "rb") as f:
+        head = f.read(1 << 18)
+    cut = head.rfind(b"\n")
+    text = (head if cut < 0 else head[: cut + 1]).decode("utf-8", errors="replace")
+    lines = text.splitlines()[: HEADER_SEARCH_ROWS * 2]
+    delimiter = max((",", "\t", ";", "|"), key=lambda d: sum(line.count(d) for line in lines))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    records, ends = [], []
+    for record in reader:
+        if len(records) >= HEADER_SEARCH_ROWS:
+            break
+        records.append(record)
+        ends.append(reader.line_num)
+    return records, ends, delimiter
+
+
+def _cell_text(value: object) -> str | None:
+    """An Excel cell as the text the parser reads: whole floats without .0, dates in ISO form."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    return str(value)
+
+
+def _score_header(records: list[list], index: dict[str, str], i: int) -> tuple[int, list[str]]:
+    """Names for row i's columns (a blank or unknown cell takes the cell above: a vertically merged
+    header) and how many distinct dataset columns they match."""
+    row = records[i]
+    above = records[i - 1] if i > 0 else []
+    names = []
+    for j, cell in enumerate(row):
+        cell = "" if cell is None else str(cell)
+        upper = str(above[j]) if j < len(above) and above[j] is not None else ""
+        if schema.normalise_header(cell) not in index and schema.normalise_header(upper) in index:
+            cell = upper
+        names.append(cell)
+    matched = {index[n] for n in map(schema.normalise_header, names) if n in index}
+    return len(matched), names
+
+
+def find_header(records: list[list], dataset: Dataset, header_row: int | None = None,
+                mapping: dict[str, str] | None = None) -> tuple[int, list[str]]:
+    """The header's index among records and its column names: the row matching most columns."""
+    index = schema.alias_index(dataset) | {schema.normalise_header(k): v for k, v in (mapping or {}).items()}
+    if header_row is not None:
+        if not 1 <= header_row <= len(records):
+            raise ImportRejected("err.header_row", row=header_row, rows=len(records))
+        return header_row - 1, _score_header(records, index, header_row - 1)[1]
+    best, best_score = None, 0
+    for i in range(min(len(records), HEADER_SEARCH_ROWS)):
+        score, names = _score_header(records, index, i)
+        if score > best_score:
+            best, best_score = (i, names), score
+    if best is None:
+        found = [str(c) for r in records[:5] for c in r if c not in (None, "")][:15]
+        raise ImportRejected("err.no_header", dataset=dataset.label_zh,
+                             needed="、".join(f"{c.label_zh}({c.name})" for c in dataset.required),
+                             found="、".join(found) or "—")
+    return best
+
+
+def read_raw(con, path: Path, dataset: Dataset, workdir: Path, sheet: str | None = None,
+             header_row: int | None = None, mapping: dict[str, str] | None = None) -> Layout:
+    """Read the file into temp table _raw(_row, c0..cN) of text, the header located; return the layout."""
+    with open(path, "rb") as f:
+        magic = f.read(8)
+    if not magic:
+        raise ImportRejected("err.file_empty", file=path.name)
+    if magic.startswith(XLSX_MAGIC) or magic.startswith(XLS_MAGIC):
+        return _read_excel(con, path, dataset, sheet, header_row, mapping,
+                           "xlsx" if magic.startswith(XLSX_MAGIC) else "xls")
+    try:
+        encoding = detect_encoding(path)
+    except ValueError:
+        raise ImportRejected("err.not_spreadsheet", file=path.name) from None
+    utf8 = _to_utf8(path, encoding, workdir)
+    records, ends, delimiter = _head_records(utf8)
+    if not any(any(c.strip() for c in r) for r in records):
+        raise ImportRejected("err.file_empty", file=path.name)
+    h, names = find_header(records, dataset, header_row, mapping)
+    layout = Layout("csv", encoding=encoding, header_row=ends[h], headers=names)
+    _load_csv(con, utf8, skip=ends[h], width=max(len(names), 1), delimiter=delimiter)
+    return layout
+
+
+def _load_csv(con, path: Path, skip: int, width: int, delimiter: str) -> None:
+    columns = {f"c{j}": "VARCHAR" for j in range(width)}
+    options = dict(auto_detect=False, header=False, skip=skip, columns=columns, delim=delimiter,
+                   quote='"', escape='"', null_padding=True, strict_mode=False, all_varchar=True)
+    records = None
+    for parallel in (True, False):  # null padding with quoted newlines needs the serial reader
+        try:
+            con.execute("create or replace temp table _records as select row_number() over () as _rec, * "
+                        "from read_csv($path, " + ", ".join(f"{k} := ${k}" for k in options) +
+                        ", parallel := $parallel)", {"path": str(path), "parallel": parallel, **options})
+            records = True
+            break
+        except Exception:  # the serial reader, then Python's csv module, are the fallbacks
+            continue
+    if records is None:
+        _load_csv_python(con, path, skip, width, delimiter)
+        return
+    n = con.execute("select count(*) from _records").fetchall()[0][0]
+    if skip + n == _physical_lines(path):
+        con.execute("create or replace temp table _raw as select _rec + $skip as _row, * exclude (_rec) "
+                    "from _records", {"skip": skip})
+    else:  # blank lines or quoted newlines: map each record to the line it starts on
+        starts = _record_start_lines(path, skip, delimiter)
+        con.register("_starts", pa.table({"_rec": pa.array(range(1, len(starts) + 1), pa.int64()),
+                                          "_row": pa.array(starts, pa.int64())}))
+        con.execute("create or replace temp table _raw as select s._row, r.* exclude (_rec) "
+                    "from _records r join _starts s using (_rec) order by s._row")
+        con.unregister("_starts")
+    con.execute("drop table _records")
+
+
+def _physical_lines(path: Path) -> int:
+    count, last = 0, b"\n"
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 24):
+            count += chunk.count(b"\n")
+            last = chunk[-1:]
+    return count + (last != b"\n")
+
+
+def _record_start_lines(path: Path, skip: int, delimiter: str) -> list[int]:
+    """The line each non-blank record after the header starts on, as DuckDB numbers its records."""
+    starts = []
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        reader = csv.reader(f, delimiter=delimiter)
+        previous_end = 0
+        for record in reader:
+            if reader.line_num > skip and record:  # DuckDB skips empty lines, not rows of empty cells
+                starts.append(previous_end + 1)
+            previous_end = reader.line_num
+    return starts
+
+
+def _load_csv_python(con, path: Path, skip: int, width: int, delimiter: str) -> None:
+    """The tolerant reader for files DuckDB's reader refuses (ragged rows with quoted newlines)."""
+    rows, cols = [], [[] for _ in range(width)]
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        reader = csv.reader(f, delimiter=delimiter)
+        previous_end = 0
+        for record in reader:
+            if reader.line_num > skip and record:
+                rows.append(previous_end + 1)
+                for j in range(width):
+                    cols[j].append(record[j] if j < len(record) and record[j] != "" else None)
+            previous_end = reader.line_num
+    _register_raw(con, rows, cols)
+
+
+def _register_raw(con, rows: list[int], cols: list[list]) -> None:
+    table = pa.table({"_row": pa.array(rows, pa.int64()),
+                      **{f"c{j}": pa.array(col, pa.string()) for j, col in enumerate(cols)}})
+    con.register("_raw_arrow", table)
+    con.execute("create or replace temp table _raw as select * from _raw_arrow")
+    con.unregister("_raw_arrow")
+
+
+def _read_excel(con, path: Path, dataset: Dataset, sheet: str | None, header_row: int | None,
+                mapping: dict[str, str] | None, kind: str) -> Layout:
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        sheets = list(workbook.sheet_names)
+    except Exception as exc:  # a corrupt or password-protected workbook
+        raise ImportRejected("err.bad_excel", file=path.name, reason=str(exc)[:200]) from None
+    name = sheet if sheet is not None else sheets[0]
+    if name not in sheets:
+        raise ImportRejected("err.no_sheet", sheet=name, sheets="、".join(sheets))
+    data = workbook.get_sheet_by_name(name)
+    values = data.to_python(skip_empty_area=False)
+    merged = data.merged_cell_ranges or []
+    workbook.close()
+    records = [[_cell_text(v) for v in row] for row in values]
+    for (r0, c0), (r1, c1) in merged:  # a merged header cell names every column it spans
+        if r0 < HEADER_SEARCH_ROWS and r0 < len(records):
+            top = records[r0][c0] if c0 < len(records[r0]) else None
+            for r in range(r0, min(r1 + 1, len(records))):
+                for c in range(c0, min(c1 + 1, len(records[r]))):
+                    if records[r][c] is None:
+                        records[r][c] = top
+    if not any(any(c for c in r) for r in records):
+        raise ImportRejected("err.file_empty", file=path.name)
+    h, names = find_header(records, dataset, header_row, mapping)
+    width = len(names)
+    body = records[h + 1:]
+    cols = [[r[j] if j < len(r) else None for r in body] for j in range(width)]
+    _register_raw(con, list(range(h + 2, h + 2 + len(body))), cols)
+    return Layout(kind, sheets=sheets, sheet=name, header_row=h + 1, headers=names)
+
+
+# ----------------------------------------------------------------------------------------------
+# Mapping headers to columns
+# ----------------------------------------------------------------------------------------------
+
+def map_columns(layout: Layout, dataset: Dataset, mapping: dict[str, str] | None = None) -> list[Message]:
+    """Fill layout.mapping from the header names; explicit SOURCE=column pairs win. Returns warnings."""
+    index = schema.alias_index(dataset)
+    explicit = {schema.normalise_header(k): v for k, v in (mapping or {}).items()}
+    for source, column in explicit.items():
+        if column not in dataset.column_names:
+            raise ImportRejected("err.bad_map", item=f"{source}={column}", columns=", ".join(dataset.column_names))
+    normalised = [schema.normalise_header(h) for h in layout.headers]
+    for source in explicit:
+        if source not in normalised:
+            raise ImportRejected("err.bad_map", item=source, columns="、".join(h for h in layout.headers if h))
+    warnings, chosen = [], {}
+    claimed = set(explicit.values())
+    for j, name in enumerate(normalised):
+        column = explicit.get(name) or (index.get(name) if index.get(name) not in claimed else None)
+        if column is None:
+            if name:
+                layout.ignored.append(layout.headers[j])
+            continue
+        if column in chosen.values():
+            used = layout.headers[next(k for k, c in chosen.items() if c == column)]
+            warnings.append(Message("warn.duplicate_column", {"column": column, "used": used, "ignored": layout.headers[j]}))
+            continue
+        chosen[j] = column
+    layout.mapping = chosen
+    missing = [c for c in dataset.required if c.name not in chosen.values()]
+    if missing:
+        raise ImportRejected("err.missing_columns",
+                             missing="、".join(f"{c.label_zh}({c.name})" for c in missing),
+                             row=layout.header_row, found="、".join(h for h in layout.headers if h) or "—")
+    if layout.ignored:
+        warnings.append(Message("warn.ignored_columns", {"dataset": dataset.label_zh, "columns": "、".join(layout.ignored)}))
+    return warnings
+
+
+# ----------------------------------------------------------------------------------------------
+# Parsing and validation, as SQL expressions over one normalised text value
+# ----------------------------------------------------------------------------------------------
+
+NUMBER_RE = r"^([-+]?(?:\d+\.?\d*|\.\d+))(万元|万|元|%|小时|学时|h|分|人)?$"
+YMD_RE = r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+YM_RE = r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$"
+YEAR_RE = r"^(\d{4})\s*年?$"
+COMPACT_RE = r"^(\d{4})(\d{2})(\d{2})$"
+
+
+def _factor(unit: str, column: Column, header_unit: str) -> str:
+    """SQL for the multiplier that brings a number written in `unit` to the column's unit."""
+    plain = 1.0
+    if column.unit == "万元" and header_unit == "元":
+        plain = 1e-4
+    elif column.unit == "元" and header_unit == "万元":
+        plain = 1e4
+    to_column = {"万元": {"万": 1.0, "万元": 1.0, "元": 1e-4}, "元": {"万": 1e4, "万元": 1e4, "元": 1.0}}
+    table = to_column.get(column.unit, {"万": 1e4, "万元": 1e4, "元": 1.0})
+    cases = " ".join(f"when {lit(k)} then {v!r}" for k, v in table.items())
+    return f"(case {unit} {cases} else {plain!r} end)"
+
+
+def number_sql(n: str, column: Column, header_unit: str = "") -> str:
+    pattern = NUMBER_RE if column.percent else NUMBER_RE.replace("|%", "")
+    s = f"replace(replace({n}, ',', ''), ' ', '')"
+    slow = (f"try_cast(regexp_extract({s}, {lit(pattern)}, 1) as double) * "
+            + _factor(f"regexp_extract({s}, {lit(pattern)}, 2)", column, header_unit))
+    plain = _factor("''", column, header_unit)
+    value = f"coalesce(try_cast({n} as double) * {plain}, {slow})"
+    return f"(case when {n} is null then null else {value} end)"
+
+
+def date_sql(n: str) -> str:
+    def part(pattern: str, i: int) -> str:
+        return f"try_cast(regexp_extract({n}, {lit(pattern)}, {i}) as integer)"
+    ymd = f"try(make_date({part(YMD_RE, 1)}, {part(YMD_RE, 2)}, {part(YMD_RE, 3)}))"
+    yyyymmdd = f"try(make_date({part(COMPACT_RE, 1)}, {part(COMPACT_RE, 2)}, {part(COMPACT_RE, 3)}))"
+    ym = f"try(make_date({part(YM_RE, 1)}, {part(YM_RE, 2)}, 1))"
+    year = f"try(make_date({part(YEAR_RE, 1)}, 7, 1))"  # a bare year means 1 July of it
+    serial = (f"(case when regexp_full_match({n}, '\\d{{5}}(\\.\\d+)?') "
+              f"then date '1899-12-30' + cast(floor(cast({n} as double)) as integer) end)")
+    return (f"(case when {n} is null then null else coalesce(try_cast({n} as date), {ymd}, {yyyymmdd}, "
+            f"{ym}, {year}, {serial}) end)")
+
+
+def bool_sql(n: str, column: Column) -> str:
+    true = ", ".join(lit(w.lower()) for w in column.true_words)
+    false = ", ".join(lit(w.lower()) for w in column.false_words)
+    return f"(case when lower({n}) in ({true}) then true when lower({n}) in ({false}) then false end)"
+
+
+def enum_sql(n: str, column: Column) -> tuple[str, str | None]:
+    """The canonical value, and (when unknown words take a default) the SQL flagging such rows."""
+    exact = " ".join(f"when {lit(s.lower())} then {lit(v)}" for v, syns in column.values.items()
+                     for s in dict.fromkeys((v, *syns)))
+    contains = " ".join(f"when contains({n}, {lit(k)}) then {lit(v)}" for k, v in column.contains)
+    known = f"(case lower({n}) {exact} end)"
+    default = "null" if column.unknown == "error" else lit(column.unknown)
+    value = f"(case when {n} is null then null else coalesce({known}, (case {contains or 'when false then null'} else {default} end)) end)"
+    flag = None if column.unknown == "error" else f"({n} is not null and {known} is null)"
+    return value, flag
+
+
+def _grade_synonyms() -> dict[str, str]:
+    digits = "一二三四五六七八九十"
+    synonyms = {}
+    for scale in schema.GRADE_SCALES:
+        for i, grade in enumerate(scale):
+            synonyms[grade] = grade
+            if grade.endswith(("级", "星")) and grade[0] in digits:
+                suffix = grade[-1]
+                synonyms[f"{i + 1}{suffix}"] = grade
+                synonyms[f"{grade}级"] = grade if suffix == "星" else grade
+                if suffix == "星":
+                    synonyms["★" * (i + 1)] = grade
+                    synonyms[f"{i + 1}星级"] = grade
+    return synonyms
+
+
+def grade_sql(n: str) -> str:
+    cases = " ".join(f"when {lit(k)} then {lit(v)}" for k, v in _grade_synonyms().items())
+    return f"(case replace({n}, ' ', '') {cases} end)"
+
+
+def _check(value: str, column: Column) -> list[tuple[str, str]]:
+    """(SQL condition, error code) pairs for range checks on a parsed number."""
+    checks = []
+    if column.minimum is not None:
+        op, code = ("<=", "row.min_exclusive") if column.min_exclusive else ("<", "row.min")
+        checks.append((f"{value} {op} {column.minimum!r}", code))
+    if column.maximum is not None:
+        checks.append((f"{value} > {column.maximum!r}", "row.max"))
+    return checks
+
+
+def column_sql(column: Column, raw: str | None, header_unit: str = "") -> tuple[str, list[tuple[str, str]], str | None]:
+    """For one column: the parsed-value SQL, its (condition, code) error checks, and a default flag."""
+    if raw is None:
+        return f"cast(null as {schema.SQL_TYPES[column.type]})", [], None
+    n = f"nullif(trim(translate({raw}, {lit(_FW_FROM)}, {lit(_FW_TO)})), '')"
+    checks: list[tuple[str, str]] = []
+    flag = None
+    if column.type == TEXT:
+        value = n
+        if column.name == "employee_id":  # ids that went through a float: 1001.0
+            value = f"(case when regexp_full_match({n}, '\\d+\\.0+') then split_part({n}, '.', 1) else {n} end)"
+    elif column.type in (NUMBER, INTEGER):
+        number = number_sql(n, column, header_unit)
+        checks.append((f"{n} is not null and ({number} is null or not isfinite({number}))", "row.number"))
+        if column.type == INTEGER:
+            checks.append((f"{number} <> floor({number})", "row.integer"))
+        checks += _check(number, column)
+        value = f"cast({number} as bigint)" if column.type == INTEGER else number
+    elif column.type == DATE:
+        value = date_sql(n)
+        checks.append((f"{n} is not null and {value} is null", "row.date"))
+        checks.append((f"year({value}) not between 1900 and 2100", "row.date_range"))
+    elif column.type == BOOL:
+        value = bool_sql(n, column)
+        checks.append((f"{n} is not null and {value} is null", "row.bool"))
+    elif column.type == ENUM:
+        value, flag = enum_sql(n, column)
+        checks.append((f"{n} is not null and {value} is null", "row.enum"))
+    elif column.type == GRADE:
+        value = grade_sql(n)
+        checks.append((f"{n} is not null and {value} is null", "row.grade"))
+    else:
+        raise ValueError(column.type)
+    if column.required:
+        checks.insert(0, (f"{n} is null", "row.required"))
+    return value, checks, flag
+
+
+def error_params(column: Column) -> dict:
+    values = "、".join(column.values) if column.values else "、".join(s for sc in schema.GRADE_SCALES for s in sc)
+    return {"minimum": column.minimum, "maximum": column.maximum, "values": values}
+
+
+# ----------------------------------------------------------------------------------------------
+# The whole preparation: read, map, parse, validate, drop, and find duplicates
+# ----------------------------------------------------------------------------------------------
+
+@dataclass
+class Prepared:
+    dataset: Dataset
+    file_name: str
+    content_hash: str
+    layout: Layout
+    rows_read: int = 0
+    rows_rejected: int = 0
+    rows_duplicate: int = 0
+    rows_loaded: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    errors_total: int = 0
+    warnings: list[Message] = field(default_factory=list)
+
+
+def file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 24):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def prepare(con, dataset: Dataset, path: Path, file_name: str | None = None, *, sheet: str | None = None,
+            header_row: int | None = None, mapping: dict[str, str] | None = None, replace: bool = False) -> Prepared:
+    """Stage the file's valid, new rows as temp table _load (canonical columns plus _row); count the rest."""
+    path = Path(path)
+    if not path.is_file():
+        raise ImportRejected("err.file_missing", path=str(path))
+    with tempfile.TemporaryDirectory(prefix="talentboard-") as workdir:
+        layout = read_raw(con, path, dataset, Path(workdir), sheet, header_row, mapping)
+    prepared = Prepared(dataset, file_name or path.name, file_hash(path), layout)
+    prepared.warnings += map_columns(layout, dataset, mapping)
+    _drop_blank_and_total_rows(con, layout, prepared)
+    _parse(con, dataset, layout, prepared)
+    _mark_duplicates(con, dataset, prepared, replace)
+    return prepared
+
+
+def _drop_blank_and_total_rows(con, layout: Layout, prepared: Prepared) -> None:
+    cells = [f"c{j}" for j in range(len(layout.headers))] or ["null"]
+    blank = " and ".join(f"nullif(trim({c}), '') is null" for c in cells)
+    total = " or ".join(f"(contains({c}, '计') and regexp_full_match({c}, {lit(TOTAL_ROW)}))" for c in cells)
+    con.execute(f"create or replace temp table _kind as select _row, case when {blank} then 'blank' "
+                f"when {total} then 'total' end as kind from _raw")
+    counts = dict(con.execute("select kind, count(*) from _kind where kind is not null group by kind").fetchall())
+    if counts.get("total"):
+        rows = [r for (r,) in con.execute("select _row from _kind where kind = 'total' order by _row limit 5").fetchall()]
+        prepared.warnings.append(Message("warn.dropped_total", {"n": counts["total"], "rows": "、".join(map(str, rows))}))
+    if counts.get("blank"):
+        prepared.warnings.append(Message("warn.dropped_blank", {"n": counts["blank"]}))
+    if not con.execute("select count(*) from _kind where kind is null").fetchall()[0][0]:
+        raise ImportRejected("err.no_rows", file=prepared.file_name)
+
+
+def _parse(con, dataset: Dataset, layout: Layout, prepared: Prepared) -> None:
+    position = {c: j for j, c in layout.mapping.items()}
+    units = {c: schema.header_unit(layout.headers[j]) for c, j in position.items()}
+    selects, error_cases, flags = [], [], {}
+    for column in dataset.columns:
+        raw = f"r.c{position[column.name]}" if column.name in position else None
+        value, checks, flag = column_sql(column, raw, units.get(column.name, ""))
+        if column.unit and units.get(column.name) in ("元", "万元") and units[column.name] != column.unit:
+            prepared.warnings.append(Message("warn.units_converted", {"column": column.label_zh,
+                                                                      "unit": units[column.name], "target": column.unit}))
+        selects.append(f"{value} as {column.name}")
+        for condition, code in checks:
+            error_cases.append(f"case when {condition} then {{'column': {lit(column.name)}, 'code': {lit(code)}}} end")
+        if flag:
+            flags[column.name] = f"case when {flag} then {raw} end as _u_{column.name}"
+    errors = f"list_filter([{', '.join(error_cases)}], lambda x: x is not null)" if error_cases else "[]"
+    con.execute(f"create or replace temp table _parsed as select r._row, {', '.join(selects)}, "
+                f"{errors} as _errors{''.join(', ' + f for f in flags.values())} "
+                f"from _raw r join _kind k using (_row) where k.kind is null")
+    _derive(con, dataset, position)
+    _relational_checks(con, dataset)
+    prepared.rows_read = con.execute("select count(*) from _parsed").fetchall()[0][0]
+    _collect_errors(con, dataset, position, prepared)
+    for name in flags:
+        column = dataset.column(name)
+        top = con.execute(f"select _u_{name}, count(*) from _parsed where _u_{name} is not null "
+                          f"group by 1 order by 2 desc, 1 limit 5").fetchall()
+        if top:
+            n = con.execute(f"select count(*) from _parsed where _u_{name} is not null").fetchall()[0][0]
+            prepared.warnings.append(Message("warn.enum_default", {"column": column.label_zh, "n": n,
+                                                                   "default": column.unknown,
+                                                                   "values": "、".join(v for v, _ in top)}))
+
+
+def _derive(con, dataset: Dataset, position: dict[str, int]) -> None:
+    """Values the registry says are derived when absent: an innovation project's id."""
+    if dataset.name == "innovation":
+        con.execute("update _parsed set project_id = 'P-' || upper(substr(md5(studio || '|' || title), 1, 8)) "
+                    "where project_id is null and studio is not null and title is not null")
+
+
+def _relational_checks(con, dataset: Dataset) -> None:
+    """Checks across columns of one row: an innovation project cannot end before it starts."""
+    if dataset.name == "innovation":
+        for column in ("end_date", "converted_date"):
+            con.execute(f"update _parsed set _errors = list_append(_errors, {{'column': {lit(column)}, "
+                        f"'code': 'row.before_start'}}) where {column} < start_date")
+
+
+def _collect_errors(con, dataset: Dataset, position: dict[str, int], prepared: Prepared) -> None:
+    prepared.rows_rejected = con.execute("select count(*) from _parsed where len(_errors) > 0").fetchall()[0][0]
+    if not prepared.rows_rejected:
+        return
+    prepared.errors_total = con.execute("select sum(len(_errors)) from _parsed").fetchall()[0][0]
+    raw_value = "case e.column " + " ".join(f"when {lit(c)} then r.c{j}" for c, j in position.items()) + " end"
+    rows = con.execute(f"select p._row, e.column, e.code, {raw_value} from "
+                       f"(select _row, unnest(_errors) as e from _parsed where len(_errors) > 0) p "
+                       f"join _raw r using (_row) order by p._row limit {MAX_ERRORS_LISTED}").fetchall()
+    prepared.errors = [RowError(row, column, value, code, error_params(dataset.column(column)))
+                       for row, column, code, value in rows]
+    if prepared.errors_total > len(prepared.errors):
+        prepared.warnings.append(Message("warn.errors_truncated", {"n": prepared.errors_total - len(prepared.errors)}))
+
+
+def _mark_duplicates(con, dataset: Dataset, prepared: Prepared, replace: bool) -> None:
+    """Stage the rows to load as _load: valid, first of their key in the file, and not already current."""
+    cols = dataset.column_names
+    key = ", ".join(dataset.key)
+    joins = " and ".join(f"c.{k} is not distinct from v.{k}" for k in (cols if dataset.default_mode == "upsert" else dataset.key))
+    con.execute(f"create or replace temp table _valid as select _row, {', '.join(cols)} from _parsed "
+                f"where len(_errors) = 0 qualify row_number() over (partition by {key} order by _row) = 1")
+    if replace:
+        con.execute("create or replace temp table _load as select * from _valid")
+    else:
+        con.execute(f"create or replace temp table _load as select v.* from _valid v "
+                    f"where not exists (select 1 from {dataset.name} c where {joins}) order by _row")
+        if dataset.default_mode != "upsert":
+            same_key = " and ".join(f"c.{k} is not distinct from v.{k}" for k in dataset.key)
+            same_all = " and ".join(f"c.{k} is not distinct from v.{k}" for k in cols)
+            conflicts = con.execute(f"select count(*) from _valid v where exists (select 1 from {dataset.name} c "
+                                    f"where {same_key}) and not exists (select 1 from {dataset.name} c "
+                                    f"where {same_all})").fetchall()[0][0]
+            if conflicts:
+                prepared.warnings.append(Message("warn.conflicts", {"n": conflicts}))
+    prepared.rows_loaded = con.execute("select count(*) from _load").fetchall()[0][0]
+    prepared.rows_duplicate = prepared.rows_read - prepared.rows_rejected - prepared.rows_loaded
+
+
+def cleanup(con) -> None:
+    for table in ("_raw", "_kind", "_parsed", "_valid", "_load", "_records"):
+        con.execute(f"drop table if exists {table}")
+
+
+def env_user() -> str:
+    return os.environ.get("TALENTBOARD_USER") or os.environ.get("USER") or "unknown"

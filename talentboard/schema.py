@@ -1,0 +1,259 @@
+"""The schema registry: every dataset and column declared once; import, templates and the data dictionary read it."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+# Column types. "enum" maps synonyms to a canonical value; "grade" is an ordinal kept as text.
+TEXT, DATE, NUMBER, INTEGER, BOOL, ENUM, GRADE = "text", "date", "number", "integer", "bool", "enum", "grade"
+
+SQL_TYPES = {TEXT: "VARCHAR", DATE: "DATE", NUMBER: "DOUBLE", INTEGER: "BIGINT",
+             BOOL: "BOOLEAN", ENUM: "VARCHAR", GRADE: "VARCHAR"}
+
+TRUE_WORDS = ("是", "y", "yes", "true", "t", "1", "√", "✓", "✔", "对", "有", "合格", "通过", "已通过")
+FALSE_WORDS = ("否", "n", "no", "false", "f", "0", "×", "✗", "✘", "x", "错", "无", "不合格", "未通过", "不通过")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    label_zh: str = ""
+    label_en: str = ""
+    # enum: canonical value -> synonyms (exact, after normalisation); `contains` adds substring rules
+    values: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    contains: tuple[tuple[str, str], ...] = ()
+    unknown: str = "error"  # enum: "error" rejects the row, or a canonical value that takes unknown words
+    true_words: tuple[str, ...] = TRUE_WORDS
+    false_words: tuple[str, ...] = FALSE_WORDS
+    minimum: float | None = None
+    maximum: float | None = None
+    min_exclusive: bool = False
+    unit: str = ""  # "万元" or "元": lets "12万" and "120000元" read right
+    percent: bool = False  # "85%" reads as 85 on a 0-100 scale
+    describe_zh: str = ""
+    describe_en: str = ""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    label_zh: str
+    label_en: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]  # natural key: a row whose key is already current is a duplicate
+    default_mode: str = "append"
+    fill_from_roster: tuple[str, ...] = ()
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def required(self) -> list[Column]:
+        return [c for c in self.columns if c.required]
+
+
+# Aliases shared by several datasets.
+EMPLOYEE_ID = ("工号", "员工编号", "职工编号", "人员编号", "员工号", "员工工号", "职工工号", "人员工号", "柜员号")
+NAME = ("姓名", "员工姓名", "职工姓名", "名字", "参赛人", "参赛选手", "选手姓名")
+BRANCH = ("机构", "所属机构", "网点", "所属网点", "支行", "部门", "单位", "所在单位", "信用社",
+          "所属支行", "所在网点", "所属部门", "机构名称", "网点名称", "参赛单位", "所属单位")
+LINE = ("条线", "岗位序列", "业务条线", "序列", "组别")
+
+
+def _employee_id(required=True):
+    return Column("employee_id", TEXT, required, EMPLOYEE_ID, "工号", "Employee ID",
+                  describe_zh="职工唯一编号，与花名册一致", describe_en="Unique staff number, as in the roster")
+
+
+def _name(required=False):
+    return Column("name", TEXT, required, NAME, "姓名", "Name",
+                  describe_zh="职工姓名（缺省时从花名册补齐）", describe_en="Staff name (filled from the roster when absent)")
+
+
+def _branch(required=False):
+    return Column("branch", TEXT, required, BRANCH, "机构", "Branch",
+                  describe_zh="所属信用社、支行或部门", describe_en="Branch, sub-branch or department")
+
+
+def _line(aliases=LINE):
+    return Column("line", TEXT, False, aliases, "条线", "Line",
+                  describe_zh="业务条线，如柜面、客户经理、综合管理", describe_en="Business line, e.g. tellers, account managers")
+
+
+EMPLOYEES = Dataset(
+    "employees", "职工花名册", "Staff roster",
+    key=("employee_id",), default_mode="upsert",
+    columns=(
+        _employee_id(), _name(True), _branch(True),
+        Column("org", TEXT, False, ("法人机构", "联社", "行社", "所属联社", "法人单位"), "法人机构", "Org",
+               describe_zh="所属法人机构（联社、农商银行）", describe_en="Legal entity (union or rural bank)"),
+        _line(("条线", "岗位序列", "业务条线", "序列")),
+        Column("position", TEXT, False, ("岗位", "职务", "岗位名称"), "岗位", "Position"),
+        Column("gender", ENUM, False, ("性别",), "性别", "Gender",
+               values={"男": ("男", "m", "male", "男性"), "女": ("女", "f", "female", "女性")}),
+        Column("birth_date", DATE, False, ("出生日期", "出生年月", "生日"), "出生日期", "Birth date"),
+        Column("hire_date", DATE, False, ("入职日期", "入行时间", "参加工作时间", "入职时间", "入行日期"), "入职日期", "Hire date"),
+        Column("education", TEXT, False, ("学历", "最高学历", "文化程度"), "学历", "Education"),
+        Column("party_member", BOOL, False, ("是否党员", "党员", "政治面貌"), "党员", "Party member",
+               true_words=TRUE_WORDS + ("中共党员", "党员", "中共预备党员", "预备党员"),
+               false_words=FALSE_WORDS + ("群众", "共青团员", "团员", "民主党派", "无党派人士", "无党派"),
+               describe_zh="中共党员为是", describe_en="True for CPC members"),
+        Column("status", ENUM, False, ("状态", "在岗状态", "人员状态", "在职状态"), "人员状态", "Status",
+               values={"在岗": ("在岗", "在职", "正常", "在册"), "离职": ("离职", "辞职", "解除合同", "调出"),
+                       "退休": ("退休", "内退", "离退休"), "长期病假": ("长期病假", "病休", "病假"),
+                       "借调": ("借调", "外派")},
+               unknown="在岗",
+               describe_zh="只有“在岗”计入人数", describe_en="Only 在岗 (on duty) counts in headcount"),
+    ),
+)
+
+TRAINING = Dataset(
+    "training", "培训记录", "Training records",
+    key=("employee_id", "course", "start_date"), fill_from_roster=("name", "branch"),
+    columns=(
+        _employee_id(), _name(), _branch(),
+        Column("course", TEXT, True, ("培训名称", "培训项目", "课程名称", "培训内容", "培训主题", "课程", "培训班名称"),
+               "培训名称", "Course"),
+        Column("start_date", DATE, True, ("培训日期", "日期", "开始日期", "培训时间", "培训开始日期"), "培训日期", "Date"),
+        Column("hours", NUMBER, True, ("学时", "培训学时", "培训时长", "时长", "课时"), "学时", "Hours",
+               minimum=0, maximum=200, min_exclusive=True,
+               describe_zh="培训学时，大于0且不超过200", describe_en="Hours, more than 0 and at most 200"),
+        Column("category", ENUM, False, ("培训类别", "类别", "培训类型", "类型"), "培训类别", "Category",
+               values={"思想政治": ("思想政治", "党建", "政治理论", "理论学习", "红色教育", "政治学习", "思政"),
+                       "专业技能": ("专业技能", "业务技能", "柜面", "信贷", "技能", "业务知识"),
+                       "合规风控": ("合规风控", "合规", "风控", "风险管理", "案防", "反洗钱"),
+                       "营销服务": ("营销服务", "营销", "服务", "客户服务", "文明服务"),
+                       "其他": ("其他", "其它", "综合")},
+               contains=(("党", "思想政治"), ("政治", "思想政治"), ("合规", "合规风控"), ("风险", "合规风控"),
+                         ("营销", "营销服务"), ("服务", "营销服务"), ("技能", "专业技能"), ("业务", "专业技能")),
+               unknown="其他"),
+        Column("form", ENUM, False, ("培训形式", "形式", "方式", "培训方式"), "培训形式", "Form",
+               values={"集中培训": ("集中培训", "集中", "面授", "脱产培训"), "以会代训": ("以会代训",),
+                       "外出学习": ("外出学习", "外出培训", "外派学习"), "线上学习": ("线上学习", "线上", "网络学习", "在线学习", "网络培训"),
+                       "现场教学": ("现场教学", "现场", "实地教学"), "其他": ("其他", "其它")},
+               unknown="其他"),
+        Column("organizer", TEXT, False, ("主办部门", "组织部门", "主办单位", "组织单位"), "主办部门", "Organizer"),
+        Column("score", NUMBER, False, ("考核成绩", "成绩", "考试成绩", "考核分数"), "考核成绩", "Score",
+               minimum=0, maximum=100, percent=True),
+        Column("passed", BOOL, False, ("是否合格", "考核结果", "考核情况"), "是否合格", "Passed"),
+        Column("cost", NUMBER, False, ("费用", "培训费用", "培训费"), "培训费用", "Cost", minimum=0, unit="元",
+               describe_zh="培训费用（元）", describe_en="Cost in yuan"),
+    ),
+)
+
+COMPETITION = Dataset(
+    "competition", "技能竞赛成绩", "Competition results",
+    key=("competition", "date", "event", "employee_id"), fill_from_roster=("name", "branch"),
+    columns=(
+        Column("competition", TEXT, True, ("竞赛名称", "比赛名称", "赛事", "赛事名称"), "竞赛名称", "Competition"),
+        Column("date", DATE, True, ("竞赛日期", "比赛日期", "日期", "比赛时间", "竞赛时间"), "竞赛日期", "Date",
+               describe_zh="只填年份时按当年7月1日计", describe_en="A bare year means 1 July of it"),
+        Column("level", ENUM, False, ("竞赛级别", "级别", "比赛级别"), "竞赛级别", "Level",
+               values={"联社级": ("联社级", "行社级", "县级", "联社"), "市级": ("市级", "市", "地市级"),
+                       "省级": ("省级", "省", "省联社级"), "全国": ("全国", "国家级", "全国级")}),
+        _line(),
+        Column("event", TEXT, True, ("竞赛项目", "项目", "比赛项目", "赛项"), "竞赛项目", "Event"),
+        _employee_id(), _name(), _branch(),
+        Column("score", NUMBER, True, ("成绩", "得分", "分数", "比赛成绩"), "成绩", "Score", percent=True),
+        Column("rank", INTEGER, False, ("名次", "排名"), "名次", "Rank", minimum=1,
+               describe_zh="缺省时按同一竞赛同一项目的成绩排定", describe_en="Derived within competition and event when absent"),
+        Column("award", ENUM, False, ("奖项", "获奖等级", "获奖情况"), "奖项", "Award",
+               values={"特等奖": ("特等奖", "特等"), "一等奖": ("一等奖", "一等", "金", "金奖", "第一名"),
+                       "二等奖": ("二等奖", "二等", "银", "银奖", "第二名"), "三等奖": ("三等奖", "三等", "铜", "铜奖", "第三名"),
+                       "优秀奖": ("优秀奖", "优秀", "鼓励奖"), "无": ("无", "未获奖", "-", "/", "—")}),
+    ),
+)
+
+GRADING = Dataset(
+    "grading", "等级评定", "Staff grading",
+    key=("year", "employee_id"), fill_from_roster=("name", "branch"),
+    columns=(
+        Column("year", INTEGER, True, ("评定年度", "年度", "年份"), "评定年度", "Year", minimum=1990, maximum=2100),
+        _employee_id(), _name(), _branch(), _line(("条线", "岗位序列", "业务条线", "序列")),
+        Column("grade", GRADE, True, ("等级", "评定等级", "星级", "评定结果"), "评定等级", "Grade",
+               describe_zh="一级…五级、初级…首席或一星…五星", describe_en="一级…五级, 初级…首席 or 一星…五星"),
+        Column("score", NUMBER, False, ("评定得分", "得分", "分数"), "评定得分", "Score", minimum=0, maximum=100, percent=True),
+    ),
+)
+
+INNOVATION = Dataset(
+    "innovation", "创新成果", "Innovation projects",
+    key=("project_id",),
+    columns=(
+        Column("project_id", TEXT, False, ("课题编号", "成果编号", "编号", "项目编号"), "课题编号", "Project ID",
+               describe_zh="缺省时由工作室和课题名称生成", describe_en="Derived from studio and title when absent"),
+        Column("title", TEXT, True, ("成果名称", "课题名称", "项目名称", "课题"), "课题名称", "Title"),
+        Column("studio", TEXT, True, ("工作室", "创新工作室", "所属工作室", "工作室名称"), "工作室", "Studio"),
+        Column("leader", TEXT, False, ("领衔人", "负责人", "劳模", "课题负责人"), "领衔人", "Leader"),
+        Column("category", ENUM, False, ("创新类别", "类别", "成果类别"), "创新类别", "Category",
+               values={v: (v,) for v in ("管理创新", "服务创新", "业务创新", "产品创新", "技术创新", "党建创新", "普惠金融创新", "其他")},
+               contains=(("普惠", "普惠金融创新"), ("党建", "党建创新"), ("管理", "管理创新"), ("服务", "服务创新"),
+                         ("产品", "产品创新"), ("技术", "技术创新"), ("科技", "技术创新"), ("业务", "业务创新")),
+               unknown="其他"),
+        Column("status", ENUM, True, ("状态", "进展", "当前状态", "课题状态", "进展情况"), "状态", "Status",
+               values={"立项": ("立项", "已立项", "申报"), "研究中": ("研究中", "在研", "进行中", "实施中"),
+                       "已完成": ("已完成", "完成", "结题", "已结题"), "已转化": ("已转化", "转化", "已应用"),
+                       "推广应用": ("推广应用", "推广", "已推广"), "中止": ("中止", "终止", "暂停", "撤销")}),
+        Column("start_date", DATE, True, ("立项日期", "开始日期", "立项时间"), "立项日期", "Start date"),
+        Column("end_date", DATE, False, ("完成日期", "结题日期", "完成时间", "结题时间"), "完成日期", "End date"),
+        Column("converted_date", DATE, False, ("转化日期", "应用日期", "转化时间"), "转化日期", "Converted date"),
+        Column("members", TEXT, False, ("成员", "参与人员", "成员工号", "课题成员", "团队成员"), "成员", "Members",
+               describe_zh="工号或姓名，以、，；或空格分隔", describe_en="Employee ids or names separated by 、 , ; or spaces"),
+        _branch(),
+        Column("funding", NUMBER, False, ("经费", "经费投入", "投入", "投入经费"), "经费投入", "Funding", minimum=0, unit="万元",
+               describe_zh="经费投入（万元）", describe_en="Funding in 10k yuan (万元)"),
+        Column("benefit", NUMBER, False, ("经济效益", "效益", "创效", "创造效益"), "经济效益", "Benefit", unit="万元",
+               describe_zh="经济效益（万元）", describe_en="Economic benefit in 10k yuan (万元)"),
+        Column("award_level", ENUM, False, ("获奖级别", "获奖", "获奖情况"), "获奖级别", "Award level",
+               values={"国家级": ("国家级", "全国", "国家"), "省级": ("省级", "省"), "市级": ("市级", "市"),
+                       "县级": ("县级", "县", "联社级"), "无": ("无", "未获奖", "-", "/", "—")}),
+        Column("patents", INTEGER, False, ("专利", "专利数", "专利数量"), "专利数", "Patents", minimum=0),
+    ),
+)
+
+DATASETS: dict[str, Dataset] = {d.name: d for d in (EMPLOYEES, TRAINING, COMPETITION, GRADING, INNOVATION)}
+
+# Grade scales, lowest first; the order is configurable by editing this list.
+GRADE_SCALES: tuple[tuple[str, ...], ...] = (
+    ("一级", "二级", "三级", "四级", "五级"),
+    ("初级", "中级", "高级", "资深", "首席"),
+    ("一星", "二星", "三星", "四星", "五星"),
+)
+
+_FULLWIDTH = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_UNIT_SUFFIX = re.compile(r"[（(\[【][^）)\]】]*[）)\]】]\s*$")
+
+
+def to_halfwidth(text: str) -> str:
+    return text.translate(_FULLWIDTH)
+
+
+def normalise_header(text: object) -> str:
+    """Header as matched: half-width, trimmed, lower case, a bracketed unit suffix dropped, inner spaces removed."""
+    s = unicodedata.normalize("NFKC", str(text or "")).strip()
+    s = _UNIT_SUFFIX.sub("", s).strip()
+    s = re.sub(r"[\s*＊:：]+", "", s)
+    return s.lower()
+
+
+def header_unit(text: object) -> str:
+    """The unit written in a header's brackets, e.g. 经费（元） -> 元."""
+    m = re.search(r"[（(\[【]([^）)\]】]*)[）)\]】]\s*$", str(text or ""))
+    return m.group(1).strip() if m else ""
+
+
+def alias_index(dataset: Dataset) -> dict[str, str]:
+    """Normalised header -> canonical column, canonical names included."""
+    index: dict[str, str] = {}
+    for col in dataset.columns:
+        for alias in (col.name, col.label_zh, *col.aliases):
+            index.setdefault(normalise_header(alias), col.name)
+    return index

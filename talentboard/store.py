@@ -1,0 +1,263 @@
+"""The store: one DuckDB file holding every import batch, each dataset's rows, and views of the current data."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from talentboard import ingest, schema
+from talentboard.ingest import ImportRejected, Message, Prepared, RowError
+from talentboard.schema import DATASETS, Dataset
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = REPO_ROOT / "data" / "talentboard.duckdb"
+DEMO_DIR = REPO_ROOT / "data" / "demo"
+SCHEMA_VERSION = "1"
+LOCK_WAIT_SECONDS = 10.0
+BATCH_COLUMNS = ("batch_id", "dataset", "file", "content_hash", "mode", "rows_read", "rows_loaded",
+                 "rows_duplicate", "rows_rejected", "imported_at", "user_name", "origin", "status",
+                 "replaced_by", "rolled_back_at", "encoding", "sheet", "header_row")
+
+
+def db_path() -> Path:
+    return Path(os.environ.get("TALENTBOARD_DB") or DEFAULT_DB)
+
+
+class DatabaseBusy(Exception):
+    """Another process holds the database file."""
+
+
+@contextmanager
+def connect(path: Path | str | None = None):
+    """A short-lived connection with the schema in place; waits a little if another process holds the file."""
+    path = Path(path or db_path())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while True:
+        try:
+            con = duckdb.connect(str(path))
+            break
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                raise DatabaseBusy(str(path)) from exc
+            time.sleep(0.2)
+    try:
+        ensure_schema(con)
+        yield con
+    finally:
+        con.close()
+
+
+def ensure_schema(con) -> None:
+    """Create tables and views once per schema version."""
+    con.execute("create table if not exists meta (key varchar, value varchar)")
+    version = con.execute("select value from meta where key = 'schema_version'").fetchall()
+    if version and version[0][0] == SCHEMA_VERSION:
+        return
+    con.execute("begin transaction")
+    con.execute("create sequence if not exists batch_seq start 1")
+    con.execute("""create table if not exists batches (
+        batch_id bigint, dataset varchar, file varchar, content_hash varchar, mode varchar,
+        rows_read bigint, rows_loaded bigint, rows_duplicate bigint, rows_rejected bigint,
+        imported_at timestamp, user_name varchar, origin varchar, status varchar, replaced_by bigint,
+        rolled_back_at timestamp, encoding varchar, sheet varchar, header_row integer)""")
+    for dataset in DATASETS.values():
+        columns = ", ".join(f"{c.name} {schema.SQL_TYPES[c.type]}" for c in dataset.columns)
+        con.execute(f"create table if not exists {dataset.name}_rows (_batch_id bigint, _row bigint, {columns})")
+    for dataset in DATASETS.values():
+        con.execute(f"create or replace view {dataset.name} as {_current_view_sql(dataset)}")
+    con.execute("delete from meta where key = 'schema_version'")
+    con.execute("insert into meta values ('schema_version', ?)", [SCHEMA_VERSION])
+    con.execute("commit")
+
+
+def _current_view_sql(dataset: Dataset) -> str:
+    """The current data under canonical names: active batches only; gaps filled as the registry says."""
+    active = "_batch_id in (select batch_id from batches where status = 'active')"
+    cols = dataset.column_names
+    if dataset.default_mode == "upsert":  # latest batch wins per key; earlier values stay in history
+        return (f"select {', '.join(cols)} from {dataset.name}_rows where {active} "
+                f"qualify row_number() over (partition by {', '.join(dataset.key)} order by _batch_id desc) = 1")
+    select = []
+    for c in cols:
+        if c in dataset.fill_from_roster:
+            select.append(f"coalesce(d.{c}, e.{c}) as {c}")
+        elif dataset.name == "competition" and c == "rank":
+            select.append("coalesce(d.rank, rank() over (partition by d.competition, d.date, d.event "
+                          "order by d.score desc)) as rank")
+        else:
+            select.append(f"d.{c}")
+    join = " left join employees e on e.employee_id = d.employee_id" if dataset.fill_from_roster else ""
+    return f"select {', '.join(select)} from {dataset.name}_rows d{join} where d.{active}"
+
+
+# ----------------------------------------------------------------------------------------------
+# Imports
+# ----------------------------------------------------------------------------------------------
+
+@dataclass
+class ImportResult:
+    dataset: str
+    file: str
+    mode: str
+    batch_id: int | None = None
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_duplicate: int = 0
+    rows_rejected: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[Message] = field(default_factory=list)
+    rejection: Message | None = None  # the file as a whole was refused
+    dry_run: bool = False
+    layout: ingest.Layout | None = None
+
+    @property
+    def exit_code(self) -> int:
+        if self.rejection is not None:
+            return 1
+        return 3 if self.rows_rejected else 0
+
+    def as_json(self, lang: str = "zh") -> dict:
+        warnings = [w.text(lang) for w in self.warnings]
+        if self.rejection is not None:
+            warnings.insert(0, self.rejection.text(lang))
+        return {"batch_id": self.batch_id, "dataset": self.dataset, "rows_read": self.rows_read,
+                "rows_loaded": self.rows_loaded, "rows_duplicate": self.rows_duplicate,
+                "rows_rejected": self.rows_rejected, "errors": [e.as_dict(lang) for e in self.errors],
+                "warnings": warnings}
+
+
+def import_file(path: Path | str, dataset_name: str, *, file_name: str | None = None, replace: bool = False,
+                sheet: str | None = None, header_row: int | None = None, mapping: dict[str, str] | None = None,
+                strict: bool = False, dry_run: bool = False, user: str | None = None, origin: str = "cli",
+                db: Path | str | None = None) -> ImportResult:
+    """Import one file as one batch, in one transaction: every row valid is loaded, or nothing is."""
+    dataset = DATASETS[dataset_name]
+    path = Path(path)
+    mode = "replace" if replace else dataset.default_mode
+    result = ImportResult(dataset.name, file_name or path.name, mode, dry_run=dry_run)
+    with connect(db) as con:
+        try:
+            prepared = ingest.prepare(con, dataset, path, file_name, sheet=sheet, header_row=header_row,
+                                      mapping=mapping, replace=replace)
+            _fill(result, prepared)
+            if prepared.rows_rejected and (strict or prepared.rows_rejected == prepared.rows_read):
+                result.rejection = Message("cli.strict_rejected" if strict else "cli.rejected_file")
+                result.rows_loaded = 0
+                return result
+            result.warnings += _same_content_warning(con, prepared)
+            if not dry_run:
+                result.batch_id = _write_batch(con, prepared, mode, user or ingest.env_user(), origin)
+        except ImportRejected as rejected:
+            result.rejection = Message(rejected.key, rejected.values)
+        finally:
+            ingest.cleanup(con)
+    return result
+
+
+def _fill(result: ImportResult, prepared: Prepared) -> None:
+    result.layout = prepared.layout
+    for name in ("rows_read", "rows_loaded", "rows_duplicate", "rows_rejected", "errors", "warnings"):
+        setattr(result, name, getattr(prepared, name))
+
+
+def _same_content_warning(con, prepared: Prepared) -> list[Message]:
+    same = con.execute("select batch_id, imported_at from batches where content_hash = ? and dataset = ? "
+                       "and status = 'active' order by batch_id limit 1",
+                       [prepared.content_hash, prepared.dataset.name]).fetchall()
+    if not same:
+        return []
+    return [Message("warn.same_file", {"batch": same[0][0], "when": same[0][1].strftime("%Y-%m-%d %H:%M")})]
+
+
+def _write_batch(con, prepared: Prepared, mode: str, user: str, origin: str) -> int:
+    dataset, layout = prepared.dataset, prepared.layout
+    con.execute("begin transaction")
+    try:
+        batch_id = con.execute("select nextval('batch_seq')").fetchall()[0][0]
+        if mode == "replace":  # archived, not deleted: a rollback of this batch brings them back
+            con.execute("update batches set status = 'replaced', replaced_by = ? where dataset = ? and status = 'active'",
+                        [batch_id, dataset.name])
+        con.execute(f"insert into batches ({', '.join(BATCH_COLUMNS)}) values ({', '.join('?' * len(BATCH_COLUMNS))})",
+                    [batch_id, dataset.name, prepared.file_name, prepared.content_hash, mode, prepared.rows_read,
+                     prepared.rows_loaded, prepared.rows_duplicate, prepared.rows_rejected,
+                     dt.datetime.now().replace(microsecond=0), user, origin, "active", None, None,
+                     layout.encoding, layout.sheet, layout.header_row])
+        cols = ", ".join(dataset.column_names)
+        con.execute(f"insert into {dataset.name}_rows (_batch_id, _row, {cols}) select ?, _row, {cols} from _load",
+                    [batch_id])
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return batch_id
+
+
+# ----------------------------------------------------------------------------------------------
+# History and rollback
+# ----------------------------------------------------------------------------------------------
+
+def history(db: Path | str | None = None) -> list[dict]:
+    with connect(db) as con:
+        rows = con.execute(f"select {', '.join(BATCH_COLUMNS)} from batches order by batch_id desc").fetchall()
+    return [dict(zip(BATCH_COLUMNS, row)) for row in rows]
+
+
+class RollbackRefused(Exception):
+    def __init__(self, key: str, **values):
+        super().__init__(key)
+        self.key, self.values = key, values
+
+
+def rollback(batch_id: int, db: Path | str | None = None) -> dict:
+    """Take a batch out of the current data; the batches it replaced come back. Returns the batch."""
+    with connect(db) as con:
+        found = con.execute(f"select {', '.join(BATCH_COLUMNS)} from batches where batch_id = ?", [batch_id]).fetchall()
+        if not found:
+            raise RollbackRefused("cli.no_batch", batch_id=batch_id)
+        batch = dict(zip(BATCH_COLUMNS, found[0]))
+        if batch["status"] == "rolled_back":
+            raise RollbackRefused("cli.already_rolled_back", batch_id=batch_id)
+        con.execute("begin transaction")
+        try:
+            con.execute("update batches set status = 'rolled_back', rolled_back_at = ? where batch_id = ?",
+                        [dt.datetime.now().replace(microsecond=0), batch_id])
+            if batch["status"] == "active":
+                con.execute("update batches set status = 'active', replaced_by = null "
+                            "where replaced_by = ? and status = 'replaced'", [batch_id])
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+    return batch
+
+
+# ----------------------------------------------------------------------------------------------
+# The demo
+# ----------------------------------------------------------------------------------------------
+
+DEMO_FILES = {"employees": "职工花名册.xlsx", "training": "培训记录.csv", "competition": "技能竞赛成绩.csv",
+              "grading": "等级评定.csv", "innovation": "创新成果.csv"}
+
+
+def is_empty(db: Path | str | None = None) -> bool:
+    with connect(db) as con:
+        return con.execute("select count(*) from batches").fetchall()[0][0] == 0
+
+
+def demo_active(db: Path | str | None = None) -> bool:
+    with connect(db) as con:
+        return bool(con.execute("select count(*) from batches where origin = 'demo' and status = 'active'")
+                    .fetchall()[0][0])
+
+
+def load_demo(directory: Path | str = DEMO_DIR, db: Path | str | None = None) -> list[ImportResult]:
+    """Import the demo spreadsheets through the ordinary pipeline, roster first."""
+    directory = Path(directory)
+    return [import_file(directory / name, dataset, user="demo", origin="demo", db=db)
+            for dataset, name in DEMO_FILES.items()]
