@@ -1,0 +1,98 @@
+"""The measures: filters in, numbers out, each computed in DuckDB by a query in queries/."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from talentboard import sql
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Period and scope as the sidebar sets them; an empty list means all."""
+    start: dt.date
+    end: dt.date
+    orgs: tuple[str, ...] = ()
+    branches: tuple[str, ...] = ()
+    lines: tuple[str, ...] = ()
+
+    def params(self) -> dict:
+        return {"start": self.start, "end": self.end, "orgs": list(self.orgs),
+                "branches": list(self.branches), "lines": list(self.lines)}
+
+
+@dataclass
+class Overview:
+    headcount: int
+    headcount_is_estimate: bool
+    training_hours: float
+    person_times: int
+    sessions: int
+    trained: int
+    participants: int
+    award_winners: int
+    active_projects: int
+    converted_projects: int
+    benefit: float
+    funding: float
+    studios: int
+    extras: dict = field(default_factory=dict)
+
+    @property
+    def hours_per_head(self) -> float | None:
+        return self.training_hours / self.headcount if self.headcount else None
+
+    @property
+    def coverage(self) -> float | None:
+        return self.trained / self.headcount if self.headcount else None
+
+
+def overview(con, filters: Filters) -> Overview:
+    params = filters.params()
+    head = sql.row(con, "headcount", params)
+    training = sql.row(con, "training_kpis", params)
+    competition = sql.row(con, "competition_kpis", params)
+    innovation = sql.row(con, "innovation_kpis", params)
+    return Overview(
+        headcount=int(head["headcount"]), headcount_is_estimate=bool(head["is_estimate"]),
+        training_hours=float(training["hours"]), person_times=int(training["person_times"]),
+        sessions=int(training["sessions"]), trained=int(training["trained"]),
+        participants=int(competition["participants"]), award_winners=int(competition["award_winners"]),
+        active_projects=int(innovation["active_projects"]), converted_projects=int(innovation["converted_projects"]),
+        benefit=float(innovation["benefit"]), funding=float(innovation["funding"]), studios=int(innovation["studios"]),
+    )
+
+
+def filter_options(con) -> dict[str, list[str]]:
+    options = {"org": [], "branch": [], "line": []}
+    for kind, value in sql.frame(con, "filter_options").itertuples(index=False):
+        options[kind].append(value)
+    return options
+
+
+def data_dates(con) -> tuple[dt.date | None, dt.date | None]:
+    dates = sql.row(con, "data_dates")
+    first, last = dates.get("first_date"), dates.get("last_date")
+    as_date = lambda v: None if v is None or v != v else (v.date() if hasattr(v, "date") else v)  # NaT-safe
+    return as_date(first), as_date(last)
+
+
+# (threshold, suffix, divisor): 12345 reads 1.2万 in Chinese and 12.3k in English
+SCALES = {"zh": ((1e8, "亿", 1e8), (1e4, "万", 1e4)),
+          "en": ((1e9, "B", 1e9), (1e6, "M", 1e6), (1e4, "k", 1e3))}
+
+
+def format_number(value: float | None, lang: str = "zh", digits: int = 1) -> str:
+    """Large numbers read in 万 and 亿 (Chinese) or k, M, B (English); None shows as a dash."""
+    if value is None:
+        return "—"
+    for threshold, suffix, divisor in SCALES["en" if lang == "en" else "zh"]:
+        if abs(value) >= threshold:
+            return f"{value / divisor:,.{digits}f}{suffix}"
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.{digits}f}"
+
+
+def format_percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
