@@ -188,14 +188,18 @@ def _write_batch(con, prepared: Prepared, mode: str, user: str, origin: str) -> 
                      prepared.rows_loaded, prepared.rows_duplicate, prepared.rows_rejected,
                      dt.datetime.now().replace(microsecond=0), user, origin, "active", None, None,
                      layout.encoding, layout.sheet, layout.header_row])
-        cols = ", ".join(dataset.column_names)
-        con.execute(f"insert into {dataset.name}_rows (_batch_id, _row, {cols}) select ?, _row, {cols} from _load",
-                    [batch_id])
+        _insert_rows(con, dataset, batch_id)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
     return batch_id
+
+
+def _insert_rows(con, dataset: Dataset, batch_id: int) -> None:
+    cols = ", ".join(dataset.column_names)
+    con.execute(f"insert into {dataset.name}_rows (_batch_id, _row, {cols}) select ?, _row, {cols} from _load",
+                [batch_id])
 
 
 # ----------------------------------------------------------------------------------------------
