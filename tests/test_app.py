@@ -1,0 +1,120 @@
+"""AppTest of the overview: no exception, and each KPI equals the value worked out here in plain Python."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from talentboard import store
+from talentboard.metrics import format_number
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# A tiny union: two branches, one person who left. (id, name, branch, line, status)
+ROSTER = [("E1", "甲", "城关信用社", "柜面", "在岗"), ("E2", "乙", "城关信用社", "客户经理", "在岗"),
+          ("E3", "丙", "东关信用社", "柜面", "在岗"), ("E4", "丁", "东关信用社", "客户经理", "长期病假"),
+          ("E5", "戊", "城关信用社", "客户经理", "离职")]
+TRAINING = [("E1", "反洗钱", dt.date(2024, 3, 5), 3.0), ("E1", "党史", dt.date(2024, 4, 1), 2.0),
+            ("E2", "党史", dt.date(2024, 4, 1), 4.0), ("E5", "党史", dt.date(2024, 4, 1), 5.0),
+            ("E3", "柜面技能", dt.date(2025, 1, 8), 6.0)]
+COMPETITION = [("E1", dt.date(2024, 6, 1), "一等奖"), ("E3", dt.date(2024, 6, 1), "无"),
+               ("E2", dt.date(2023, 6, 1), "二等奖")]
+INNOVATION = [("甲课题", "研究中", dt.date(2024, 2, 1), "城关信用社", None), ("乙课题", "已转化", dt.date(2024, 1, 1), "东关信用社", 30.0),
+              ("丙课题", "推广应用", dt.date(2023, 5, 1), "城关信用社", 12.5), ("丁课题", "立项", dt.date(2025, 3, 1), "城关信用社", None)]
+PERIOD = (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+
+
+def write(path: Path, rows: list[list[object]]) -> Path:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def fixture_db(tmp_path, tmp_db) -> Path:
+    imports = {
+        "employees": [["工号", "姓名", "机构", "条线", "状态"], *map(list, ROSTER)],
+        "training": [["工号", "培训名称", "培训日期", "学时"], *[[e, c, d, h] for e, c, d, h in TRAINING]],
+        "competition": [["竞赛名称", "日期", "项目", "工号", "成绩", "奖项"],
+                        *[["大赛", d, "点钞", e, 90, a] for e, d, a in COMPETITION]],
+        "innovation": [["课题名称", "工作室", "状态", "立项日期", "机构", "经济效益"],
+                       *[[t, "劳模创新工作室", s, d, b, v] for t, s, d, b, v in INNOVATION]],
+    }
+    for dataset, rows in imports.items():
+        assert store.import_file(write(tmp_path / f"{dataset}.csv", rows), dataset).exit_code == 0
+    return tmp_db
+
+
+def expected(branches: set[str] | None = None) -> dict[str, str]:
+    """The overview's numbers by SPEC's definitions, counted by hand from the lists above."""
+    in_scope = lambda branch: branches is None or branch in branches
+    on_duty = {e for e, _, b, _, s in ROSTER if s == "在岗" and in_scope(b)}
+    branch_of = {e: b for e, _, b, _, _ in ROSTER}
+    in_period = lambda d: PERIOD[0] <= d <= PERIOD[1]
+    records = [(e, h) for e, _, d, h in TRAINING if in_period(d) and in_scope(branch_of[e])]
+    hours = sum(h for _, h in records)
+    trained = {e for e, _ in records} & on_duty
+    entries = [(e, a) for e, d, a in COMPETITION if in_period(d) and in_scope(branch_of[e])]
+    projects = [(s, v) for _, s, d, b, v in INNOVATION if d <= PERIOD[1] and in_scope(b)]
+    return {
+        "在岗人数": str(len(on_duty)),
+        "培训总学时": format_number(hours),
+        "人均学时": format_number(hours / len(on_duty)),
+        "培训覆盖率": f"{len(trained) / len(on_duty) * 100:.1f}%",
+        "培训人次": str(len(records)),
+        "竞赛参赛人数": str(len({e for e, _ in entries})),
+        "获奖人数": str(len({e for e, a in entries if a != "无"})),
+        "在研创新课题": str(sum(s in ("立项", "研究中") for s, _ in projects)),
+        "已转化成果": str(sum(s in ("已转化", "推广应用") for s, _ in projects)),
+        "创新经济效益": f"{format_number(sum(v or 0 for _, v in projects))} 万元",
+    }
+
+
+def run_app(query: dict) -> AppTest:
+    at = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def shown(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_overview_kpis_for_the_period(fixture_db):
+    at = run_app({"period": [d.isoformat() for d in PERIOD]})
+    assert at.title[0].value == "总览"
+    assert shown(at) == expected()
+    assert not at.error
+
+
+def test_overview_kpis_with_a_branch_filter_from_the_url(fixture_db):
+    at = run_app({"period": [d.isoformat() for d in PERIOD], "branch": ["城关信用社"]})
+    assert shown(at) == expected({"城关信用社"})
+    assert at.multiselect(key="branch").value == ["城关信用社"]
+    assert at.query_params["branch"] in (["城关信用社"], "城关信用社")  # the filter stays in the URL
+
+
+def test_overview_in_english(fixture_db):
+    at = run_app({"period": [d.isoformat() for d in PERIOD], "lang": "en"})
+    assert at.title[0].value == "Overview"
+    labels = [m.label for m in at.metric]
+    assert labels[0] == "Headcount" and "Training coverage" in labels
+    values = [m.value for m in at.metric]
+    assert values == list(expected().values())[:-1] + [f"{format_number(42.5, 'en')} 10k yuan"]
+    assert at.query_params["lang"] in ("en", ["en"])
+
+
+def test_first_start_on_an_empty_database_loads_the_demo(tmp_db):
+    at = run_app({})
+    assert any("示例数据" in info.value for info in at.info)
+    assert store.demo_active()
+    headcount = int(shown(at)["在岗人数"].replace(",", ""))
+    assert 500 <= headcount <= 700  # the demo's union: about 600 staff, a few of whom have left
