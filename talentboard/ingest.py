@@ -481,42 +481,48 @@ def _check(value: str, column: Column) -> list[tuple[str, str]]:
     return checks
 
 
-def column_sql(column: Column, raw: str | None, header_unit: str = "") -> tuple[str, list[tuple[str, str]], str | None]:
-    """For one column: the parsed-value SQL, its (condition, code) error checks, and a default flag."""
-    if raw is None:
-        return f"cast(null as {schema.SQL_TYPES[column.type]})", [], None
-    n = f"nullif(trim(translate({raw}, {lit(_FW_FROM)}, {lit(_FW_TO)})), '')"
-    checks: list[tuple[str, str]] = []
-    flag = None
+def normalise_sql(raw: str) -> str:
+    """A cell as the parsers read it: full-width forms folded (only where present: translate is
+    costly), trimmed, and empty as null."""
+    folded = (f"case when regexp_matches({raw}, '[{_FW_FROM}]') "
+              f"then translate({raw}, {lit(_FW_FROM)}, {lit(_FW_TO)}) else {raw} end")
+    return f"nullif(trim({folded}), '')"
+
+
+def value_sql(column: Column, n: str, header_unit: str = "") -> tuple[str, str | None]:
+    """The parsed value of normalised text n (numbers as double), and the SQL flagging enum defaults."""
     if column.type == TEXT:
-        value = n
         if column.name == "employee_id":  # ids that went through a float: 1001.0
-            value = f"(case when regexp_full_match({n}, '\\d+\\.0+') then split_part({n}, '.', 1) else {n} end)"
-    elif column.type in (NUMBER, INTEGER):
-        number = number_sql(n, column, header_unit)
-        checks.append((f"{n} is not null and ({number} is null or not isfinite({number}))", "row.number"))
+            return f"(case when regexp_full_match({n}, '\\d+\\.0+') then split_part({n}, '.', 1) else {n} end)", None
+        return n, None
+    if column.type in (NUMBER, INTEGER):
+        return number_sql(n, column, header_unit), None
+    if column.type == DATE:
+        return date_sql(n), None
+    if column.type == BOOL:
+        return bool_sql(n, column), None
+    if column.type == ENUM:
+        return enum_sql(n, column)
+    if column.type == GRADE:
+        return grade_sql(n), None
+    raise ValueError(column.type)
+
+
+def checks_sql(column: Column, n: str, v: str) -> list[tuple[str, str]]:
+    """(condition, error code) pairs over normalised text n and parsed value v."""
+    checks = [(f"{n} is null", "row.required")] if column.required else []
+    unreadable = {NUMBER: "row.number", INTEGER: "row.number", DATE: "row.date", BOOL: "row.bool",
+                  ENUM: "row.enum", GRADE: "row.grade"}.get(column.type)
+    if column.type in (NUMBER, INTEGER):
+        checks.append((f"{n} is not null and ({v} is null or not isfinite({v}))", unreadable))
         if column.type == INTEGER:
-            checks.append((f"{number} <> floor({number})", "row.integer"))
-        checks += _check(number, column)
-        value = f"cast({number} as bigint)" if column.type == INTEGER else number
-    elif column.type == DATE:
-        value = date_sql(n)
-        checks.append((f"{n} is not null and {value} is null", "row.date"))
-        checks.append((f"year({value}) not between 1900 and 2100", "row.date_range"))
-    elif column.type == BOOL:
-        value = bool_sql(n, column)
-        checks.append((f"{n} is not null and {value} is null", "row.bool"))
-    elif column.type == ENUM:
-        value, flag = enum_sql(n, column)
-        checks.append((f"{n} is not null and {value} is null", "row.enum"))
-    elif column.type == GRADE:
-        value = grade_sql(n)
-        checks.append((f"{n} is not null and {value} is null", "row.grade"))
-    else:
-        raise ValueError(column.type)
-    if column.required:
-        checks.insert(0, (f"{n} is null", "row.required"))
-    return value, checks, flag
+            checks.append((f"{v} <> floor({v})", "row.integer"))
+        checks += _check(v, column)
+    elif unreadable:
+        checks.append((f"{n} is not null and {v} is null", unreadable))
+    if column.type == DATE:
+        checks.append((f"year({v}) not between 1900 and 2100", "row.date_range"))
+    return checks
 
 
 def error_params(column: Column) -> dict:
@@ -584,24 +590,38 @@ def _drop_blank_and_total_rows(con, layout: Layout, prepared: Prepared) -> None:
 
 
 def _parse(con, dataset: Dataset, layout: Layout, prepared: Prepared) -> None:
+    """Three column-wise passes: normalise the text, parse the values, check them; each SQL
+    expression is computed once."""
     position = {c: j for j, c in layout.mapping.items()}
     units = {c: schema.header_unit(layout.headers[j]) for c, j in position.items()}
-    selects, error_cases, flags = [], [], {}
-    for column in dataset.columns:
-        raw = f"r.c{position[column.name]}" if column.name in position else None
-        value, checks, flag = column_sql(column, raw, units.get(column.name, ""))
-        if column.unit and units.get(column.name) in ("元", "万元") and units[column.name] != column.unit:
-            prepared.warnings.append(Message("warn.units_converted", {"column": column.label_zh,
-                                                                      "unit": units[column.name], "target": column.unit}))
-        selects.append(f"{value} as {column.name}")
-        for condition, code in checks:
-            error_cases.append(f"case when {condition} then {{'column': {lit(column.name)}, 'code': {lit(code)}}} end")
-        if flag:
-            flags[column.name] = f"case when {flag} then {raw} end as _u_{column.name}"
-    errors = f"list_filter([{', '.join(error_cases)}], lambda x: x is not null)" if error_cases else "[]"
-    con.execute(f"create or replace temp table _parsed as select r._row, {', '.join(selects)}, "
-                f"{errors} as _errors{''.join(', ' + f for f in flags.values())} "
+    mapped = [c for c in dataset.columns if c.name in position]
+    norms = ", ".join(f"{normalise_sql(f'r.c{position[c.name]}')} as n_{c.name}" for c in mapped)
+    con.execute(f"create or replace temp table _norm as select r._row, {norms} "
                 f"from _raw r join _kind k using (_row) where k.kind is null")
+    values, flags, error_cases = [], {}, []
+    for column in mapped:
+        unit = units.get(column.name, "")
+        if column.unit and unit in ("元", "万元") and unit != column.unit:
+            prepared.warnings.append(Message("warn.units_converted", {"column": column.label_zh, "unit": unit,
+                                                                      "target": column.unit}))
+        value, flag = value_sql(column, f"n_{column.name}", unit)
+        values.append(f"{value} as v_{column.name}")
+        if flag:
+            flags[column.name] = f"case when {flag} then n_{column.name} end as _u_{column.name}"
+        for condition, code in checks_sql(column, f"n_{column.name}", f"v_{column.name}"):
+            error_cases.append(f"case when {condition} then {{'column': {lit(column.name)}, 'code': {lit(code)}}} end")
+    con.execute(f"create or replace temp table _values as select *, {', '.join(values + list(flags.values()))} "
+                f"from _norm")
+    con.execute("drop table _norm")
+    finals = []
+    for column in dataset.columns:
+        sql_type = schema.SQL_TYPES[column.type]
+        finals.append(f"try_cast(v_{column.name} as {sql_type}) as {column.name}" if column.name in position
+                      else f"cast(null as {sql_type}) as {column.name}")
+    errors = f"list_filter([{', '.join(error_cases)}], lambda x: x is not null)" if error_cases else "[]"
+    con.execute(f"create or replace temp table _parsed as select _row, {', '.join(finals)}, {errors} as _errors"
+                f"{''.join(f', _u_{name}' for name in flags)} from _values")
+    con.execute("drop table _values")
     _derive(con, dataset, position)
     _relational_checks(con, dataset)
     prepared.rows_read = con.execute("select count(*) from _parsed").fetchall()[0][0]
@@ -609,7 +629,7 @@ def _parse(con, dataset: Dataset, layout: Layout, prepared: Prepared) -> None:
     for name in flags:
         column = dataset.column(name)
         top = con.execute(f"select _u_{name}, count(*) from _parsed where _u_{name} is not null "
-                          f"group by 1 order by 2 desc, 1 limit 5").fetchall()
+                          f"group by 1 order by count(*) desc, 1 limit 5").fetchall()
         if top:
             n = con.execute(f"select count(*) from _parsed where _u_{name} is not null").fetchall()[0][0]
             prepared.warnings.append(Message("warn.enum_default", {"column": column.label_zh, "n": n,
@@ -672,7 +692,7 @@ def _mark_duplicates(con, dataset: Dataset, prepared: Prepared, replace: bool) -
 
 
 def cleanup(con) -> None:
-    for table in ("_raw", "_kind", "_parsed", "_valid", "_load", "_records"):
+    for table in ("_raw", "_kind", "_norm", "_values", "_parsed", "_valid", "_load", "_records"):
         con.execute(f"drop table if exists {table}")
 
 
