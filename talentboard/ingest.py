@@ -91,24 +91,27 @@ def lit(text: str) -> str:
 # ----------------------------------------------------------------------------------------------
 
 def detect_encoding(path: Path) -> str:
-    """BOM first, then strict UTF-8, then GB18030 (a superset of GBK); UTF-16 by its NUL pattern."""
+    """BOM first, then UTF-8 if the first megabyte is strict UTF-8, else GB18030 (a superset of GBK);
+    UTF-16 by its NUL pattern. A UTF-8 guess that fails later in the file is retried as GB18030."""
     with open(path, "rb") as f:
-        head = f.read(4)
-    if head.startswith(codecs.BOM_UTF8):
+        sample = f.read(1 << 20)
+    if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    with open(path, "rb") as f:
-        sample = f.read(4096)
-    if len(sample) >= 4 and sample[1::2].count(0) > len(sample) // 4 and sample[0::2].count(0) == 0:
+    head = sample[:4096]
+    if len(head) >= 4 and head[1::2].count(0) > len(head) // 4 and head[0::2].count(0) == 0:
         return "utf-16-le"
-    if len(sample) >= 4 and sample[0::2].count(0) > len(sample) // 4 and sample[1::2].count(0) == 0:
+    if len(head) >= 4 and head[0::2].count(0) > len(head) // 4 and head[1::2].count(0) == 0:
         return "utf-16-be"
-    if b"\x00" in sample:
+    if b"\x00" in head:
         raise ValueError("binary")
     for encoding in ("utf-8", "gb18030"):
-        if _decodes(path, encoding):
+        try:  # not final: the sample may end inside a character
+            codecs.getincrementaldecoder(encoding)("strict").decode(sample)
             return encoding
+        except UnicodeDecodeError:
+            continue
     raise ValueError("undecodable")
 
 
@@ -227,45 +230,49 @@ def read_raw(con, path: Path, dataset: Dataset, workdir: Path, sheet: str | None
         encoding = detect_encoding(path)
     except ValueError:
         raise ImportRejected("err.not_spreadsheet", file=path.name) from None
+    try:
+        return _read_text(con, path, encoding, dataset, workdir, header_row, mapping)
+    except UnicodeDecodeError:  # UTF-8 at the start, not further on: the whole file must decode as GB18030
+        if encoding != "utf-8" or not _decodes(path, "gb18030"):
+            raise ImportRejected("err.not_spreadsheet", file=path.name) from None
+        return _read_text(con, path, "gb18030", dataset, workdir, header_row, mapping)
+
+
+def _read_text(con, path: Path, encoding: str, dataset: Dataset, workdir: Path, header_row: int | None,
+               mapping: dict[str, str] | None) -> Layout:
     utf8 = _to_utf8(path, encoding, workdir)
     records, ends, delimiter = _head_records(utf8)
     if not any(any(c.strip() for c in r) for r in records):
         raise ImportRejected("err.file_empty", file=path.name)
     h, names = find_header(records, dataset, header_row, mapping)
-    layout = Layout("csv", encoding=encoding, header_row=ends[h], headers=names)
     _load_csv(con, utf8, skip=ends[h], width=max(len(names), 1), delimiter=delimiter)
-    return layout
+    return Layout("csv", encoding=encoding, header_row=ends[h], headers=names)
 
 
 def _load_csv(con, path: Path, skip: int, width: int, delimiter: str) -> None:
     columns = {f"c{j}": "VARCHAR" for j in range(width)}
     options = dict(auto_detect=False, header=False, skip=skip, columns=columns, delim=delimiter,
                    quote='"', escape='"', null_padding=True, strict_mode=False, all_varchar=True)
-    records = None
+    loaded = False
     for parallel in (True, False):  # null padding with quoted newlines needs the serial reader
         try:
-            con.execute("create or replace temp table _records as select row_number() over () as _rec, * "
+            con.execute("create or replace temp table _raw as select row_number() over () + $skip as _row, * "
                         "from read_csv($path, " + ", ".join(f"{k} := ${k}" for k in options) +
                         ", parallel := $parallel)", {"path": str(path), "parallel": parallel, **options})
-            records = True
+            loaded = True
             break
         except Exception:  # the serial reader, then Python's csv module, are the fallbacks
             continue
-    if records is None:
+    if not loaded:
         _load_csv_python(con, path, skip, width, delimiter)
         return
-    n = con.execute("select count(*) from _records").fetchall()[0][0]
-    if skip + n == _physical_lines(path):
-        con.execute("create or replace temp table _raw as select _rec + $skip as _row, * exclude (_rec) "
-                    "from _records", {"skip": skip})
-    else:  # blank lines or quoted newlines: map each record to the line it starts on
+    n = con.execute("select count(*) from _raw").fetchall()[0][0]
+    if skip + n != _physical_lines(path):  # blank lines or quoted newlines: the line each record starts on
         starts = _record_start_lines(path, skip, delimiter)
-        con.register("_starts", pa.table({"_rec": pa.array(range(1, len(starts) + 1), pa.int64()),
-                                          "_row": pa.array(starts, pa.int64())}))
-        con.execute("create or replace temp table _raw as select s._row, r.* exclude (_rec) "
-                    "from _records r join _starts s using (_rec) order by s._row")
+        con.register("_starts", pa.table({"_rec": pa.array(range(skip + 1, skip + len(starts) + 1), pa.int64()),
+                                          "_line": pa.array(starts, pa.int64())}))
+        con.execute("update _raw set _row = s._line from _starts s where _raw._row = s._rec")
         con.unregister("_starts")
-    con.execute("drop table _records")
 
 
 def _physical_lines(path: Path) -> int:
@@ -431,20 +438,24 @@ def date_sql(n: str) -> str:
             f"{ym}, {year}, {serial}) end)")
 
 
+def map_sql(pairs: dict[str, str]) -> str:
+    """A DuckDB MAP literal: a constant hash lookup, far faster per row than a long CASE."""
+    return "map {" + ", ".join(f"{lit(k)}: {v}" for k, v in pairs.items()) + "}"
+
+
 def bool_sql(n: str, column: Column) -> str:
-    true = ", ".join(lit(w.lower()) for w in column.true_words)
-    false = ", ".join(lit(w.lower()) for w in column.false_words)
-    return f"(case when lower({n}) in ({true}) then true when lower({n}) in ({false}) then false end)"
+    words = {w.lower(): "true" for w in column.true_words} | {w.lower(): "false" for w in column.false_words}
+    return f"{map_sql(words)}[lower({n})]"
 
 
 def enum_sql(n: str, column: Column) -> tuple[str, str | None]:
     """The canonical value, and (when unknown words take a default) the SQL flagging such rows."""
-    exact = " ".join(f"when {lit(s.lower())} then {lit(v)}" for v, syns in column.values.items()
-                     for s in dict.fromkeys((v, *syns)))
+    exact = {s.lower(): lit(v) for v, syns in column.values.items() for s in (v, *syns)}
+    known = f"{map_sql(exact)}[lower({n})]"
     contains = " ".join(f"when contains({n}, {lit(k)}) then {lit(v)}" for k, v in column.contains)
-    known = f"(case lower({n}) {exact} end)"
     default = "null" if column.unknown == "error" else lit(column.unknown)
-    value = f"(case when {n} is null then null else coalesce({known}, (case {contains or 'when false then null'} else {default} end)) end)"
+    fallback = f"(case {contains} else {default} end)" if contains else default
+    value = f"(case when {n} is null then null else coalesce({known}, {fallback}) end)"
     flag = None if column.unknown == "error" else f"({n} is not null and {known} is null)"
     return value, flag
 
@@ -458,16 +469,15 @@ def _grade_synonyms() -> dict[str, str]:
             if grade.endswith(("级", "星")) and grade[0] in digits:
                 suffix = grade[-1]
                 synonyms[f"{i + 1}{suffix}"] = grade
-                synonyms[f"{grade}级"] = grade if suffix == "星" else grade
                 if suffix == "星":
-                    synonyms["★" * (i + 1)] = grade
+                    synonyms[f"{grade}级"] = grade
                     synonyms[f"{i + 1}星级"] = grade
+                    synonyms["★" * (i + 1)] = grade
     return synonyms
 
 
 def grade_sql(n: str) -> str:
-    cases = " ".join(f"when {lit(k)} then {lit(v)}" for k, v in _grade_synonyms().items())
-    return f"(case replace({n}, ' ', '') {cases} end)"
+    return f"{map_sql({k: lit(v) for k, v in _grade_synonyms().items()})}[replace({n}, ' ', '')]"
 
 
 def _check(value: str, column: Column) -> list[tuple[str, str]]:
@@ -590,14 +600,11 @@ def _drop_blank_and_total_rows(con, layout: Layout, prepared: Prepared) -> None:
 
 
 def _parse(con, dataset: Dataset, layout: Layout, prepared: Prepared) -> None:
-    """Three column-wise passes: normalise the text, parse the values, check them; each SQL
-    expression is computed once."""
+    """One column-wise statement in three layers: normalise the text, parse the values, check them."""
     position = {c: j for j, c in layout.mapping.items()}
     units = {c: schema.header_unit(layout.headers[j]) for c, j in position.items()}
     mapped = [c for c in dataset.columns if c.name in position]
     norms = ", ".join(f"{normalise_sql(f'r.c{position[c.name]}')} as n_{c.name}" for c in mapped)
-    con.execute(f"create or replace temp table _norm as select r._row, {norms} "
-                f"from _raw r join _kind k using (_row) where k.kind is null")
     values, flags, error_cases = [], {}, []
     for column in mapped:
         unit = units.get(column.name, "")
@@ -610,9 +617,6 @@ def _parse(con, dataset: Dataset, layout: Layout, prepared: Prepared) -> None:
             flags[column.name] = f"case when {flag} then n_{column.name} end as _u_{column.name}"
         for condition, code in checks_sql(column, f"n_{column.name}", f"v_{column.name}"):
             error_cases.append(f"case when {condition} then {{'column': {lit(column.name)}, 'code': {lit(code)}}} end")
-    con.execute(f"create or replace temp table _values as select *, {', '.join(values + list(flags.values()))} "
-                f"from _norm")
-    con.execute("drop table _norm")
     finals = []
     for column in dataset.columns:
         sql_type = schema.SQL_TYPES[column.type]
@@ -620,8 +624,9 @@ def _parse(con, dataset: Dataset, layout: Layout, prepared: Prepared) -> None:
                       else f"cast(null as {sql_type}) as {column.name}")
     errors = f"list_filter([{', '.join(error_cases)}], lambda x: x is not null)" if error_cases else "[]"
     con.execute(f"create or replace temp table _parsed as select _row, {', '.join(finals)}, {errors} as _errors"
-                f"{''.join(f', _u_{name}' for name in flags)} from _values")
-    con.execute("drop table _values")
+                f"{''.join(f', _u_{name}' for name in flags)} from ("
+                f"select *, {', '.join(values + list(flags.values()))} from ("
+                f"select r._row, {norms} from _raw r join _kind k using (_row) where k.kind is null))")
     _derive(con, dataset, position)
     _relational_checks(con, dataset)
     prepared.rows_read = con.execute("select count(*) from _parsed").fetchall()[0][0]
@@ -629,7 +634,7 @@ def _parse(con, dataset: Dataset, layout: Layout, prepared: Prepared) -> None:
     for name in flags:
         column = dataset.column(name)
         top = con.execute(f"select _u_{name}, count(*) from _parsed where _u_{name} is not null "
-                          f"group by 1 order by count(*) desc, 1 limit 5").fetchall()
+                          f"group by 1 order by 2 desc, 1 limit 5").fetchall()
         if top:
             n = con.execute(f"select count(*) from _parsed where _u_{name} is not null").fetchall()[0][0]
             prepared.warnings.append(Message("warn.enum_default", {"column": column.label_zh, "n": n,
@@ -671,29 +676,36 @@ def _mark_duplicates(con, dataset: Dataset, prepared: Prepared, replace: bool) -
     """Stage the rows to load as _load: valid, first of their key in the file, and not already current."""
     cols = dataset.column_names
     key = ", ".join(dataset.key)
-    joins = " and ".join(f"c.{k} is not distinct from v.{k}" for k in (cols if dataset.default_mode == "upsert" else dataset.key))
     con.execute(f"create or replace temp table _valid as select _row, {', '.join(cols)} from _parsed "
-                f"where len(_errors) = 0 qualify row_number() over (partition by {key} order by _row) = 1")
-    if replace:
-        con.execute("create or replace temp table _load as select * from _valid")
+                f"where len(_errors) = 0")
+    repeated = con.execute(f"select count(*) - count(distinct ({key})) from _valid").fetchall()[0][0]
+    if repeated:  # the same key twice in one file: the first row counts, the rest are duplicates
+        con.execute(f"delete from _valid where _row not in (select min(_row) from _valid group by {key})")
+    current = con.execute(f"select count(*) from {dataset.name}_rows where _batch_id in "
+                          f"(select batch_id from batches where status = 'active')").fetchall()[0][0]
+    if replace or not current:
+        con.execute("create or replace temp view _load as select * from _valid")
     else:
+        compared = cols if dataset.default_mode == "upsert" else dataset.key  # upsert: only unchanged rows repeat
+        joins = " and ".join(f"c.{k} is not distinct from v.{k}" for k in compared)
         con.execute(f"create or replace temp table _load as select v.* from _valid v "
-                    f"where not exists (select 1 from {dataset.name} c where {joins}) order by _row")
-        if dataset.default_mode != "upsert":
-            same_key = " and ".join(f"c.{k} is not distinct from v.{k}" for k in dataset.key)
-            same_all = " and ".join(f"c.{k} is not distinct from v.{k}" for k in cols)
-            conflicts = con.execute(f"select count(*) from _valid v where exists (select 1 from {dataset.name} c "
-                                    f"where {same_key}) and not exists (select 1 from {dataset.name} c "
-                                    f"where {same_all})").fetchall()[0][0]
-            if conflicts:
-                prepared.warnings.append(Message("warn.conflicts", {"n": conflicts}))
+                    f"where not exists (select 1 from {dataset.name} c where {joins})")
     prepared.rows_loaded = con.execute("select count(*) from _load").fetchall()[0][0]
     prepared.rows_duplicate = prepared.rows_read - prepared.rows_rejected - prepared.rows_loaded
+    if current and not replace and dataset.default_mode != "upsert" and prepared.rows_duplicate > repeated:
+        same_key = " and ".join(f"c.{k} is not distinct from v.{k}" for k in dataset.key)
+        same_all = " and ".join(f"c.{k} is not distinct from v.{k}" for k in cols)
+        conflicts = con.execute(f"select count(*) from _valid v where exists (select 1 from {dataset.name} c "
+                                f"where {same_key}) and not exists (select 1 from {dataset.name} c "
+                                f"where {same_all})").fetchall()[0][0]
+        if conflicts:
+            prepared.warnings.append(Message("warn.conflicts", {"n": conflicts}))
 
 
 def cleanup(con) -> None:
-    for table in ("_raw", "_kind", "_norm", "_values", "_parsed", "_valid", "_load", "_records"):
-        con.execute(f"drop table if exists {table}")
+    views = {name for (name,) in con.execute("select view_name from duckdb_views() where temporary").fetchall()}
+    for name in ("_load", "_raw", "_kind", "_parsed", "_valid"):
+        con.execute(f"drop {'view' if name in views else 'table'} if exists {name}")
 
 
 def env_user() -> str:
