@@ -30,9 +30,8 @@ results_row = [
     ("kpi.award_winners", format_number(kpis.award_winners, lang)),
     ("kpi.active_projects", format_number(kpis.active_projects, lang)),
     ("kpi.converted_projects", format_number(kpis.converted_projects, lang)),
-    ("kpi.benefit", f"{format_number(kpis.benefit, lang)} {t('unit.wan_yuan', lang)}"),
+    ("kpi.benefit", format_number(kpis.benefit, lang)),
 ]
 for row in (training_row, results_row):
-    with st.container(horizontal=True):
-        for key, value in row:
-            st.metric(t(key, lang), value, help=t(f"{key}.help", lang), border=True)
+    for column, (key, value) in zip(st.columns(len(row)), row):
+        column.metric(t(key, lang), value, help=t(f"{key}.help", lang), border=True, height="stretch")

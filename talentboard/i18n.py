@@ -113,7 +113,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "kpi.converted_projects": ("已转化成果", "Converted results"),
     "kpi.converted_projects.help": ("状态为“已转化”或“推广应用”的课题数（按立项日期不晚于期末）",
                                     "Projects at 已转化 or 推广应用, started by the end of the period"),
-    "kpi.benefit": ("创新经济效益", "Innovation benefit"),
+    "kpi.benefit": ("创新效益（万元）", "Benefit (10k yuan)"),
     "kpi.benefit.help": ("范围内创新课题经济效益合计（万元）", "Economic benefit of innovation projects in scope (万元, 10k yuan)"),
     "unit.hours": ("学时", "h"),
     "unit.people": ("人", ""),
