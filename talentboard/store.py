@@ -245,10 +245,6 @@ def rollback(batch_id: int, db: Path | str | None = None) -> dict:
 # The demo
 # ----------------------------------------------------------------------------------------------
 
-DEMO_FILES = {"employees": "职工花名册.xlsx", "training": "培训记录.csv", "competition": "技能竞赛成绩.csv",
-              "grading": "等级评定.csv", "innovation": "创新成果.csv"}
-
-
 def is_empty(db: Path | str | None = None) -> bool:
     with connect(db) as con:
         return con.execute("select count(*) from batches").fetchall()[0][0] == 0
@@ -262,6 +258,7 @@ def demo_active(db: Path | str | None = None) -> bool:
 
 def load_demo(directory: Path | str = DEMO_DIR, db: Path | str | None = None) -> list[ImportResult]:
     """Import the demo spreadsheets through the ordinary pipeline, roster first."""
+    from talentboard.demo import FILES  # the generator names its files; numpy loads only when needed
     directory = Path(directory)
     return [import_file(directory / name, dataset, user="demo", origin="demo", db=db)
-            for dataset, name in DEMO_FILES.items()]
+            for dataset, name in FILES.items()]
