@@ -49,7 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="write synthetic demo spreadsheets")
     demo.add_argument("--scale", type=int, default=1)
     demo.add_argument("--seed", type=int, default=2024)
-    demo.add_argument("--out", default=str(store.DEMO_DIR))
+    demo.add_argument("--out", help="where to write (default data/demo for scale 1 and the default seed, "
+                                    "else data/demo-sSCALE-seedSEED, so the shipped demo is never overwritten)")
     demo.add_argument("--load", action="store_true", help="also import the files into the database")
     return parser
 
@@ -135,10 +136,14 @@ def cmd_demo(args) -> int:
     from talentboard.demo import write_demo
     if args.scale < 1:
         raise UsageError("--scale >= 1")
-    files = write_demo(args.out, scale=args.scale, seed=args.seed)
+    out = args.out
+    if out is None:
+        default = args.scale == 1 and args.seed == 2024
+        out = store.DEMO_DIR if default else store.DEMO_DIR.with_name(f"demo-s{args.scale}-seed{args.seed}")
+    files = write_demo(out, scale=args.scale, seed=args.seed)
     print(t("cli.demo_written", args.lang, files=", ".join(str(f) for f in files)))
     if args.load:
-        for result in store.load_demo(args.out):
+        for result in store.load_demo(out):
             print(f"{result.dataset}: " + t("cli.imported", args.lang, batch_id=result.batch_id,
                                               rows_read=result.rows_read, rows_loaded=result.rows_loaded,
                                               rows_duplicate=result.rows_duplicate, rows_rejected=result.rows_rejected))

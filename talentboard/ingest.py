@@ -576,6 +576,9 @@ def prepare(con, dataset: Dataset, path: Path, file_name: str | None = None, *, 
     with tempfile.TemporaryDirectory(prefix="talentboard-") as workdir:
         layout = read_raw(con, path, dataset, Path(workdir), sheet, header_row, mapping)
     prepared = Prepared(dataset, file_name or path.name, file_hash(path), layout)
+    if len(layout.sheets) > 1:
+        prepared.warnings.append(Message("warn.sheets", {"n": len(layout.sheets), "sheets": "、".join(layout.sheets),
+                                                         "sheet": layout.sheet}))
     prepared.warnings += map_columns(layout, dataset, mapping)
     _drop_blank_and_total_rows(con, layout, prepared)
     _parse(con, dataset, layout, prepared)

@@ -247,6 +247,7 @@ def test_xlsx_with_header_on_row_3_merged_title_and_typed_cells(tmp_path, tmp_db
     wb.save(path)
     result = store.import_file(path, "training")
     assert (result.rows_loaded, result.layout.header_row, result.layout.sheets) == (2, 3, ["培训", "说明"])
+    assert any("培训、说明" in w.text() for w in result.warnings)
     assert table(tmp_db, "select employee_id, start_date, hours from training order by 1") == [
         ("1001", dt.date(2024, 3, 5), 3.0), ("E002", dt.date(2024, 3, 6), 2.5)]
 
