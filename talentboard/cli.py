@@ -77,12 +77,7 @@ def cmd_import(args) -> int:
                                header_row=args.header_row, mapping=mapping, strict=args.strict,
                                dry_run=args.dry_run, user=args.user)
     if args.json:
-        report = result.as_json(lang)
-        if result.rejection is not None:  # the file-level reason leads the errors, with no row
-            report["warnings"] = [w.text(lang) for w in result.warnings]
-            report["errors"].insert(0, {"row": None, "column": None, "value": result.file,
-                                        "message": result.rejection.text(lang)})
-        print(json.dumps(report, ensure_ascii=False, indent=2, default=str))
+        print(json.dumps(result.as_json(lang), ensure_ascii=False, indent=2, default=str))
         return result.exit_code
     for error in result.errors[:ERRORS_PRINTED]:
         print(t("cli.row_error", lang, row=error.row, column=error.column, value=error.value or "",

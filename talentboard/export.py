@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import shutil
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -44,25 +45,22 @@ def _safe_select(dataset: schema.Dataset) -> str:
 
 
 def export_all(directory: Path | str, db: Path | str | None = None) -> list[Path]:
-    """Write <dataset>.csv and <dataset>.parquet for every dataset; return the files written."""
+    """Write <dataset>.csv and <dataset>.parquet for every dataset; return the files written.
+
+    DuckDB writes into a scratch folder whose name we generate (a COPY target cannot be a bound
+    parameter, so no user-given path ever enters SQL); the files are then moved into place."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     written = []
-    with store.connect(db) as con:
+    with store.connect(db) as con, tempfile.TemporaryDirectory(prefix="talentboard-export-") as scratch:
         for dataset in DATASETS.values():
-            parquet = directory / f"{dataset.name}.parquet"
-            con.execute(f"copy (select * from {dataset.name}) to '{_path_literal(parquet)}' (format parquet)")
-            body = directory / f".{dataset.name}.csv.part"
-            con.execute(f"copy ({_safe_select(dataset)}) to '{_path_literal(body)}' (format csv, header true)")
+            parquet, body = Path(scratch) / f"{dataset.name}.parquet", Path(scratch) / f"{dataset.name}.csv"
+            con.execute(f"copy (select * from {dataset.name}) to '{parquet}' (format parquet)")
+            con.execute(f"copy ({_safe_select(dataset)}) to '{body}' (format csv, header true)")
             target = directory / f"{dataset.name}.csv"
             with open(target, "wb") as out, open(body, "rb") as src:
                 out.write(BOM)
                 shutil.copyfileobj(src, out, 1 << 20)
-            body.unlink()
-            written += [target, parquet]
+            shutil.move(parquet, directory / parquet.name)
+            written += [target, directory / parquet.name]
     return written
-
-
-def _path_literal(path: Path) -> str:
-    # COPY ... TO takes no bound parameter for its target; the path is ours, quotes are doubled
-    return str(path).replace("'", "''")

@@ -20,6 +20,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "err.header_row": ("表头行 {row} 超出文件范围（共 {rows} 行）", "Header row {row} is outside the file ({rows} rows)"),
     "err.bad_map": ("--map 参数“{item}”无效：应为 原列名=标准列名，标准列名是：{columns}",
                     "Invalid --map “{item}”: use SOURCE=column, where column is one of: {columns}"),
+    "err.map_source": ("--map 中的原列名“{source}”不在表头中；表头有：{found}",
+                       "--map names “{source}”, which is not in the header; the header holds: {found}"),
     "err.unknown_dataset": ("未知数据集“{name}”；可用：{names}", "Unknown dataset “{name}”; use one of: {names}"),
     "err.db_busy": ("数据库正被其他程序占用，请稍后再试：{path}", "The database is in use by another program; try again shortly: {path}"),
     "err.internal": ("导入时发生意外错误，数据库未作任何修改：{reason}",

@@ -366,7 +366,7 @@ def map_columns(layout: Layout, dataset: Dataset, mapping: dict[str, str] | None
     normalised = [schema.normalise_header(h) for h in layout.headers]
     for source in explicit:
         if source not in normalised:
-            raise ImportRejected("err.bad_map", item=source, columns="、".join(h for h in layout.headers if h))
+            raise ImportRejected("err.map_source", source=source, found="、".join(h for h in layout.headers if h))
     warnings, chosen = [], {}
     claimed = set(explicit.values())
     for j, name in enumerate(normalised):

@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 from talentboard import sql
 
 
@@ -72,9 +74,14 @@ def filter_options(con) -> dict[str, list[str]]:
 
 def data_dates(con) -> tuple[dt.date | None, dt.date | None]:
     dates = sql.row(con, "data_dates")
-    first, last = dates.get("first_date"), dates.get("last_date")
-    as_date = lambda v: None if v is None or v != v else (v.date() if hasattr(v, "date") else v)  # NaT-safe
-    return as_date(first), as_date(last)
+    return _as_date(dates.get("first_date")), _as_date(dates.get("last_date"))
+
+
+def _as_date(value) -> dt.date | None:
+    """A date from a result frame: pandas gives Timestamp, or NaT when a dataset is empty."""
+    if value is None or pd.isna(value):
+        return None
+    return value.date() if isinstance(value, dt.datetime) else value
 
 
 # (threshold, suffix, divisor): 12345 reads 1.2万 in Chinese and 12.3k in English

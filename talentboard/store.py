@@ -123,13 +123,14 @@ class ImportResult:
         return 3 if self.rows_rejected else 0
 
     def as_json(self, lang: str = "zh") -> dict:
-        warnings = [w.text(lang) for w in self.warnings]
+        """SPEC's --json object; a file rejected as a whole leads its errors with one that has no row."""
+        errors = [e.as_dict(lang) for e in self.errors]
         if self.rejection is not None:
-            warnings.insert(0, self.rejection.text(lang))
+            errors.insert(0, {"row": None, "column": None, "value": self.file, "message": self.rejection.text(lang)})
         return {"batch_id": self.batch_id, "dataset": self.dataset, "rows_read": self.rows_read,
                 "rows_loaded": self.rows_loaded, "rows_duplicate": self.rows_duplicate,
-                "rows_rejected": self.rows_rejected, "errors": [e.as_dict(lang) for e in self.errors],
-                "warnings": warnings}
+                "rows_rejected": self.rows_rejected, "errors": errors,
+                "warnings": [w.text(lang) for w in self.warnings]}
 
 
 def import_file(path: Path | str, dataset_name: str, *, file_name: str | None = None, replace: bool = False,
@@ -245,15 +246,21 @@ def rollback(batch_id: int, db: Path | str | None = None) -> dict:
 # The demo
 # ----------------------------------------------------------------------------------------------
 
-def is_empty(db: Path | str | None = None) -> bool:
-    with connect(db) as con:
-        return con.execute("select count(*) from batches").fetchall()[0][0] == 0
+@dataclass(frozen=True)
+class State:
+    """What the app needs to know each run, in one query: whether anything was ever imported,
+    whether the demo is what is showing, and a version that changes with every import or rollback."""
+    batches: int
+    demo_active: bool
+    version: tuple
 
 
-def demo_active(db: Path | str | None = None) -> bool:
+def state(db: Path | str | None = None) -> State:
     with connect(db) as con:
-        return bool(con.execute("select count(*) from batches where origin = 'demo' and status = 'active'")
-                    .fetchall()[0][0])
+        row = con.execute("select count(*), count(*) filter (where origin = 'demo' and status = 'active'), "
+                          "max(batch_id), count(*) filter (where status = 'active'), max(rolled_back_at) "
+                          "from batches").fetchall()[0]
+    return State(batches=row[0], demo_active=row[1] > 0, version=(row[0], row[2], row[3], row[4]))
 
 
 def load_demo(directory: Path | str = DEMO_DIR, db: Path | str | None = None) -> list[ImportResult]:

@@ -24,13 +24,6 @@ class Context:
     as_of: dt.date | None
 
 
-def data_version(db: str) -> tuple:
-    """Changes whenever an import or rollback changes the data: the cache key of every query."""
-    with store.connect(db) as con:
-        return tuple(con.execute("select count(*), max(batch_id), count(*) filter (where status = 'active'), "
-                                 "max(rolled_back_at) from batches").fetchall()[0])
-
-
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
 def cached_options(db: str, version: tuple) -> dict[str, list[str]]:
     with store.connect(db) as con:
@@ -49,11 +42,16 @@ def cached_overview(db: str, version: tuple, filters: metrics.Filters) -> metric
         return metrics.overview(con, filters)
 
 
-def _ensure_demo(db: str) -> None:
-    """On first start, with an empty database, load the shipped demo through the import pipeline."""
-    with _demo_lock:
-        if store.is_empty(db):
-            store.load_demo(db=db)
+def _current_state(db: str) -> store.State:
+    """The store's state; on first start, with an empty database, the shipped demo is loaded first
+    through the ordinary import pipeline."""
+    current = store.state(db)
+    if current.batches == 0:
+        with _demo_lock:
+            if store.state(db).batches == 0:
+                store.load_demo(db=db)
+        current = store.state(db)
+    return current
 
 
 def default_period(last: dt.date | None) -> tuple[dt.date, dt.date]:
@@ -85,11 +83,10 @@ def frame() -> Context:
     lang = _language()
     db = str(store.db_path())
     try:
-        _ensure_demo(db)
-        version = data_version(db)
+        current = _current_state(db)
+        version = current.version
         options = cached_options(db, version)
         first, last = cached_dates(db, version)
-        demo = store.demo_active(db)
     except store.DatabaseBusy:
         st.error(t("err.db_busy", lang, path=db))
         st.stop()
@@ -115,4 +112,4 @@ def frame() -> Context:
     lines = sidebar.multiselect(t("filter.line", lang), options["line"], key="line", bind="query-params",
                                 placeholder=t("filter.all", lang))
     filters = metrics.Filters(start, end, tuple(orgs), tuple(branches), tuple(lines))
-    return Context(lang, db, version, filters, demo, last)
+    return Context(lang, db, version, filters, current.demo_active, last)

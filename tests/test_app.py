@@ -115,6 +115,6 @@ def test_overview_in_english(fixture_db):
 def test_first_start_on_an_empty_database_loads_the_demo(tmp_db):
     at = run_app({})
     assert any("示例数据" in info.value for info in at.info)
-    assert store.demo_active()
+    assert store.state().demo_active
     headcount = int(shown(at)["在岗人数"].replace(",", ""))
     assert 500 <= headcount <= 700  # the demo's union: about 600 staff, a few of whom have left
