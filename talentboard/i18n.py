@@ -54,6 +54,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "warn.errors_truncated": ("另有 {n} 条错误未列出", "{n} more error(s) not listed"),
     "warn.sheets": ("工作簿有 {n} 个工作表（{sheets}），读取了“{sheet}”；可用 --sheet 选择其他工作表",
                     "The workbook has {n} sheets ({sheets}); read “{sheet}”. Choose another with --sheet"),
+    "warn.percent_scaled": ("“{column}”的 {n} 个值都在 0～1 之间，按百分比格式读作 0～100",
+                            "All {n} values of “{column}” lie within 0–1: read as percentages on a 0–100 scale"),
     "warn.units_converted": ("“{column}”表头单位为{unit}，已换算为{target}", "“{column}” is headed in {unit}; converted to {target}"),
     # --- command line
     "cli.imported": ("第 {batch_id} 批：读取 {rows_read} 行，导入 {rows_loaded} 行，重复跳过 {rows_duplicate} 行，拒绝 {rows_rejected} 行",

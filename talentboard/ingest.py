@@ -26,7 +26,7 @@ from talentboard.schema import BOOL, DATE, ENUM, GRADE, INTEGER, NUMBER, TEXT, C
 HEADER_SEARCH_ROWS = 30
 MAX_ERRORS_LISTED = 10_000
 XLSX_MAGIC, XLS_MAGIC = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-TOTAL_ROW = r"\s*(合\s*计|总\s*计|小\s*计)\s*[:：]?\s*"
+TOTAL_ROW = r"(合计|总计|小计)[:：]?([（(\[【].*[）)\]】])?"  # matched with all white space removed
 
 # Full-width ASCII, the ideographic space and the no-break space, as one SQL translate().
 _FW_FROM = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000\u00a0"
@@ -127,9 +127,17 @@ def _decodes(path: Path, encoding: str) -> bool:
     return True
 
 
+def _cr_only(path: Path) -> bool:
+    """Line ends of a lone CR (old Mac Excel): no LF anywhere in the first megabyte."""
+    with open(path, "rb") as f:
+        sample = f.read(1 << 20)
+    return b"\r" in sample and b"\n" not in sample
+
+
 def _to_utf8(path: Path, encoding: str, workdir: Path) -> Path:
-    """A UTF-8 copy for DuckDB's reader, transcoded in chunks; UTF-8 files are used as they are."""
-    if encoding == "utf-8":
+    """A UTF-8, LF-or-CRLF copy for DuckDB's reader, transcoded in chunks; such files are used as they are."""
+    cr_only = _cr_only(path)
+    if encoding == "utf-8" and not cr_only:
         return path
     out = workdir / "utf8.csv"
     decoder = codecs.getincrementaldecoder(encoding)("strict")
@@ -139,27 +147,36 @@ def _to_utf8(path: Path, encoding: str, workdir: Path) -> Path:
             text = decoder.decode(chunk)
             if first:
                 text, first = text.lstrip("\ufeff"), False
+            if cr_only:
+                text = text.replace("\r", "\n")
             dst.write(text.encode("utf-8"))
         dst.write(decoder.decode(b"", final=True).encode("utf-8"))
     return out
 
 
-def _head_records(path: Path) -> tuple[list[list[str]], list[int], str]:
-    """The first records of a UTF-8 CSV, the physical line each ends on, and the delimiter."""
-    with open(path, "rb") as f:
-        head = f.read(1 << 18)
-    cut = head.rfind(b"\n")
-    text = (head if cut < 0 else head[: cut + 1]).decode("utf-8", errors="replace")
-    lines = text.splitlines()[: HEADER_SEARCH_ROWS * 2]
+def _head_records(path: Path, wanted: int = HEADER_SEARCH_ROWS) -> tuple[list[list[str]], list[int], str]:
+    """The first records of a UTF-8 CSV (a blank line is an empty record, as DuckDB counts them),
+    the line each starts on, and the delimiter."""
+    size = 1 << 18
+    while True:
+        with open(path, "rb") as f:
+            head = f.read(size)
+        cut = head.rfind(b"\n")
+        text = (head if cut < 0 else head[: cut + 1]).decode("utf-8", errors="replace")
+        if text.count("\n") >= wanted or len(head) < size:
+            break
+        size *= 4
+    lines = text.splitlines()[: wanted * 2]
     delimiter = max((",", "\t", ";", "|"), key=lambda d: sum(line.count(d) for line in lines))
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    records, ends = [], []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records, starts, previous_end = [], [], 0
     for record in reader:
-        if len(records) >= HEADER_SEARCH_ROWS:
+        if len(records) >= wanted:
             break
         records.append(record)
-        ends.append(reader.line_num)
-    return records, ends, delimiter
+        starts.append(previous_end + 1)
+        previous_end = reader.line_num
+    return records, starts, delimiter
 
 
 def _cell_text(value: object) -> str | None:
@@ -195,14 +212,12 @@ def _score_header(records: list[list], index: dict[str, str], i: int) -> tuple[i
     return len(matched), names
 
 
-def find_header(records: list[list], dataset: Dataset, header_row: int | None = None,
+def find_header(records: list[list], dataset: Dataset, header_index: int | None = None,
                 mapping: dict[str, str] | None = None) -> tuple[int, list[str]]:
-    """The header's index among records and its column names: the row matching most columns."""
+    """The header's index among records and its column names: the given one, or the row matching most columns."""
     index = schema.alias_index(dataset) | {schema.normalise_header(k): v for k, v in (mapping or {}).items()}
-    if header_row is not None:
-        if not 1 <= header_row <= len(records):
-            raise ImportRejected("err.header_row", row=header_row, rows=len(records))
-        return header_row - 1, _score_header(records, index, header_row - 1)[1]
+    if header_index is not None:
+        return header_index, _score_header(records, index, header_index)[1]
     best, best_score = None, 0
     for i in range(min(len(records), HEADER_SEARCH_ROWS)):
         score, names = _score_header(records, index, i)
@@ -241,35 +256,45 @@ def read_raw(con, path: Path, dataset: Dataset, workdir: Path, sheet: str | None
 def _read_text(con, path: Path, encoding: str, dataset: Dataset, workdir: Path, header_row: int | None,
                mapping: dict[str, str] | None) -> Layout:
     utf8 = _to_utf8(path, encoding, workdir)
-    records, ends, delimiter = _head_records(utf8)
+    records, starts, delimiter = _head_records(utf8, max(HEADER_SEARCH_ROWS, (header_row or 0) + 1))
     if not any(any(c.strip() for c in r) for r in records):
         raise ImportRejected("err.file_empty", file=path.name)
-    h, names = find_header(records, dataset, header_row, mapping)
-    _load_csv(con, utf8, skip=ends[h], width=max(len(names), 1), delimiter=delimiter)
-    return Layout("csv", encoding=encoding, header_row=ends[h], headers=names)
+    header_index = None
+    if header_row is not None:
+        if header_row not in starts:
+            raise ImportRejected("err.header_row", row=header_row, rows=starts[-1])
+        header_index = starts.index(header_row)
+    h, names = find_header(records, dataset, header_index, mapping)
+    data_start = starts[h + 1] if h + 1 < len(starts) else starts[h] + 1  # a header cell may span lines
+    _load_csv(con, utf8, skip=h + 1, first_line=data_start, width=max(len(names), 1), delimiter=delimiter)
+    return Layout("csv", encoding=encoding, header_row=starts[h], headers=names)
 
 
-def _load_csv(con, path: Path, skip: int, width: int, delimiter: str) -> None:
+def _load_csv(con, path: Path, skip: int, first_line: int, width: int, delimiter: str) -> None:
+    """Read the records after the header (skip counts records, blank lines included) as text; each
+    row keeps the line it starts on."""
     columns = {f"c{j}": "VARCHAR" for j in range(width)}
     options = dict(auto_detect=False, header=False, skip=skip, columns=columns, delim=delimiter,
                    quote='"', escape='"', null_padding=True, strict_mode=False, all_varchar=True)
+    offset = first_line - 1
     loaded = False
     for parallel in (True, False):  # null padding with quoted newlines needs the serial reader
         try:
-            con.execute("create or replace temp table _raw as select row_number() over () + $skip as _row, * "
+            con.execute("create or replace temp table _raw as select row_number() over () + $offset as _row, * "
                         "from read_csv($path, " + ", ".join(f"{k} := ${k}" for k in options) +
-                        ", parallel := $parallel)", {"path": str(path), "parallel": parallel, **options})
+                        ", parallel := $parallel)", {"path": str(path), "parallel": parallel, "offset": offset,
+                                                     **options})
             loaded = True
             break
         except Exception:  # the serial reader, then Python's csv module, are the fallbacks
             continue
     if not loaded:
-        _load_csv_python(con, path, skip, width, delimiter)
+        _load_csv_python(con, path, offset, width, delimiter)
         return
     n = con.execute("select count(*) from _raw").fetchall()[0][0]
-    if skip + n != _physical_lines(path):  # blank lines or quoted newlines: the line each record starts on
-        starts = _record_start_lines(path, skip, delimiter)
-        con.register("_starts", pa.table({"_rec": pa.array(range(skip + 1, skip + len(starts) + 1), pa.int64()),
+    if offset + n != _physical_lines(path):  # blank lines or quoted newlines: the line each record starts on
+        starts = _record_start_lines(path, offset, delimiter)
+        con.register("_starts", pa.table({"_rec": pa.array(range(offset + 1, offset + len(starts) + 1), pa.int64()),
                                           "_line": pa.array(starts, pa.int64())}))
         con.execute("update _raw set _row = s._line from _starts s where _raw._row = s._rec")
         con.unregister("_starts")
@@ -284,27 +309,27 @@ def _physical_lines(path: Path) -> int:
     return count + (last != b"\n")
 
 
-def _record_start_lines(path: Path, skip: int, delimiter: str) -> list[int]:
-    """The line each non-blank record after the header starts on, as DuckDB numbers its records."""
+def _record_start_lines(path: Path, offset: int, delimiter: str) -> list[int]:
+    """The line each non-blank record starting after line `offset` starts on, in DuckDB's order."""
     starts = []
     with open(path, encoding="utf-8-sig", newline="") as f:
         reader = csv.reader(f, delimiter=delimiter)
         previous_end = 0
         for record in reader:
-            if reader.line_num > skip and record:  # DuckDB skips empty lines, not rows of empty cells
+            if previous_end >= offset and record:  # DuckDB skips empty lines, not rows of empty cells
                 starts.append(previous_end + 1)
             previous_end = reader.line_num
     return starts
 
 
-def _load_csv_python(con, path: Path, skip: int, width: int, delimiter: str) -> None:
+def _load_csv_python(con, path: Path, offset: int, width: int, delimiter: str) -> None:
     """The tolerant reader for files DuckDB's reader refuses (ragged rows with quoted newlines)."""
     rows, cols = [], [[] for _ in range(width)]
     with open(path, encoding="utf-8-sig", newline="") as f:
         reader = csv.reader(f, delimiter=delimiter)
         previous_end = 0
         for record in reader:
-            if reader.line_num > skip and record:
+            if previous_end >= offset and record:
                 rows.append(previous_end + 1)
                 for j in range(width):
                     cols[j].append(record[j] if j < len(record) and record[j] != "" else None)
@@ -335,8 +360,8 @@ def _read_excel(con, path: Path, dataset: Dataset, sheet: str | None, header_row
     merged = data.merged_cell_ranges or []
     workbook.close()
     records = [[_cell_text(v) for v in row] for row in values]
-    for (r0, c0), (r1, c1) in merged:  # a merged header cell names every column it spans
-        if r0 < HEADER_SEARCH_ROWS and r0 < len(records):
+    for (r0, c0), (r1, c1) in merged:  # a merged cell holds its value for every cell it spans
+        if r0 < len(records):
             top = records[r0][c0] if c0 < len(records[r0]) else None
             for r in range(r0, min(r1 + 1, len(records))):
                 for c in range(c0, min(c1 + 1, len(records[r]))):
@@ -344,7 +369,9 @@ def _read_excel(con, path: Path, dataset: Dataset, sheet: str | None, header_row
                         records[r][c] = top
     if not any(any(c for c in r) for r in records):
         raise ImportRejected("err.file_empty", file=path.name)
-    h, names = find_header(records, dataset, header_row, mapping)
+    if header_row is not None and not 1 <= header_row <= len(records):
+        raise ImportRejected("err.header_row", row=header_row, rows=len(records))
+    h, names = find_header(records, dataset, None if header_row is None else header_row - 1, mapping)
     width = len(names)
     body = records[h + 1:]
     cols = [[r[j] if j < len(r) else None for r in body] for j in range(width)]
@@ -582,6 +609,7 @@ def prepare(con, dataset: Dataset, path: Path, file_name: str | None = None, *, 
     prepared.warnings += map_columns(layout, dataset, mapping)
     _drop_blank_and_total_rows(con, layout, prepared)
     _parse(con, dataset, layout, prepared)
+    _excel_percentages(con, dataset, layout, prepared)
     _mark_duplicates(con, dataset, prepared, replace)
     return prepared
 
@@ -589,7 +617,8 @@ def prepare(con, dataset: Dataset, path: Path, file_name: str | None = None, *, 
 def _drop_blank_and_total_rows(con, layout: Layout, prepared: Prepared) -> None:
     cells = [f"c{j}" for j in range(len(layout.headers))] or ["null"]
     blank = " and ".join(f"nullif(trim({c}), '') is null" for c in cells)
-    total = " or ".join(f"(contains({c}, '计') and regexp_full_match({c}, {lit(TOTAL_ROW)}))" for c in cells)
+    total = " or ".join(f"(contains({c}, '计') and regexp_full_match(regexp_replace({c}, "
+                        f"'[\\s\\x{{3000}}\\x{{A0}}]', '', 'g'), {lit(TOTAL_ROW)}))" for c in cells)
     con.execute(f"create or replace temp table _kind as select _row, case when {blank} then 'blank' "
                 f"when {total} then 'total' end as kind from _raw")
     counts = dict(con.execute("select kind, count(*) from _kind where kind is not null group by kind").fetchall())
@@ -643,6 +672,21 @@ def _parse(con, dataset: Dataset, layout: Layout, prepared: Prepared) -> None:
             prepared.warnings.append(Message("warn.enum_default", {"column": column.label_zh, "n": n,
                                                                    "default": column.unknown,
                                                                    "values": "、".join(v for v, _ in top)}))
+
+
+def _excel_percentages(con, dataset: Dataset, layout: Layout, prepared: Prepared) -> None:
+    """An Excel cell formatted as 85% holds 0.85: a 0–100 column whose every value is within 0–1
+    was written as percentages, so it is scaled up, and the user is told."""
+    if layout.kind not in ("xlsx", "xls"):
+        return
+    for column in dataset.columns:
+        if not column.percent or column.name not in layout.mapping.values():
+            continue
+        n, low, high = con.execute(f"select count({column.name}), min({column.name}), max({column.name}) "
+                                   f"from _parsed").fetchall()[0]
+        if n and low >= 0 and high <= 1 and high > 0:
+            con.execute(f"update _parsed set {column.name} = {column.name} * 100")
+            prepared.warnings.append(Message("warn.percent_scaled", {"column": column.label_zh, "n": n}))
 
 
 def _derive(con, dataset: Dataset, position: dict[str, int]) -> None:

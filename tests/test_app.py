@@ -118,3 +118,57 @@ def test_first_start_on_an_empty_database_loads_the_demo(tmp_db):
     assert store.state().demo_active
     headcount = int(shown(at)["在岗人数"].replace(",", ""))
     assert 500 <= headcount <= 700  # the demo's union: about 600 staff, a few of whom have left
+
+
+# Two orgs that both have a 营业部, and training recorded at a branch other than the roster's.
+# (id, branch, org, status) / (id, recorded branch, date, hours) / (title, branch, status, benefit)
+ROSTER_2 = [("E1", "营业部", "甲农商银行", "在岗"), ("E2", "营业部", "乙农商银行", "在岗"),
+            ("E3", "东关支行", "甲农商银行", "在岗"), ("E4", "东关支行", "甲农商银行", "离职")]
+TRAINING_2 = [("E1", "东关支行", dt.date(2024, 3, 1), 2.0), ("E2", "营业部", dt.date(2024, 3, 1), 3.0),
+              ("E3", "东关支行", dt.date(2024, 3, 2), 4.0), ("E4", "东关支行", dt.date(2024, 3, 2), 1.0)]
+PROJECTS_2 = [("课题一", "营业部", "研究中", 10.0), ("课题二", "东关支行", "已转化", 4.0)]
+
+
+@pytest.fixture
+def two_org_db(tmp_path, tmp_db) -> Path:
+    imports = {
+        "employees": [["工号", "姓名", "网点", "法人机构", "状态"], *[[e, e, b, o, s] for e, b, o, s in ROSTER_2]],
+        "training": [["工号", "网点", "培训名称", "培训日期", "学时"],
+                     *[[e, b, "课程", d, h] for e, b, d, h in TRAINING_2]],
+        "innovation": [["课题名称", "工作室", "状态", "立项日期", "所属机构", "经济效益"],
+                       *[[t, "创新工作室", s, "2024-01-01", b, v] for t, b, s, v in PROJECTS_2]],
+    }
+    for dataset, rows in imports.items():
+        assert store.import_file(write(tmp_path / f"{dataset}.csv", rows), dataset).exit_code == 0
+    return tmp_db
+
+
+def expected_2(orgs: set[str] | None = None, branches: set[str] | None = None) -> dict[str, str]:
+    person = {e: (b, o, s) for e, b, o, s in ROSTER_2}
+    in_orgs = lambda o: orgs is None or o in orgs
+    population = {e for e, (b, o, s) in person.items()
+                  if s == "在岗" and in_orgs(o) and (branches is None or b in branches)}
+    records = [(e, h) for e, b, _, h in TRAINING_2 if in_orgs(person[e][1]) and (branches is None or b in branches)]
+    trained = {e for e, _, _, _ in TRAINING_2} & population
+    # a project belongs to the chosen orgs if its branch exists in one of them, counted once
+    projects = [(s, v) for _, b, s, v in PROJECTS_2 if (branches is None or b in branches)
+                and (orgs is None or any(pb == b and o in orgs for pb, o, _ in person.values()))]
+    hours = sum(h for _, h in records)
+    return {"在岗人数": str(len(population)), "培训总学时": format_number(hours),
+            "培训覆盖率": f"{len(trained) / len(population) * 100:.1f}%",
+            "在研创新课题": str(sum(s == "研究中" for s, _ in projects)),
+            "创新效益（万元）": format_number(sum(v for _, v in projects))}
+
+
+@pytest.mark.parametrize("query,orgs,branches", [
+    ({}, None, None),
+    ({"org": ["甲农商银行"]}, {"甲农商银行"}, None),
+    ({"branch": ["东关支行"]}, None, {"东关支行"}),
+    ({"branch": ["营业部"]}, None, {"营业部"}),
+])
+def test_coverage_and_projects_with_shared_branch_names(two_org_db, query, orgs, branches):
+    at = run_app({"period": [d.isoformat() for d in PERIOD], **query})
+    got = shown(at)
+    want = expected_2(orgs, branches)
+    assert {k: got[k] for k in want} == want
+    assert float(got["培训覆盖率"].rstrip("%")) <= 100
