@@ -55,12 +55,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def parse_map(items: list[str], lang: str) -> dict[str, str]:
+def parse_map(items: list[str], dataset: str, lang: str) -> dict[str, str]:
+    """SOURCE=column pairs; every column must be one of the dataset's."""
+    columns = DATASETS[dataset].column_names
     mapping = {}
     for item in items:
         source, sep, column = item.rpartition("=")
-        if not sep or not source.strip() or not column.strip():
-            raise UsageError(t("err.bad_map", lang, item=item, columns=", ".join(DATASETS["training"].column_names)))
+        if not sep or not source.strip() or column.strip() not in columns:
+            raise UsageError(t("err.bad_map", lang, item=item, columns=", ".join(columns)))
         mapping[source.strip()] = column.strip()
     return mapping
 
@@ -69,10 +71,7 @@ def cmd_import(args) -> int:
     lang = args.lang
     if args.dataset not in DATASETS:
         raise UsageError(t("err.unknown_dataset", lang, name=args.dataset, names=", ".join(DATASETS)))
-    mapping = parse_map(args.map, lang)
-    bad = [c for c in mapping.values() if c not in DATASETS[args.dataset].column_names]
-    if bad:
-        raise UsageError(t("err.bad_map", lang, item=bad[0], columns=", ".join(DATASETS[args.dataset].column_names)))
+    mapping = parse_map(args.map, args.dataset, lang)
     result = store.import_file(Path(args.file), args.dataset, replace=args.replace, sheet=args.sheet,
                                header_row=args.header_row, mapping=mapping, strict=args.strict,
                                dry_run=args.dry_run, user=args.user)
@@ -80,10 +79,10 @@ def cmd_import(args) -> int:
         print(json.dumps(result.as_json(lang), ensure_ascii=False, indent=2, default=str))
         return result.exit_code
     for error in result.errors[:ERRORS_PRINTED]:
-        print(t("cli.row_error", lang, row=error.row, column=error.column, value=error.value or "",
+        print(t("cli.row_error", lang, row=error.row, column=error.header or error.column, value=error.value or "",
                 message=error.message(lang)))
     if len(result.errors) > ERRORS_PRINTED:
-        print(t("warn.errors_truncated", lang, n=result.rows_rejected and len(result.errors) - ERRORS_PRINTED))
+        print(t("warn.errors_truncated", lang, n=len(result.errors) - ERRORS_PRINTED))
     for warning in result.warnings:
         print(warning.text(lang))
     if result.rejection is not None:
@@ -161,5 +160,13 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # no traceback reaches a user; TALENTBOARD_DEBUG=1 shows it
         if os.environ.get("TALENTBOARD_DEBUG"):
             raise
-        print(t("err.internal", args.lang, reason=f"{type(error).__name__}: {error}"), file=sys.stderr)
+        reason = f"{type(error).__name__}: {error}"
+        key = "err.internal" if args.command == "import" else "err.internal_command"
+        message = t(key, args.lang, reason=reason)
+        if args.command == "import" and args.json:  # --json always prints its one object
+            print(json.dumps({"batch_id": None, "dataset": args.dataset, "rows_read": 0, "rows_loaded": 0,
+                              "rows_duplicate": 0, "rows_rejected": 0,
+                              "errors": [{"row": None, "column": None, "value": args.file, "message": message}],
+                              "warnings": []}, ensure_ascii=False, indent=2))
+        print(message, file=sys.stderr)
         return EXIT_REJECTED

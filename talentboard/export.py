@@ -45,22 +45,18 @@ def _safe_select(dataset: schema.Dataset) -> str:
 
 
 def export_all(directory: Path | str, db: Path | str | None = None) -> list[Path]:
-    """Write <dataset>.csv and <dataset>.parquet for every dataset; return the files written.
-
-    DuckDB writes into a scratch folder whose name we generate (a COPY target cannot be a bound
-    parameter, so no user-given path ever enters SQL); the files are then moved into place."""
+    """Write <dataset>.csv and <dataset>.parquet for every dataset; return the files written."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     with store.connect(db) as con, tempfile.TemporaryDirectory(prefix="talentboard-export-") as scratch:
         for dataset in DATASETS.values():
-            parquet, body = Path(scratch) / f"{dataset.name}.parquet", Path(scratch) / f"{dataset.name}.csv"
-            con.execute(f"copy (select * from {dataset.name}) to '{parquet}' (format parquet)")
-            con.execute(f"copy ({_safe_select(dataset)}) to '{body}' (format csv, header true)")
+            parquet, body = directory / f"{dataset.name}.parquet", Path(scratch) / f"{dataset.name}.csv"
+            con.execute(f"copy (select * from {dataset.name}) to $path (format parquet)", {"path": str(parquet)})
+            con.execute(f"copy ({_safe_select(dataset)}) to $path (format csv, header true)", {"path": str(body)})
             target = directory / f"{dataset.name}.csv"
-            with open(target, "wb") as out, open(body, "rb") as src:
+            with open(target, "wb") as out, open(body, "rb") as src:  # the BOM Excel needs, then DuckDB's CSV
                 out.write(BOM)
                 shutil.copyfileobj(src, out, 1 << 20)
-            shutil.move(parquet, directory / parquet.name)
-            written += [target, directory / parquet.name]
+            written += [target, parquet]
     return written

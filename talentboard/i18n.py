@@ -22,6 +22,8 @@ TEXT: dict[str, tuple[str, str]] = {
                     "Invalid --map “{item}”: use SOURCE=column, where column is one of: {columns}"),
     "err.map_source": ("--map 中的原列名“{source}”不在表头中；表头有：{found}",
                        "--map names “{source}”, which is not in the header; the header holds: {found}"),
+    "err.internal_command": ("命令执行时发生意外错误，数据库未作修改：{reason}",
+                             "An unexpected error stopped the command; the database was not changed: {reason}"),
     "err.unknown_dataset": ("未知数据集“{name}”；可用：{names}", "Unknown dataset “{name}”; use one of: {names}"),
     "err.db_busy": ("数据库正被其他程序占用，请稍后再试：{path}", "The database is in use by another program; try again shortly: {path}"),
     "err.internal": ("导入时发生意外错误，数据库未作任何修改：{reason}",

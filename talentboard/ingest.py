@@ -60,6 +60,7 @@ class RowError:
     value: str | None
     code: str
     params: dict = field(default_factory=dict)
+    header: str = ""  # the column as the file names it, for people; `column` is the canonical name
 
     def message(self, lang: str = "zh") -> str:
         return t(self.code, lang, **self.params)
@@ -713,7 +714,8 @@ def _collect_errors(con, dataset: Dataset, position: dict[str, int], prepared: P
     rows = con.execute(f"select p._row, e.column, e.code, {raw_value} from "
                        f"(select _row, unnest(_errors) as e from _parsed where len(_errors) > 0) p "
                        f"join _raw r using (_row) order by p._row limit {MAX_ERRORS_LISTED}").fetchall()
-    prepared.errors = [RowError(row, column, value, code, error_params(dataset.column(column)))
+    prepared.errors = [RowError(row, column, value, code, error_params(dataset.column(column)),
+                                header=prepared.layout.headers[position[column]].strip())
                        for row, column, code, value in rows]
     if prepared.errors_total > len(prepared.errors):
         prepared.warnings.append(Message("warn.errors_truncated", {"n": prepared.errors_total - len(prepared.errors)}))

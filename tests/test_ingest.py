@@ -53,7 +53,9 @@ def test_each_encoding_reads_the_same_rows(tmp_path, tmp_db, encoding):
     result = store.import_file(path, "training")
     assert result.rejection is None, result.rejection and result.rejection.text()
     assert result.rows_loaded == 3
-    assert result.layout.encoding.replace("-sig", "").replace("-le", "") in encoding.replace("gbk", "gb18030")
+    detected = {"utf-8": "utf-8", "utf-8-sig": "utf-8-sig", "gbk": "gb18030", "gb18030": "gb18030",
+                "utf-16": "utf-16", "utf-16-le": "utf-16-le"}  # GBK reads as its superset GB18030
+    assert result.layout.encoding == detected[encoding]
     names = [r[0] for r in table(tmp_db, "select name from training order by employee_id")]
     assert names == [r[1] for r in TRAINING_ROWS]
 
@@ -110,8 +112,8 @@ def test_every_date_form(tmp_path, tmp_db):
 def test_bare_year_means_first_of_july_for_competitions(tmp_path, tmp_db):
     rows = [["竞赛名称", "日期", "项目", "工号", "成绩"], ["柜面技能大赛", "2025", "点钞", "E1", "91"],
             ["柜面技能大赛", "2025年", "点钞", "E2", "88"]]
-    store.import_file(write_csv(tmp_path / "c.csv", rows), "competition")
-    assert {d for (d,) in table(tmp_db, "select date from competition")} == {dt.date(2025, 7, 1)}
+    assert store.import_file(write_csv(tmp_path / "c.csv", rows), "competition").rows_loaded == 2
+    assert table(tmp_db, "select date from competition") == [(dt.date(2025, 7, 1),)] * 2
 
 
 def test_every_number_form(tmp_path, tmp_db):
@@ -256,15 +258,19 @@ def test_xlsx_header_row_and_sheet_chosen(tmp_path, tmp_db):
     wb = openpyxl.Workbook()
     wb.active.append(["封面"])
     ws = wb.create_sheet("数据")
-    ws.append(["学时", "工号"])  # a decoy row the user skips with --header-row
-    ws.append(HEADER)
+    ws.append(HEADER)  # row 1: the column list copied from last year's sheet, above the real header
+    ws.append(HEADER)  # row 2: the header the user means
     ws.append(TRAINING_ROWS[0])
     path = tmp_path / "multi.xlsx"
     wb.save(path)
     missing = store.import_file(path, "training", sheet="没有")
     assert "数据" in missing.rejection.text()
+    guessed = store.import_file(path, "training", sheet="数据", dry_run=True)
+    assert (guessed.layout.header_row, guessed.rows_rejected) == (1, 1)  # row 2 read as data: its date fails
     result = store.import_file(path, "training", sheet="数据", header_row=2)
-    assert result.rows_loaded == 1 and result.layout.sheet == "数据"
+    assert (result.rows_loaded, result.rows_rejected, result.layout.sheet) == (1, 0, "数据")
+    beyond = store.import_file(path, "training", sheet="数据", header_row=9)
+    assert beyond.exit_code == 1 and "9" in beyond.rejection.text()
 
 
 def test_xls(tmp_path, tmp_db):
@@ -396,3 +402,72 @@ def test_gbk_text_that_starts_after_the_first_megabyte(tmp_path, tmp_db):
     result = store.import_file(path, "training")
     assert result.layout.encoding == "gb18030" and result.rows_loaded == len(ascii_rows) + 1
     assert table(tmp_db, "select name, course from training where employee_id = 'Z9'") == [("张三", "党史学习")]
+
+
+def test_header_cell_with_a_line_break_keeps_every_row(tmp_path, tmp_db):
+    # Alt+Enter inside a header cell: the header spans lines 2-3, data starts on line 4
+    text = '培训台账,,,\r\n工号,"培训\r\n名称",培训日期,学时\r\nE1,课1,2024-01-02,1\r\nE2,课2,2024-01-02,x\r\nE3,课3,2024-01-02,3\r\n'
+    path = tmp_path / "nl.csv"
+    path.write_text(text, encoding="utf-8")
+    result = store.import_file(path, "training")
+    assert (result.rows_read, result.rows_loaded) == (3, 2)
+    assert [(e.row, e.column) for e in result.errors] == [(5, "hours")]
+    assert table(tmp_db, "select employee_id from training order by 1") == [("E1",), ("E3",)]
+
+
+def test_csv_header_row_given_beyond_the_first_thirty_lines(tmp_path, tmp_db):
+    rows = [[f"说明第{i}行"] for i in range(1, 36)] + [HEADER] + TRAINING_ROWS
+    result = store.import_file(write_csv(tmp_path / "long.csv", rows), "training", header_row=36)
+    assert (result.rows_loaded, result.layout.header_row) == (3, 36)
+    assert [(r, n) for r, n in table(tmp_db, "select _row, employee_id from training_rows order by _row")] == [
+        (37, "E001"), (38, "E002"), (39, "E003")]
+
+
+def test_cr_only_line_ends(tmp_path, tmp_db):
+    path = tmp_path / "mac.csv"
+    path.write_bytes("\r".join(",".join(r) for r in [HEADER] + TRAINING_ROWS).encode("gbk") + b"\r")
+    result = store.import_file(path, "training")
+    assert result.rows_loaded == 3 and result.exit_code == 0
+
+
+@pytest.mark.parametrize("label", ["合计", "合　计", "合 计：", "总计", "合计（人次）", "总计(3人)", "小计"])
+def test_total_rows_in_their_usual_spellings_are_dropped(tmp_path, tmp_db, label):
+    path = write_csv(tmp_path / "t.csv", [HEADER] + TRAINING_ROWS + [[label, "", "", "", "9.5"]])
+    result = store.import_file(path, "training")
+    assert (result.rows_read, result.rows_rejected, result.exit_code) == (3, 0, 0)
+    assert any("第 5 行" in w.text() for w in result.warnings)
+
+
+def test_a_course_called_total_is_not_a_total_row(tmp_path, tmp_db):
+    path = write_csv(tmp_path / "t.csv", [HEADER, ["E1", "甲", "合计岗位业务培训", "2024-01-02", "2"]])
+    assert store.import_file(path, "training").rows_loaded == 1
+
+
+def test_merged_data_cells_in_xlsx_apply_to_every_row(tmp_path, tmp_db):
+    # one course and date cell merged down over the four people who attended
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(HEADER)
+    for i in range(4):
+        ws.append([f"E{i}", f"人{i}", "反洗钱" if i == 0 else None, dt.date(2024, 3, 5) if i == 0 else None, 2])
+    ws.merge_cells("C2:C5")
+    ws.merge_cells("D2:D5")
+    path = tmp_path / "merged.xlsx"
+    wb.save(path)
+    result = store.import_file(path, "training")
+    assert (result.rows_loaded, result.rows_rejected) == (4, 0)
+    assert table(tmp_db, "select distinct course, start_date from training") == [("反洗钱", dt.date(2024, 3, 5))]
+
+
+def test_excel_percent_cells_read_on_the_0_to_100_scale(tmp_path, tmp_db):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(HEADER + ["考核成绩"])
+    for i, score in enumerate([0.85, 0.9, 0.625]):
+        ws.append([f"E{i}", "某", "课", dt.date(2024, 3, 5), 2, score])
+        ws.cell(row=i + 2, column=6).number_format = "0%"
+    path = tmp_path / "pct.xlsx"
+    wb.save(path)
+    result = store.import_file(path, "training")
+    assert sorted(v for (v,) in table(tmp_db, "select score from training")) == [62.5, 85.0, 90.0]
+    assert any("0～1" in w.text() for w in result.warnings)
