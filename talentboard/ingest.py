@@ -11,7 +11,6 @@ import datetime as dt
 import hashlib
 import io
 import os
-import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import duckdb
-import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 IMPORT_KEYS = {"batch_id", "dataset", "rows_read", "rows_loaded", "rows_duplicate", "rows_rejected", "errors", "warnings"}
