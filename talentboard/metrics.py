@@ -22,6 +22,33 @@ class Filters:
         return {"start": self.start, "end": self.end, "orgs": list(self.orgs),
                 "branches": list(self.branches), "lines": list(self.lines)}
 
+    def previous(self) -> "Filters":
+        """The period of the same length just before this one, same scope: what changes are measured against."""
+        length = self.end - self.start
+        end = self.start - dt.timedelta(days=1)
+        return Filters(end - length, end, self.orgs, self.branches, self.lines)
+
+    def focused(self, branch: str | None) -> "Filters":
+        """This scope narrowed to one branch (a click on a chart)."""
+        return self if branch is None else Filters(self.start, self.end, self.orgs, (branch,), self.lines)
+
+
+PERIODS = ("this_year", "this_month", "this_quarter", "last_year", "last_12_months", "custom")
+
+
+def quick_period(name: str, as_of: dt.date) -> tuple[dt.date, dt.date]:
+    """A quick pick, anchored on the date the data runs to (data arrives a month behind the calendar)."""
+    if name == "this_month":
+        return as_of.replace(day=1), as_of
+    if name == "this_quarter":
+        return dt.date(as_of.year, 3 * ((as_of.month - 1) // 3) + 1, 1), as_of
+    if name == "last_year":
+        return dt.date(as_of.year - 1, 1, 1), dt.date(as_of.year - 1, 12, 31)
+    if name == "last_12_months":  # the as-of month and the eleven before it
+        year, month = (as_of.year - 1, as_of.month + 1) if as_of.month < 12 else (as_of.year, 1)
+        return dt.date(year, month, 1), as_of
+    return dt.date(as_of.year, 1, 1), as_of  # this_year
+
 
 @dataclass
 class Overview:
@@ -65,10 +92,14 @@ def overview(con, filters: Filters) -> Overview:
     )
 
 
-def filter_options(con) -> dict[str, list[str]]:
-    options = {"org": [], "branch": [], "line": []}
-    for kind, value in sql.frame(con, "filter_options").itertuples(index=False):
-        options[kind].append(value)
+def filter_options(con) -> dict:
+    """Sorted orgs, branches and lines, and each branch's orgs (`branch_orgs`)."""
+    options: dict = {"org": [], "branch": [], "line": [], "branch_orgs": {}}
+    for kind, value, parent in sql.frame(con, "filter_options").itertuples(index=False):
+        if value not in options[kind]:
+            options[kind].append(value)
+        if kind == "branch" and isinstance(parent, str):
+            options["branch_orgs"].setdefault(value, set()).add(parent)
     return options
 
 

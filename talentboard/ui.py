@@ -54,28 +54,59 @@ def _current_state(db: str) -> store.State:
     return current
 
 
-def default_period(last: dt.date | None) -> tuple[dt.date, dt.date]:
-    """The year to date of the newest data (today's year when there is none)."""
-    end = last or dt.date.today()
-    return dt.date(end.year, 1, 1), end
+def url_choice(widget, label: str, options: list[str], key: str, default: str, format_func, **widget_args) -> str:
+    """A single choice held in the URL under `key` as its code (zh, this_year, …). Widgets bound to
+    the URL with a format_func would put the display label there instead, so this syncs by hand."""
+    if st.session_state.get(key) not in options:
+        wanted = st.query_params.get(key)
+        st.session_state[key] = wanted if wanted in options else default
+    widget_key = f"{key}_choice"
+    if st.session_state.get(widget_key) not in options:
+        st.session_state[widget_key] = st.session_state[key]
+    widget(label, options, key=widget_key, format_func=format_func,
+           on_change=lambda: st.session_state.update({key: st.session_state[widget_key]}), **widget_args)
+    st.query_params[key] = st.session_state[key]
+    return st.session_state[key]
 
 
 def _language() -> str:
-    """The language switch, kept in the URL as lang=zh|en by hand: a bound widget with display
-    names would put the name (English), not the code, in the URL."""
-    if st.session_state.get("lang") not in LANG_NAMES:
-        wanted = st.query_params.get("lang")
-        st.session_state["lang"] = wanted if wanted in LANG_NAMES else "zh"
-    if st.session_state.get("lang_switch") not in LANG_NAMES:
-        st.session_state["lang_switch"] = st.session_state["lang"]
-    st.sidebar.segmented_control(t("app.language", st.session_state["lang"]), list(LANG_NAMES), key="lang_switch",
-                                 format_func=LANG_NAMES.get, required=True, on_change=_switch_language)
-    st.query_params["lang"] = st.session_state["lang"]
-    return st.session_state["lang"]
+    lang = st.session_state.get("lang", "zh")
+    return url_choice(st.sidebar.segmented_control, t("app.language", lang), list(LANG_NAMES), "lang", "zh",
+                      LANG_NAMES.get, required=True)
 
 
-def _switch_language() -> None:
-    st.session_state["lang"] = st.session_state["lang_switch"]
+def _filters(lang: str, options: dict, as_of: dt.date | None) -> metrics.Filters:
+    """Period (a quick pick or a custom range), org, branch and line, all held in the URL; a branch
+    list follows the chosen orgs, and branches fall back to all when the orgs change."""
+    sidebar = st.sidebar
+    sidebar.header(t("filter.header", lang))
+    anchor = as_of or dt.date.today()
+    choice = url_choice(sidebar.selectbox, t("filter.period", lang), list(metrics.PERIODS), "range", "this_year",
+                        lambda name: t(f"period.{name}", lang))
+    if choice == "custom":
+        start, end = metrics.quick_period("this_year", anchor)
+        period = sidebar.date_input(t("filter.custom", lang), value=(start, end), key="period",
+                                    format="YYYY-MM-DD", bind="query-params")
+        picked = list(period) if isinstance(period, (tuple, list)) else [period]
+        start, end = (picked + picked)[:2] if picked and picked[0] else (start, end)  # one date picked: that day
+    else:
+        start, end = metrics.quick_period(choice, anchor)
+        sidebar.caption(t("filter.range_shown", lang, start=start, end=end))
+    orgs: list[str] = []
+    if len(options["org"]) > 1:
+        orgs = sidebar.multiselect(t("filter.org", lang), options["org"], key="org", bind="query-params",
+                                   placeholder=t("filter.all", lang), on_change=_orgs_changed)
+    branch_options = [b for b in options["branch"]
+                      if not orgs or options["branch_orgs"].get(b, set()) & set(orgs)]
+    branches = sidebar.multiselect(t("filter.branch", lang), branch_options, key="branch",
+                                   bind="query-params", placeholder=t("filter.all", lang))
+    lines = sidebar.multiselect(t("filter.line", lang), options["line"], key="line", bind="query-params",
+                                placeholder=t("filter.all", lang))
+    return metrics.Filters(start, end, tuple(orgs), tuple(branches), tuple(lines))
+
+
+def _orgs_changed() -> None:
+    st.session_state["branch"] = []  # a child filter falls back to "all" when its parent changes
 
 
 def frame() -> Context:
@@ -94,22 +125,5 @@ def frame() -> Context:
         st.error(t("app.db_error", lang, reason=f"{type(error).__name__}: {error}"))
         st.stop()
 
-    sidebar = st.sidebar
-    sidebar.header(t("filter.header", lang))
-    start, end = default_period(last)
-    period = sidebar.date_input(t("filter.period", lang), value=(start, end), key="period",
-                                format="YYYY-MM-DD", bind="query-params")
-    if isinstance(period, (tuple, list)) and len(period) == 2:
-        start, end = period
-    elif isinstance(period, (tuple, list)) and len(period) == 1:  # the second date not picked yet
-        start = end = period[0]
-    orgs: list[str] = []
-    if len(options["org"]) > 1:
-        orgs = sidebar.multiselect(t("filter.org", lang), options["org"], key="org", bind="query-params",
-                                   placeholder=t("filter.all", lang))
-    branches = sidebar.multiselect(t("filter.branch", lang), options["branch"], key="branch",
-                                   bind="query-params", placeholder=t("filter.all", lang))
-    lines = sidebar.multiselect(t("filter.line", lang), options["line"], key="line", bind="query-params",
-                                placeholder=t("filter.all", lang))
-    filters = metrics.Filters(start, end, tuple(orgs), tuple(branches), tuple(lines))
+    filters = _filters(lang, options, last)
     return Context(lang, db, version, filters, current.demo_active, last)

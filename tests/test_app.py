@@ -89,21 +89,21 @@ def shown(at: AppTest) -> dict[str, str]:
 
 
 def test_overview_kpis_for_the_period(fixture_db):
-    at = run_app({"period": [d.isoformat() for d in PERIOD]})
+    at = run_app({"range": "custom", "period": [d.isoformat() for d in PERIOD]})
     assert at.title[0].value == "总览"
     assert shown(at) == expected()
     assert not at.error
 
 
 def test_overview_kpis_with_a_branch_filter_from_the_url(fixture_db):
-    at = run_app({"period": [d.isoformat() for d in PERIOD], "branch": ["城关信用社"]})
+    at = run_app({"range": "custom", "period": [d.isoformat() for d in PERIOD], "branch": ["城关信用社"]})
     assert shown(at) == expected({"城关信用社"})
     assert at.multiselect(key="branch").value == ["城关信用社"]
     assert at.query_params["branch"] in (["城关信用社"], "城关信用社")  # the filter stays in the URL
 
 
 def test_overview_in_english(fixture_db):
-    at = run_app({"period": [d.isoformat() for d in PERIOD], "lang": "en"})
+    at = run_app({"range": "custom", "period": [d.isoformat() for d in PERIOD], "lang": "en"})
     assert at.title[0].value == "Overview"
     labels = [m.label for m in at.metric]
     assert labels[0] == "Headcount" and "Training coverage" in labels
@@ -167,7 +167,7 @@ def expected_2(orgs: set[str] | None = None, branches: set[str] | None = None) -
     ({"branch": ["营业部"]}, None, {"营业部"}),
 ])
 def test_coverage_and_projects_with_shared_branch_names(two_org_db, query, orgs, branches):
-    at = run_app({"period": [d.isoformat() for d in PERIOD], **query})
+    at = run_app({"range": "custom", "period": [d.isoformat() for d in PERIOD], **query})
     got = shown(at)
     want = expected_2(orgs, branches)
     assert {k: got[k] for k in want} == want
