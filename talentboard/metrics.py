@@ -108,6 +108,11 @@ def data_dates(con) -> tuple[dt.date | None, dt.date | None]:
     return _as_date(dates.get("first_date")), _as_date(dates.get("last_date"))
 
 
+def as_of_dates(con) -> dict[str, dt.date | None]:
+    """Per dataset, the date its data runs to (None when it is empty)."""
+    return {name: _as_date(value) for name, value in sql.frame(con, "as_of_dates").itertuples(index=False)}
+
+
 def _as_date(value) -> dt.date | None:
     """A date from a result frame: pandas gives Timestamp, or NaT when a dataset is empty."""
     if value is None or pd.isna(value):

@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from dataclasses import dataclass
+import importlib
+from dataclasses import dataclass, field
 
+import pandas as pd
 import streamlit as st
 
 from talentboard import metrics, store
+from talentboard.export import csv_bytes
 from talentboard.i18n import t
 
 LANG_NAMES = {"zh": "中文", "en": "English"}
@@ -21,7 +24,11 @@ class Context:
     version: tuple
     filters: metrics.Filters
     demo: bool
-    as_of: dt.date | None
+    as_of: dt.date | None  # the newest date in any dataset
+    as_of_by_dataset: dict = field(default_factory=dict)
+
+    def dataset_as_of(self, dataset: str) -> dt.date | None:
+        return self.as_of_by_dataset.get(dataset)
 
 
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
@@ -40,6 +47,24 @@ def cached_dates(db: str, version: tuple) -> tuple[dt.date | None, dt.date | Non
 def cached_overview(db: str, version: tuple, filters: metrics.Filters) -> metrics.Overview:
     with store.connect(db) as con:
         return metrics.overview(con, filters)
+
+
+@st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
+def cached_as_of(db: str, version: tuple) -> dict:
+    with store.connect(db) as con:
+        return metrics.as_of_dates(con)
+
+
+@st.cache_data(ttl=3600, max_entries=512, show_spinner=False)
+def _compute(db: str, version: tuple, module: str, name: str, filters, args: tuple):
+    func = getattr(importlib.import_module(module), name)
+    with store.connect(db) as con:
+        return func(con, filters, *args)
+
+
+def compute(context: Context, func, *args, filters: metrics.Filters | None = None):
+    """func(con, filters, *args) from talentboard/, cached per data version: a small aggregate, never raw rows."""
+    return _compute(context.db, context.version, func.__module__, func.__name__, filters or context.filters, args)
 
 
 def _current_state(db: str) -> store.State:
@@ -126,4 +151,84 @@ def frame() -> Context:
         st.stop()
 
     filters = _filters(lang, options, last)
-    return Context(lang, db, version, filters, current.demo_active, last)
+    return Context(lang, db, version, filters, current.demo_active, last, cached_as_of(db, version))
+
+
+# ----------------------------------------------------------------------------------------------
+# Cards: a titled, bordered block per question, with its chart or table and the data to download
+# ----------------------------------------------------------------------------------------------
+
+PLOTLY_CONFIG = {"displaylogo": False, "displayModeBar": False, "locale": "zh-CN"}
+
+
+def card(title: str, help_text: str | None = None):
+    """A bordered container headed by the question it answers; use as a context manager."""
+    box = st.container(border=True)
+    box.markdown(f"**{title}**", help=help_text)
+    return box
+
+
+def download(data: pd.DataFrame, name: str, lang: str, key: str) -> None:
+    """The data behind a chart or table as CSV with BOM, safe against spreadsheet formulas."""
+    st.download_button(t("ui.download_csv", lang), csv_bytes(data), file_name=f"{name}.csv", mime="text/csv",
+                       key=f"{key}_csv", icon=":material/download:", type="tertiary")
+
+
+def chart(fig, data: pd.DataFrame, name: str, lang: str, key: str, on_select=None) -> None:
+    """A Plotly chart plus its data download; `on_select` makes a click on a point act (e.g. focus a branch)."""
+    st.plotly_chart(fig, key=key, on_select=on_select or "ignore", selection_mode="points", config=PLOTLY_CONFIG)
+    download(data, name, lang, key)
+
+
+def table(data: pd.DataFrame, name: str, lang: str, key: str, column_config: dict | None = None,
+          height: int | str = "auto") -> None:
+    st.dataframe(data, hide_index=True, column_config=column_config, height=height, key=key)
+    download(data, name, lang, key)
+
+
+def empty(lang: str, dataset: str) -> None:
+    """What to upload when a dataset is missing: never a blank chart."""
+    st.info(t("empty.dataset", lang, dataset=t(f"dataset.{dataset}", lang)), icon=":material/upload_file:")
+
+
+# ----------------------------------------------------------------------------------------------
+# Focus: a click on a branch (or studio) in a chart narrows the page to it, visibly, with a way back
+# ----------------------------------------------------------------------------------------------
+
+def focus_key(page: str) -> str:
+    return f"{page}_focus"
+
+
+def focused(page: str) -> str | None:
+    """The branch or studio the page is narrowed to; held in the URL as focus=…"""
+    key = focus_key(page)
+    if key not in st.session_state:
+        st.session_state[key] = st.query_params.get("focus") or None
+    value = st.session_state[key]
+    if value:
+        st.query_params["focus"] = value
+    elif "focus" in st.query_params:
+        del st.query_params["focus"]
+    return value
+
+
+def focus_on_click(page: str, chart_key: str, field: str = "y"):
+    """An on_select callback: the clicked point's `field` (the axis holding the branch) becomes the focus."""
+    def callback() -> None:
+        points = st.session_state[chart_key].selection.get("points", [])
+        if points:
+            st.session_state[focus_key(page)] = points[0].get(field) or points[0].get("label")
+    return callback
+
+
+def focus_bar(page: str, lang: str) -> None:
+    """Say what the page is narrowed to, with the way back."""
+    value = st.session_state.get(focus_key(page))
+    if not value:
+        st.caption(t("focus.hint", lang))
+        return
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.markdown(t("focus.now", lang, name=value))
+        if st.button(t("focus.clear", lang), key=f"{page}_focus_clear", icon=":material/close:"):
+            st.session_state[focus_key(page)] = None
+            st.rerun()
