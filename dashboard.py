@@ -6,8 +6,13 @@ from talentboard.i18n import t
 
 st.set_page_config(page_title="人才发展看板 · Talentboard", page_icon=":material/insights:", layout="wide")
 st.session_state["context"] = context = ui.frame()
-pages = [
-    st.Page("pages/overview.py", title=t("page.overview", context.lang), icon=":material/dashboard:",
-            url_path="overview", default=True),
+# One line per view; a page file is registered only once it exists.
+PAGES = [
+    ("pages/overview.py", "page.overview", ":material/dashboard:", "overview"),
+    ("pages/training.py", "page.training", ":material/school:", "training"),
+    ("pages/competition.py", "page.competition", ":material/emoji_events:", "competition"),
+    ("pages/innovation.py", "page.innovation", ":material/lightbulb:", "innovation"),
 ]
+pages = [st.Page(path, title=t(title, context.lang), icon=icon, url_path=url, default=(url == "overview"))
+         for path, title, icon, url in PAGES if (ui.REPO_ROOT / path).exists()]
 st.navigation(pages).run()

@@ -101,6 +101,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "period.last_12_months": ("近12个月", "Last 12 months"),
     "period.custom": ("自定义", "Custom"),
     "page.overview": ("总览", "Overview"),
+    "page.training": ("培训", "Training"),
+    "page.competition": ("技能竞赛", "Competition"),
+    "page.innovation": ("创新成果", "Innovation"),
     # --- overview
     "overview.caption": ("{start} 至 {end} · 数据截至 {asof}", "{start} to {end} · data as of {asof}"),
     "overview.no_data": ("还没有数据。请在“数据管理”上传花名册和培训记录，或用命令行导入。",

@@ -14,6 +14,7 @@ from talentboard.export import csv_bytes
 from talentboard.i18n import t
 
 LANG_NAMES = {"zh": "中文", "en": "English"}
+REPO_ROOT = store.REPO_ROOT
 _demo_lock = threading.Lock()  # two sessions starting at once load the demo once
 
 
