@@ -164,3 +164,45 @@ def t(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
 def label(column, lang: str = DEFAULT_LANG) -> str:
     """A schema column's display name."""
     return column.label_en if lang == "en" else column.label_zh
+
+TEXT.update({
+    # --- training page
+    "training.political_share": ("思想政治学时占比", "Political study share"),
+    "training.political_share.help": ("思想政治类学时 ÷ 培训总学时", "Political-study hours ÷ all training hours"),
+    "training.attainment": ("学时达标率", "Target attainment"),
+    "training.attainment.help": ("在岗人员中，当年培训学时达到年度目标（默认 {target} 学时，可按条线设置）的比例；取期间内最近一个年度",
+                                 "Share of headcount whose hours in the calendar year reach the annual target ({target} h by default, per line if set); the latest year in the period"),
+    "training.pass_rate": ("考核合格率", "Pass rate"),
+    "training.pass_rate.help": ("考核合格人次 ÷ 有考核结果的人次", "Passed ÷ assessed person-times"),
+    "training.cost_per_head": ("人均培训费用（元）", "Cost per head (yuan)"),
+    "training.cost_per_head.help": ("培训费用合计 ÷ 在岗人数", "Training cost ÷ headcount"),
+    "training.by_month": ("每月培训学时（按类别）", "Training hours per month, by category"),
+    "training.by_month.help": ("按培训日期所在月份汇总的学时", "Hours summed by the month of the training date"),
+    "training.branch_hours": ("各机构人均学时", "Hours per head by branch"),
+    "training.branch_hours.help": ("机构培训学时 ÷ 机构在岗人数；虚线为按期间长度折算的年度目标（{target} 学时）。点击柱条只看该机构",
+                                   "Branch hours ÷ branch headcount; the dashed line is the annual target scaled to the period ({target} h). Click a bar to look at that branch alone"),
+    "training.target_line": ("目标 {hours} 学时", "Target {hours} h"),
+    "training.branch_coverage": ("各机构培训覆盖率", "Training coverage by branch"),
+    "training.heatmap": ("各机构逐月人均学时", "Hours per head by branch and month"),
+    "training.heatmap.help": ("颜色越深，当月人均学时越多；空白表示当月没有培训", "Darker means more hours per head that month; blank means no training"),
+    "training.by_line": ("各条线培训情况", "Training by line"),
+    "training.by_line.help": ("条线取自花名册", "Lines come from the roster"),
+    "training.attainment_by_line": ("各条线学时达标率（按年度）", "Target attainment by line and year"),
+    "training.top_courses": ("覆盖人次最多的课程", "Courses that reached most people"),
+    "training.untrained": ("期间内未参加培训的在岗职工", "Staff on duty with no training in the period"),
+    "training.untrained.help": ("可下载名单，逐人跟进", "Download the list to follow up person by person"),
+    "training.untrained_count": ("共 **{n}** 人", "**{n}** people"),
+    # --- column names shared by tables and charts
+    "col.month": ("月份", "Month"),
+    "col.year": ("年度", "Year"),
+    "col.hours": ("学时", "Hours"),
+    "col.category": ("类别", "Category"),
+    "col.branch": ("机构", "Branch"),
+    "col.line": ("条线", "Line"),
+    "col.trained": ("参训人数", "Trained"),
+    "col.course": ("课程", "Course"),
+    "col.sessions": ("期次", "Sessions"),
+    "col.employee_id": ("工号", "Employee ID"),
+    "col.name": ("姓名", "Name"),
+    "col.position": ("岗位", "Position"),
+})

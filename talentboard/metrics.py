@@ -137,5 +137,19 @@ def format_number(value: float | None, lang: str = "zh", digits: int = 1) -> str
     return f"{value:,.{digits}f}"
 
 
+def change(current: float | None, previous: float | None) -> str | None:
+    """The change against the previous period, relative: "+12.5%"; None when there is nothing to compare."""
+    if current is None or previous in (None, 0):
+        return None
+    return f"{(current - previous) / abs(previous) * 100:+.1f}%"
+
+
+def change_points(current: float | None, previous: float | None) -> str | None:
+    """The change of a rate against the previous period, in percentage points: "+3.2 pp"."""
+    if current is None or previous is None:
+        return None
+    return f"{(current - previous) * 100:+.1f} pp"
+
+
 def format_percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"

@@ -18,6 +18,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = REPO_ROOT / "data" / "talentboard.duckdb"
 DEMO_DIR = REPO_ROOT / "data" / "demo"
 SCHEMA_VERSION = "1"
+MACROS = (REPO_ROOT / "queries" / "macros.sql").read_text(encoding="utf-8")
 LOCK_WAIT_SECONDS = 10.0
 BATCH_COLUMNS = ("batch_id", "dataset", "file", "content_hash", "mode", "rows_read", "rows_loaded",
                  "rows_duplicate", "rows_rejected", "imported_at", "user_name", "origin", "status",
@@ -48,6 +49,7 @@ def connect(path: Path | str | None = None):
             time.sleep(0.2)
     try:
         ensure_schema(con)
+        con.execute(MACROS)
         yield con
     finally:
         con.close()

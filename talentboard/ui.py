@@ -201,15 +201,16 @@ def focus_key(page: str) -> str:
 
 
 def focused(page: str) -> str | None:
-    """The branch or studio the page is narrowed to; held in the URL as focus=…"""
+    """The branch or studio the page is narrowed to; held in the URL as <page>_focus=… (one name per
+    page, so a focus never leaks into another page)."""
     key = focus_key(page)
     if key not in st.session_state:
-        st.session_state[key] = st.query_params.get("focus") or None
+        st.session_state[key] = st.query_params.get(key) or None
     value = st.session_state[key]
     if value:
-        st.query_params["focus"] = value
-    elif "focus" in st.query_params:
-        del st.query_params["focus"]
+        st.query_params[key] = value
+    elif key in st.query_params:
+        del st.query_params[key]
     return value
 
 

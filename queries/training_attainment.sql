@@ -1,0 +1,43 @@
+-- Target attainment: for each calendar year the period touches, the share of headcount whose
+-- training hours in that whole year reach the annual target of their line ($target_lines and
+-- $target_hours pair up; everyone else has $target_default).
+with population as (
+    select employee_id, coalesce(line, '—') as line
+    from population($orgs, $branches, $lines)
+),
+years as (
+    select unnest(range(year($start::date), year($end::date) + 1)) as year
+),
+yearly_hours as (
+    select
+        employee_id,
+        year(start_date) as year,
+        sum(hours) as hours
+    from training
+    where year(start_date) between year($start::date) and year($end::date)
+    group by all
+),
+people as (
+    select
+        y.year,
+        p.employee_id,
+        p.line,
+        coalesce(h.hours, 0) as hours,
+        coalesce(
+            list_extract($target_hours::double[], list_position($target_lines::varchar[], p.line)),
+            $target_default
+        ) as target
+    from years as y
+    cross join population as p
+    left join yearly_hours as h using (employee_id, year)
+)
+select
+    year,
+    line,
+    count(*) as headcount,
+    count(*) filter (where hours >= target) as attained,
+    count(*) filter (where hours >= target) / count(*) as attainment,
+    max(target) as target
+from people
+group by all
+order by year, line
