@@ -5,7 +5,7 @@ from talentboard import ui
 from talentboard.i18n import t
 from talentboard.metrics import format_number, format_percent
 
-context: ui.Context = st.session_state["context"]
+context = ui.page_context()
 lang, filters = context.lang, context.filters
 
 st.title(t("page.overview", lang))

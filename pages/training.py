@@ -5,7 +5,7 @@ from talentboard import charts, metrics, settings, training, ui
 from talentboard.i18n import t
 from talentboard.metrics import format_number, format_percent
 
-context: ui.Context = st.session_state["context"]
+context = ui.page_context()
 lang = context.lang
 focus = ui.focused("training")
 filters = context.filters.focused(focus)
@@ -31,7 +31,7 @@ cards = [
     ("training.political_share", format_percent(summary.political_share), None),
     ("training.attainment", format_percent(attained_share), None),
     ("training.pass_rate", format_percent(summary.pass_rate), None),
-    ("training.cost_per_head", format_number(summary.cost / kpis.headcount if kpis.headcount else None, lang), None),
+    ("training.cost_per_head", format_number(summary.cost / kpis.headcount if kpis.headcount else None, lang, digits=0), None),
 ]
 for column, (key, value, delta) in zip(st.columns(len(cards)), cards):
     column.metric(t(key, lang), value, delta=delta, help=t(f"{key}.help", lang, target=settings.TRAINING_TARGET_HOURS),

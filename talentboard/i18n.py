@@ -82,7 +82,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "mode.upsert": ("更新", "upsert"),
     # --- the app frame
     "app.title": ("人才发展看板", "Talentboard"),
-    "app.language": ("语言", "Language"),
     "app.demo_notice": ("当前显示的是示例数据（虚构），上传本单位数据后即可替换。",
                         "You are looking at demo data (invented). Upload your own spreadsheets to replace it."),
     "app.db_error": ("无法打开数据库：{reason}", "Could not open the database: {reason}"),
@@ -116,9 +115,9 @@ TEXT: dict[str, tuple[str, str]] = {
                                     "No roster: estimated as the distinct staff seen in any dataset"),
     "kpi.training_hours": ("培训总学时", "Training hours"),
     "kpi.training_hours.help": ("期间内范围内全部培训记录的学时合计", "Sum of hours of all training records in the period and scope"),
-    "kpi.hours_per_head": ("人均学时", "Hours per head"),
+    "kpi.hours_per_head": ("人均学时", "Hours/head"),
     "kpi.hours_per_head.help": ("培训总学时 ÷ 在岗人数", "Training hours ÷ headcount"),
-    "kpi.coverage": ("培训覆盖率", "Training coverage"),
+    "kpi.coverage": ("培训覆盖率", "Coverage"),
     "kpi.coverage.help": ("期间内参加过培训的在岗职工 ÷ 在岗人数", "Staff on duty with any training in the period ÷ headcount"),
     "kpi.person_times": ("培训人次", "Person-times"),
     "kpi.person_times.help": ("培训记录行数（一人参加一次培训计一人次）", "Number of training records (one person at one session)"),
@@ -167,14 +166,14 @@ def label(column, lang: str = DEFAULT_LANG) -> str:
 
 TEXT.update({
     # --- training page
-    "training.political_share": ("思想政治学时占比", "Political study share"),
+    "training.political_share": ("思政学时占比", "Political share"),
     "training.political_share.help": ("思想政治类学时 ÷ 培训总学时", "Political-study hours ÷ all training hours"),
-    "training.attainment": ("学时达标率", "Target attainment"),
+    "training.attainment": ("学时达标率", "On target"),
     "training.attainment.help": ("在岗人员中，当年培训学时达到年度目标（默认 {target} 学时，可按条线设置）的比例；取期间内最近一个年度",
                                  "Share of headcount whose hours in the calendar year reach the annual target ({target} h by default, per line if set); the latest year in the period"),
     "training.pass_rate": ("考核合格率", "Pass rate"),
     "training.pass_rate.help": ("考核合格人次 ÷ 有考核结果的人次", "Passed ÷ assessed person-times"),
-    "training.cost_per_head": ("人均培训费用（元）", "Cost per head (yuan)"),
+    "training.cost_per_head": ("人均费用（元）", "Cost/head (¥)"),
     "training.cost_per_head.help": ("培训费用合计 ÷ 在岗人数", "Training cost ÷ headcount"),
     "training.by_month": ("每月培训学时（按类别）", "Training hours per month, by category"),
     "training.by_month.help": ("按培训日期所在月份汇总的学时", "Hours summed by the month of the training date"),

@@ -80,6 +80,19 @@ def _current_state(db: str) -> store.State:
     return current
 
 
+def page_context() -> Context:
+    """The context the entry script set for this run. On a cold start straight onto a page URL,
+    Streamlit 1.67 first runs the page alone: its legacy mode for apps with a pages/ folder (which
+    SPEC's layout has) stays on until the public st.navigation has run once. Turning it off the
+    way st.navigation does and rerunning sends this run through dashboard.py as usual."""
+    context = st.session_state.get("context")
+    if context is None:
+        from streamlit.runtime.pages_manager import PagesManager  # the flag st.navigation clears
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+    return context
+
+
 def url_choice(widget, label: str, options: list[str], key: str, default: str, format_func, **widget_args) -> str:
     """A single choice held in the URL under `key` as its code (zh, this_year, …). Widgets bound to
     the URL with a format_func would put the display label there instead, so this syncs by hand."""
@@ -96,8 +109,8 @@ def url_choice(widget, label: str, options: list[str], key: str, default: str, f
 
 
 def _language() -> str:
-    lang = st.session_state.get("lang", "zh")
-    return url_choice(st.sidebar.segmented_control, t("app.language", lang), list(LANG_NAMES), "lang", "zh",
+    # labelled in both languages: whoever opens the page can find the switch
+    return url_choice(st.sidebar.segmented_control, "语言 · Language", list(LANG_NAMES), "lang", "zh",
                       LANG_NAMES.get, required=True)
 
 

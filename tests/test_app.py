@@ -106,7 +106,7 @@ def test_overview_in_english(fixture_db):
     at = run_app({"range": "custom", "period": [d.isoformat() for d in PERIOD], "lang": "en"})
     assert at.title[0].value == "Overview"
     labels = [m.label for m in at.metric]
-    assert labels[0] == "Headcount" and "Training coverage" in labels
+    assert labels[0] == "Headcount" and "Coverage" in labels
     values = [m.value for m in at.metric]
     assert values == list(expected().values())
     assert at.query_params["lang"] in ("en", ["en"])
