@@ -61,10 +61,12 @@ def line(data: pd.DataFrame, x: str, y: str, lang: str, as_of: dt.date | None, *
 
 def heatmap(data: pd.DataFrame, x: str, y: str, z: str, lang: str, as_of: dt.date | None, *,
             height: int = 520, z_label: str = "") -> go.Figure:
-    """A matrix (e.g. branch × month) from long data; missing cells stay blank."""
+    """A matrix (e.g. branch × month) from long data; rows with the lowest mean on top, missing cells blank."""
     grid = data.pivot(index=y, columns=x, values=z)
+    grid = grid.loc[grid.mean(axis=1).sort_values().index]
     fig = go.Figure(go.Heatmap(z=grid.values, x=[str(c) for c in grid.columns], y=list(grid.index),
                                colorscale=SEQUENTIAL, colorbar={"title": z_label}, hoverongaps=False,
                                hovertemplate="%{y} · %{x}<br>%{z:.1f}<extra></extra>"))
     fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(type="category")  # "2026-01" stays as written, not re-read as an English date
     return style(fig, lang, as_of, height)
