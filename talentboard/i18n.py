@@ -205,3 +205,31 @@ TEXT.update({
     "col.name": ("姓名", "Name"),
     "col.position": ("岗位", "Position"),
 })
+
+TEXT.update({
+    # --- overview: highlights, scorecard, trends
+    "overview.highlights": ("要点", "Highlights"),
+    "overview.highlights.help": ("根据当前筛选范围内的数据自动生成", "Written from the data in the current filters"),
+    "hl.coverage": ("全辖培训覆盖率 {value}。", "Training coverage is {value}."),
+    "hl.coverage_up": ("全辖培训覆盖率 {value}，较上期提高 {change} 个百分点。", "Training coverage is {value}, up {change} points on the previous period."),
+    "hl.coverage_down": ("全辖培训覆盖率 {value}，较上期下降 {change} 个百分点。", "Training coverage is {value}, down {change} points on the previous period."),
+    "hl.lowest_coverage": ("{branch}培训覆盖率 {value}，为全辖最低。", "{branch} has the lowest training coverage: {value}."),
+    "hl.lowest_hours": ("{branch}人均学时 {value}，仅为全辖平均（{mean}）的 {ratio}。",
+                        "{branch} trains {value} h per head, {ratio} of the average ({mean} h)."),
+    "hl.top_index": ("{branch}人才发展指数 {value} 分，居全辖第一。", "{branch} leads the talent development index with {value}."),
+    "hl.top_points": ("{branch}每百人竞赛积分 {value}，全辖最高。", "{branch} earns the most competition points: {value} per 100 staff."),
+    "overview.scorecard": ("机构计分卡", "Branch scorecard"),
+    "overview.scorecard.help": ("人才发展指数 = 人均学时、培训覆盖率、每百人竞赛积分、每百人创新成果四项在各机构中的百分位排名的加权平均（默认等权），0—100 分。点击表头可排序",
+                                "Talent development index = weighted mean (equal by default) of the branch's percentile ranks on hours per head, coverage, competition points per 100 staff and innovation results per 100 staff, 0–100. Click a header to sort"),
+    "overview.index_chart": ("人才发展指数（点击机构只看该机构）", "Talent development index (click a branch to focus)"),
+    "overview.trend": ("每月培训学时与人次", "Training hours and person-times by month"),
+    "col.talent_index": ("人才发展指数", "Talent index"),
+    "col.points_per_100": ("每百人竞赛积分", "Points / 100 staff"),
+    "col.results_per_100": ("每百人创新成果", "Results / 100 staff"),
+    "col.trend": ("月度人均学时走势", "Monthly hours per head"),
+    "col.person_times": ("人次", "Person-times"),
+})
+
+TEXT.update({
+    "kpi.change_help": ("。小字为与上一等长期间相比的变化", ". The small figure is the change against the previous period of the same length"),
+})
