@@ -23,8 +23,14 @@ TRAINING = [("E1", "反洗钱", dt.date(2024, 3, 5), 3.0), ("E1", "党史", dt.d
             ("E3", "柜面技能", dt.date(2025, 1, 8), 6.0)]
 COMPETITION = [("E1", dt.date(2024, 6, 1), "一等奖"), ("E3", dt.date(2024, 6, 1), "无"),
                ("E2", dt.date(2023, 6, 1), "二等奖")]
-INNOVATION = [("甲课题", "研究中", dt.date(2024, 2, 1), "城关信用社", None), ("乙课题", "已转化", dt.date(2024, 1, 1), "东关信用社", 30.0),
-              ("丙课题", "推广应用", dt.date(2023, 5, 1), "城关信用社", 12.5), ("丁课题", "立项", dt.date(2025, 3, 1), "城关信用社", None)]
+# (title, status, start, branch, benefit, completed, converted)
+INNOVATION = [("甲课题", "研究中", dt.date(2024, 2, 1), "城关信用社", None, None, None),
+              ("乙课题", "已转化", dt.date(2024, 1, 1), "东关信用社", 30.0, None, None),
+              ("丙课题", "推广应用", dt.date(2023, 5, 1), "城关信用社", 12.5, dt.date(2023, 12, 1), dt.date(2024, 3, 1)),
+              ("丁课题", "立项", dt.date(2025, 3, 1), "城关信用社", None, None, None),
+              ("戊课题", "已完成", dt.date(2024, 4, 1), "东关信用社", None, dt.date(2025, 2, 1), None),  # done after 2024
+              ("己课题", "已转化", dt.date(2024, 5, 1), "城关信用社", 8.0, dt.date(2024, 9, 1), dt.date(2025, 1, 5)),
+              ("庚课题", "中止", dt.date(2024, 6, 1), "东关信用社", None, None, None)]
 PERIOD = (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
 
 
@@ -42,8 +48,8 @@ def fixture_db(tmp_path, tmp_db) -> Path:
         "training": [["工号", "培训名称", "培训日期", "学时"], *[[e, c, d, h] for e, c, d, h in TRAINING]],
         "competition": [["竞赛名称", "日期", "项目", "工号", "成绩", "奖项"],
                         *[["大赛", d, "点钞", e, 90, a] for e, d, a in COMPETITION]],
-        "innovation": [["课题名称", "工作室", "状态", "立项日期", "机构", "经济效益"],
-                       *[[t, "劳模创新工作室", s, d, b, v] for t, s, d, b, v in INNOVATION]],
+        "innovation": [["课题名称", "工作室", "状态", "立项日期", "机构", "经济效益", "完成日期", "转化日期"],
+                       *[[t, "劳模创新工作室", s, d, b, v, e, c] for t, s, d, b, v, e, c in INNOVATION]],
     }
     for dataset, rows in imports.items():
         assert store.import_file(write(tmp_path / f"{dataset}.csv", rows), dataset).exit_code == 0
@@ -60,7 +66,11 @@ def expected(branches: set[str] | None = None) -> dict[str, str]:
     hours = sum(h for _, h in records)
     trained = {e for e, _ in records} & on_duty
     entries = [(e, a) for e, d, a in COMPETITION if in_period(d) and in_scope(branch_of[e])]
-    projects = [(s, v) for _, s, d, b, v in INNOVATION if d <= PERIOD[1] and in_scope(b)]
+    end = PERIOD[1]
+    projects = [(s, v, e, c, d) for _, s, d, b, v, e, c in INNOVATION if d <= end and in_scope(b)]
+    # in progress on the last day: not stopped, and either still open or finished only afterwards
+    active = [p for p in projects if p[0] != "中止" and (p[0] in ("立项", "研究中") or (p[2] or p[3]) and (p[2] or p[3]) > end)]
+    converted = [p for p in projects if p[0] in ("已转化", "推广应用") and (p[3] or p[2] or p[4]) <= end]
     return {
         "在岗人数": str(len(on_duty)),
         "培训总学时": format_number(hours),
@@ -69,9 +79,9 @@ def expected(branches: set[str] | None = None) -> dict[str, str]:
         "培训人次": str(len(records)),
         "竞赛参赛人数": str(len({e for e, _ in entries})),
         "获奖人数": str(len({e for e, a in entries if a != "无"})),
-        "在研创新课题": str(sum(s in ("立项", "研究中") for s, _ in projects)),
-        "已转化成果": str(sum(s in ("已转化", "推广应用") for s, _ in projects)),
-        "创新效益（万元）": format_number(sum(v or 0 for _, v in projects)),
+        "在研创新课题": str(len(active)),
+        "已转化成果": str(len(converted)),
+        "创新效益（万元）": format_number(sum(p[1] or 0 for p in projects)),
     }
 
 
