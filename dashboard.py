@@ -4,7 +4,9 @@ import streamlit as st
 from talentboard import ui
 from talentboard.i18n import t
 
-st.set_page_config(page_title="人才发展看板 · Talentboard", page_icon=":material/insights:", layout="wide")
+# The icon is a local file: a :material/…: page icon would be fetched from a font CDN.
+st.set_page_config(page_title="人才发展看板 · Talentboard", page_icon=str(ui.REPO_ROOT / "talentboard" / "assets" / "icon.png"),
+                   layout="wide")
 st.session_state["context"] = context = ui.frame()
 # One line per view; a page file is registered only once it exists.
 PAGES = [

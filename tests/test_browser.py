@@ -53,6 +53,14 @@ def metrics(page: Page) -> list[tuple[str, str]]:
     ]
 
 
+def open_view(page: Page, url: str) -> None:
+    """Open a URL and wait until the view has drawn its numbers (a deep link runs twice on a cold start)."""
+    page.goto(url)
+    wait_for_app(page)
+    page.locator("[data-testid='stMetric'], [data-testid='stPlotlyChart']").first.wait_for(timeout=30_000)
+    wait_for_app(page)
+
+
 def assert_no_errors(page: Page) -> None:
     exceptions = page.locator("[data-testid='stException']")
     errors = page.locator("[data-testid='stAlertContentError']")
@@ -70,8 +78,7 @@ def assert_no_errors(page: Page) -> None:
 )
 def test_overview_renders(page: Page, app_url: str, query: str, title: str,
                           headcount_label: str, screenshot: str) -> None:
-    page.goto(f"{app_url}/{query}")
-    wait_for_app(page)
+    open_view(page, f"{app_url}/{query}")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / screenshot), full_page=True)
 
@@ -82,3 +89,81 @@ def test_overview_renders(page: Page, app_url: str, query: str, title: str,
     headcount = [value for label, value in cards if headcount_label in label]
     assert headcount, f"no metric labelled {headcount_label!r} among {cards}"
     assert any(re.search(r"\d", value) for value in headcount), headcount
+
+
+# Every view, in both languages, on the demo data: renders, no error box, a screenshot to look at.
+VIEWS = {"overview": ("总览", "Overview"), "training": ("培训", "Training"),
+         "competition": ("技能竞赛", "Competition"), "innovation": ("创新成果", "Innovation")}
+PRESENT = [v for v in VIEWS if (REPO_ROOT / "pages" / f"{v}.py").exists()]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("view", PRESENT)
+def test_every_view_renders(page: Page, app_url: str, view: str, lang: str) -> None:
+    path = "" if view == "overview" else view  # the default page lives at the root
+    open_view(page, f"{app_url}/{path}?lang={lang}")
+    title = VIEWS[view][0 if lang == "zh" else 1]
+    assert title in page.locator("[data-testid='stMain'] h1").first.inner_text()
+    assert_no_errors(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{view}-{lang}-1920.png"))
+
+
+def headcount(page: Page) -> str:
+    return next(value for label, value in metrics(page) if "在岗人数" in label)
+
+
+def test_clicking_a_branch_in_a_chart_focuses_the_page(browser: Browser, app_url: str) -> None:
+    tall = {"width": 1920, "height": 2000}  # the chart on screen without scrolling, as on a tall monitor
+    page = browser.new_context(viewport=tall, locale="zh-CN").new_page()
+    open_view(page, f"{app_url}/")
+    union = headcount(page)
+    chart = page.locator("[data-testid='stPlotlyChart']").filter(has=page.locator(".bars")).first
+    bars = chart.locator(".bars .point path")
+    bars.first.wait_for()
+    page.wait_for_timeout(1000)  # let Plotly attach its click handlers
+    # a bar from the middle, on screen without scrolling; Plotly takes clicks on its drag layer
+    box = bars.nth(bars.count() // 2).bounding_box()
+    assert box and 0 < box["y"] < tall["height"] - box["height"], box
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)  # as a person does: hover, then click
+    page.wait_for_timeout(300)
+    page.mouse.click(x, y)
+    page.get_by_text("当前只看").wait_for(timeout=20_000)
+    wait_for_app(page)
+    focused_branch = page.get_by_text("当前只看").inner_text().split("：")[-1].strip()
+    assert focused_branch and headcount(page) != union  # the KPI now shows one branch
+    assert int(headcount(page).replace(",", "")) < int(union.replace(",", ""))
+    page.get_by_role("button", name="返回全部").click()
+    page.get_by_text("提示").first.wait_for(timeout=20_000)
+    wait_for_app(page)
+    assert headcount(page) == union
+    page.context.close()
+
+
+def test_a_copied_url_reopens_the_same_numbers(browser: Browser, app_url: str) -> None:
+    first = browser.new_context(viewport=VIEWPORT)
+    page = first.new_page()
+    open_view(page, f"{app_url}/training?range=last_year&line=柜面&lang=en")
+    numbers = metrics(page)
+    copied = page.url
+    first.close()
+    assert "line=" in copied and "range=last_year" in copied
+    second = browser.new_context(viewport=VIEWPORT)
+    again = second.new_page()
+    open_view(again, copied)
+    assert metrics(again) == numbers
+    second.close()
+
+
+def test_nothing_is_fetched_from_outside_this_machine(browser: Browser, app_url: str) -> None:
+    """The app runs on an intranet: every request the browser makes goes to the app itself."""
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    outside: list[str] = []
+    page.on("request", lambda request: None if request.url.startswith((app_url, "data:", "blob:"))
+            else outside.append(request.url))
+    for path in ["", *[v for v in PRESENT if v != "overview"]]:
+        open_view(page, f"{app_url}/{path}?lang=en")
+    context.close()
+    assert outside == []
