@@ -1,0 +1,119 @@
+"""Overview measures: the branch scorecard, the previous-period change, quick-pick periods, highlights,
+and filters that survive the URL — each against answers worked out here by other means."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from talentboard import highlights, metrics, settings, store
+from talentboard.metrics import Filters, quick_period
+from test_app import write
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+# Three branches of different sizes; (id, branch, status)
+ROSTER = [("A1", "甲社", "在岗"), ("A2", "甲社", "在岗"), ("B1", "乙社", "在岗"), ("B2", "乙社", "在岗"),
+          ("B3", "乙社", "在岗"), ("B4", "乙社", "离职"), ("C1", "丙社", "在岗")]
+TRAINING = [("A1", dt.date(2024, 3, 1), 10.0), ("A2", dt.date(2024, 3, 1), 10.0), ("B1", dt.date(2024, 3, 2), 6.0),
+            ("B4", dt.date(2024, 3, 2), 9.0), ("C1", dt.date(2023, 12, 1), 4.0)]
+AWARDS = [("B1", "一等奖"), ("B2", "优秀奖"), ("C1", "三等奖"), ("A1", "无")]
+RESULTS = [("甲课题", "甲社", "已转化", dt.date(2024, 5, 1)), ("乙课题", "丙社", "已完成", dt.date(2024, 7, 1)),
+           ("丙课题", "丙社", "研究中", None)]
+YEAR = Filters(dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+
+
+@pytest.fixture
+def con(tmp_path, tmp_db):
+    files = {
+        "employees": [["工号", "姓名", "机构", "状态"], *[[e, e, b, s] for e, b, s in ROSTER]],
+        "training": [["工号", "培训名称", "培训日期", "学时"], *[[e, "课", d, h] for e, d, h in TRAINING]],
+        "competition": [["竞赛名称", "日期", "项目", "工号", "成绩", "奖项"],
+                        *[["大赛", "2024-06-01", "点钞", e, 90, a] for e, a in AWARDS]],
+        "innovation": [["课题名称", "工作室", "状态", "立项日期", "完成日期", "机构"],
+                       *[[t, "工作室", s, "2024-01-01", d, b] for t, b, s, d in RESULTS]],
+    }
+    for dataset, rows in files.items():
+        assert store.import_file(write(tmp_path / f"{dataset}.csv", rows), dataset).exit_code == 0
+    with store.connect() as connection:
+        yield connection
+
+
+def percent_rank(values: dict[str, float]) -> dict[str, float]:
+    """SQL's percent_rank: (rank - 1) / (n - 1), ties sharing the lowest rank."""
+    n = len(values)
+    return {k: sum(other < v for other in values.values()) / (n - 1) for k, v in values.items()}
+
+
+def test_scorecard_measures_ranks_and_index(con):
+    got = metrics.branch_scorecard(con, YEAR).set_index("branch")
+    staff = {b: [e for e, bb, s in ROSTER if bb == b and s == "在岗"] for b in {"甲社", "乙社", "丙社"}}
+    branch_of = {e: b for e, b, _ in ROSTER}
+    hours = {b: sum(h for e, d, h in TRAINING if branch_of[e] == b and d.year == 2024) / len(p) for b, p in staff.items()}
+    coverage = {b: len({e for e, d, _ in TRAINING if d.year == 2024} & set(p)) / len(p) for b, p in staff.items()}
+    points = {b: sum(settings.AWARD_POINTS.get(a, 0) for e, a in AWARDS if branch_of[e] == b) * 100 / len(p)
+              for b, p in staff.items()}
+    results = {b: sum(1 for _, bb, s, d in RESULTS if bb == b and d is not None) * 100 / len(p) for b, p in staff.items()}
+    for name, expected in (("hours_per_head", hours), ("coverage", coverage), ("points_per_100", points),
+                           ("results_per_100", results)):
+        assert got[name].to_dict() == pytest.approx(expected), name
+    ranks = [percent_rank(m) for m in (hours, coverage, points, results)]
+    index = {b: 100 * sum(r[b] for r in ranks) / 4 for b in staff}
+    assert got["talent_index"].to_dict() == pytest.approx(index)
+    assert list(got.index) == sorted(index, key=lambda b: (-index[b], b))  # best first
+
+
+def test_scorecard_weights_change_the_index(con, monkeypatch):
+    monkeypatch.setattr(settings, "SCORECARD_WEIGHTS", {"hours_per_head": 1.0, "coverage": 0.0,
+                                                        "competition_points": 0.0, "innovation_results": 0.0})
+    got = metrics.branch_scorecard(con, YEAR).set_index("branch")
+    assert got["talent_index"].to_dict() == pytest.approx((got["hours_rank"] * 100).to_dict())
+
+
+def test_previous_period_and_its_change(con):
+    half = Filters(dt.date(2024, 3, 1), dt.date(2024, 3, 31))
+    before = half.previous()
+    assert (before.start, before.end) == (dt.date(2024, 1, 30), dt.date(2024, 2, 29))  # 31 days, leap February
+    now = metrics.overview(con, Filters(dt.date(2024, 1, 1), dt.date(2024, 12, 31)))
+    then = metrics.overview(con, Filters(dt.date(2023, 1, 1), dt.date(2023, 12, 31)))
+    assert (now.training_hours, then.training_hours) == (sum(h for _, d, h in TRAINING if d.year == 2024),
+                                                         sum(h for _, d, h in TRAINING if d.year == 2023))
+    assert metrics.change(now.training_hours, then.training_hours) == \
+        f"{(now.training_hours - then.training_hours) / then.training_hours * 100:+.1f}%"
+    assert metrics.change_points(0.75, 0.5) == "+25.0 pp" and metrics.change(3, 0) is None
+
+
+@pytest.mark.parametrize("name,start,end", [
+    ("this_year", dt.date(2026, 1, 1), dt.date(2026, 10, 31)),
+    ("this_month", dt.date(2026, 10, 1), dt.date(2026, 10, 31)),
+    ("this_quarter", dt.date(2026, 10, 1), dt.date(2026, 10, 31)),
+    ("last_year", dt.date(2025, 1, 1), dt.date(2025, 12, 31)),
+    ("last_12_months", dt.date(2025, 11, 1), dt.date(2026, 10, 31)),
+])
+def test_quick_periods_anchor_on_the_data(name, start, end):
+    assert quick_period(name, dt.date(2026, 10, 31)) == (start, end)
+
+
+def test_highlights_name_the_laggard(con):
+    card = metrics.branch_scorecard(con, YEAR)
+    lines = highlights.write(card, metrics.overview(con, YEAR), metrics.overview(con, YEAR.previous()), "zh")
+    lowest = card.loc[card["coverage"].idxmin(), "branch"]
+    assert 3 <= len(lines) <= 5
+    assert any(line.startswith(lowest) and "最低" in line for line in lines)
+    assert all("{" not in line for line in highlights.write(card, metrics.overview(con, YEAR),
+                                                          metrics.overview(con, YEAR.previous()), "en"))
+
+
+def test_filters_round_trip_through_the_url(con):
+    at = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=60)
+    for key, value in {"range": "last_year", "branch": ["乙社"], "lang": "en"}.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception
+    assert at.query_params["range"] in ("last_year", ["last_year"])
+    assert at.query_params["branch"] in ("乙社", ["乙社"]) and at.query_params["lang"] in ("en", ["en"])
+    assert at.multiselect(key="branch").value == ["乙社"]
+    # last year relative to the data's last date (2024-07-01 here): all of 2023
+    headcount = next(m.value for m in at.metric if m.label == "Headcount")
+    assert headcount == str(sum(1 for _, b, s in ROSTER if b == "乙社" and s == "在岗"))
