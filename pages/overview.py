@@ -48,6 +48,9 @@ scorecard = ui.compute(context, metrics.branch_scorecard, filters=filters)
 with ui.card(t("overview.highlights", lang), t("overview.highlights.help", lang)):
     st.markdown("\n".join(f"- {line}" for line in highlights.write(scorecard, kpis, before, lang)))
 
+if scorecard.empty:  # the scorecard divides by the roster's headcount
+    ui.empty(lang, "employees")
+    st.stop()
 left, right = st.columns([3, 2])
 with left, ui.card(t("overview.scorecard", lang), t("overview.scorecard.help", lang)):
     monthly = ui.compute(context, training.branch_month, filters=filters)
@@ -73,6 +76,9 @@ with right, ui.card(t("overview.index_chart", lang)):
              on_select=ui.focus_on_click("overview", "overview_index"))
 
 by_month = ui.compute(context, training.hours_by_month, filters=filters)
+if by_month.empty:
+    ui.empty(lang, "training")
+    st.stop()
 with ui.card(t("overview.trend", lang)):
     totals = by_month.groupby("month", as_index=False)[["hours", "person_times"]].sum()
     fig = go.Figure([go.Bar(x=totals["month"], y=totals["hours"], name=t("col.hours", lang), marker_color=charts.PALETTE[0]),

@@ -117,3 +117,28 @@ def test_filters_round_trip_through_the_url(con):
     # last year relative to the data's last date (2024-07-01 here): all of 2023
     headcount = next(m.value for m in at.metric if m.label == "Headcount")
     assert headcount == str(sum(1 for _, b, s in ROSTER if b == "乙社" and s == "在岗"))
+
+
+@pytest.mark.parametrize("page,lang", [("pages/overview.py", "zh"), ("pages/training.py", "en")])
+def test_a_missing_dataset_says_what_to_upload(tmp_path, tmp_db, page, lang):
+    # only a roster: no training yet, and the pages say so instead of drawing empty charts
+    store.import_file(write(tmp_path / "r.csv", [["工号", "姓名", "机构"], ["E1", "甲", "城关信用社"]]), "employees")
+    at = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=60)
+    at.query_params["lang"] = lang
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception
+    wanted = "培训记录" if lang == "zh" else "training records"
+    assert any(wanted in info.value for info in at.info), [i.value for i in at.info]
+
+
+def test_downloads_are_excel_ready_and_formula_safe():
+    import pandas as pd
+
+    from talentboard.export import csv_bytes
+    frame = pd.DataFrame({"name": ["=cmd|' /C calc'!A0", "+1", "-x", "@SUM(A1)", "\tTab", "张三"], "hours": [1, -2, 3, 4, 5, 6]})
+    raw = csv_bytes(frame)
+    assert raw.startswith(b"\xef\xbb\xbf")
+    back = pd.read_csv(__import__("io").BytesIO(raw), encoding="utf-8-sig", keep_default_na=False)
+    assert list(back["name"]) == ["'=cmd|' /C calc'!A0", "'+1", "'-x", "'@SUM(A1)", "'\tTab", "张三"]
+    assert list(back["hours"]) == [1, -2, 3, 4, 5, 6]  # numbers stay numbers
