@@ -28,3 +28,134 @@ create or replace temp macro training_records(period_start, period_end, orgs, br
       and (len(orgs) = 0 or list_contains(orgs, r.org))
       and (len(branches) = 0 or list_contains(branches, t.branch))
       and (len(lines) = 0 or list_contains(lines, r.line));
+
+
+-- Results in the period and scope, each with its percentile (0-100) within its field: the
+-- whole field of its competition and event, computed before the scope narrows it, so a
+-- score's percentile does not change with the filters. A field of one has no percentile.
+-- Branch as recorded (filled from the roster); org and line from the roster.
+create or replace temp macro competition_results(
+    period_start, period_end, orgs, branches, lines
+) as table
+    with ranked as (
+        select
+            competition,
+            date,
+            level,
+            event,
+            employee_id,
+            name,
+            branch,
+            line as entered_line,
+            score,
+            rank,
+            award,
+            case
+                when count(*) over field > 1
+                    then 100 * percent_rank() over (field order by score)
+            end as percentile
+        from competition
+        window field as (partition by competition, date, event)
+    )
+    select
+        k.competition,
+        k.date,
+        year(k.date) as year,
+        k.level,
+        k.event,
+        k.employee_id,
+        k.name,
+        k.branch,
+        r.org,
+        coalesce(r.line, k.entered_line) as line,
+        k.score,
+        k.rank,
+        k.award,
+        k.percentile
+    from ranked as k
+    left join employees as r using (employee_id)
+    where k.date between period_start and period_end
+      and (len(orgs) = 0 or list_contains(orgs, r.org))
+      and (len(branches) = 0 or list_contains(branches, k.branch))
+      and (len(lines) = 0 or list_contains(lines, coalesce(r.line, k.entered_line)));
+
+-- Repeat contestants: each person's mean percentile over their events in a calendar year,
+-- and its change from the year before, for every year the period touches (the year before
+-- may lie before the period: "this year" compares with last year).
+create or replace temp macro percentile_changes(
+    period_start, period_end, orgs, branches, lines
+) as table
+    with yearly as (
+        select
+            employee_id,
+            year,
+            any_value(name) as name,
+            mode(branch) as branch,
+            mode(line) as line,
+            avg(percentile) as percentile,
+            count(percentile) as events
+        from competition_results(
+            make_date(year(period_start::date) - 1, 1, 1),
+            period_end, orgs, branches, lines
+        )
+        where percentile is not null
+        group by employee_id, year
+    )
+    select
+        later.employee_id,
+        later.name,
+        later.branch,
+        later.line,
+        earlier.year as from_year,
+        later.year as to_year,
+        earlier.percentile as from_percentile,
+        later.percentile as to_percentile,
+        later.percentile - earlier.percentile as change
+    from yearly as later
+    join yearly as earlier
+        on earlier.employee_id = later.employee_id
+       and earlier.year = later.year - 1
+    where later.year >= year(period_start::date);
+
+
+-- Every grading row in scope with its grade's rank in its scale (1 = lowest) and its place in
+-- the configured order of all grades ($grades and $grade_ranks pair up, lowest first per scale).
+-- Branch as recorded (filled from the roster); org and line from the roster.
+create or replace temp macro grading_records(orgs, branches, lines, grades, grade_ranks) as table
+    select
+        g.year,
+        g.employee_id,
+        g.name,
+        g.branch,
+        r.org,
+        coalesce(r.line, g.line) as line,
+        g.grade,
+        list_extract(grade_ranks, list_position(grades, g.grade)) as grade_rank,
+        list_position(grades, g.grade) as grade_order
+    from grading as g
+    left join employees as r using (employee_id)
+    where (len(orgs) = 0 or list_contains(orgs, r.org))
+      and (len(branches) = 0 or list_contains(branches, g.branch))
+      and (len(lines) = 0 or list_contains(lines, coalesce(r.line, g.line)));
+
+-- Grade movements of staff graded in two consecutive years: scope is that of the later year's
+-- row (last year's row is the same person's, wherever they were then); direction compares the
+-- grades' ranks: 1 promoted, 0 unchanged, -1 demoted.
+create or replace temp macro grade_moves(orgs, branches, lines, grades, grade_ranks) as table
+    select
+        earlier.year as from_year,
+        later.year as to_year,
+        later.employee_id,
+        later.branch,
+        later.line,
+        earlier.grade as from_grade,
+        later.grade as to_grade,
+        earlier.grade_order as from_order,
+        later.grade_order as to_order,
+        sign(later.grade_rank - earlier.grade_rank) as direction
+    from grading_records(orgs, branches, lines, grades, grade_ranks) as later
+    join grading_records(
+        []::varchar[], []::varchar[], []::varchar[], grades, grade_ranks
+    ) as earlier
+        on earlier.employee_id = later.employee_id
+       and earlier.year = later.year - 1;
