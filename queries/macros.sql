@@ -16,6 +16,12 @@ create or replace temp macro population(orgs, branches, lines) as table
       and (len(branches) = 0 or list_contains(branches, branch))
       and (len(lines) = 0 or list_contains(lines, line));
 
+-- Staff with any training in the period, wherever it was recorded (coverage's numerator).
+create or replace temp macro trained_staff(period_start, period_end) as table
+    select distinct employee_id
+    from training
+    where start_date between period_start and period_end;
+
 -- Training records in the period and scope: branch as recorded, org and line from the roster.
 create or replace temp macro training_records(period_start, period_end, orgs, branches, lines) as table
     select

@@ -1,20 +1,12 @@
 -- Per branch: headcount (roster, on duty), staff on duty who trained in the period (coverage),
 -- and hours recorded at the branch (hours per head). Branches with no roster staff have no ratios.
-with population as (
-    select * from population($orgs, $branches, $lines)
-),
-trained as (
-    select distinct employee_id
-    from training
-    where start_date between $start and $end
-),
-staff as (
+with staff as (
     select
         p.branch,
         count(*) as headcount,
         count(t.employee_id) as trained
-    from population as p
-    left join trained as t using (employee_id)
+    from population($orgs, $branches, $lines) as p
+    left join trained_staff($start, $end) as t using (employee_id)
     group by p.branch
 ),
 hours as (

@@ -1,19 +1,11 @@
 -- Per line (tellers, account managers, …): headcount, trained, hours, per head and coverage.
-with population as (
-    select * from population($orgs, $branches, $lines)
-),
-trained as (
-    select distinct employee_id
-    from training
-    where start_date between $start and $end
-),
-staff as (
+with staff as (
     select
         coalesce(p.line, '—') as line,
         count(*) as headcount,
         count(t.employee_id) as trained
-    from population as p
-    left join trained as t using (employee_id)
+    from population($orgs, $branches, $lines) as p
+    left join trained_staff($start, $end) as t using (employee_id)
     group by all
 ),
 hours as (
