@@ -165,3 +165,31 @@ create or replace temp macro grade_moves(orgs, branches, lines, grades, grade_ra
     ) as earlier
         on earlier.employee_id = later.employee_id
        and earlier.year = later.year - 1;
+
+-- Innovation projects in scope started by the period's end, each with the furthest funnel
+-- stage it reached: 1 立项, 2 研究中, 3 已完成, 4 已转化/推广应用. A later stage counts as having
+-- passed every earlier one, so a project that skipped 研究中 still counts there. A 中止 project
+-- reached 已完成 if it has a completion date, else only 立项. studio_ null means every studio.
+create or replace temp macro innovation_projects(period_end, orgs, branches, studio_) as table
+    select
+        i.*,
+        case
+            when i.status in ('已转化', '推广应用') then 4
+            when i.status = '已完成' then 3
+            when i.status = '研究中' then 2
+            when i.status = '中止' and i.end_date is not null then 3
+            else 1
+        end as stage
+    from innovation as i
+    where i.start_date <= period_end
+      and (studio_ is null or i.studio = studio_)
+      and (len(branches) = 0 or list_contains(branches, i.branch))
+      and (
+          len(orgs) = 0
+          or exists (
+              select 1
+              from employees as e
+              where e.branch = i.branch
+                and list_contains(orgs, e.org)
+          )
+      );
