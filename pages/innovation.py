@@ -20,7 +20,7 @@ if as_of is None:
     st.stop()
 if filters.lines:
     st.caption(t("innov.no_line_filter", lang))
-ui.focus_bar("innov", lang)
+ui.focus_bar("innov", lang, hint_key="innov.focus_hint")
 
 table = ui.compute(context, innovation.studios, studio, filters=filters)
 totals = innovation.totals(table)
@@ -28,8 +28,7 @@ cards = [("innov.studios", str(totals["studios"])), ("kpi.active_projects", str(
          ("kpi.converted_projects", str(totals["converted"])), ("innov.conversion_rate", format_percent(totals["conversion_rate"])),
          ("kpi.benefit", format_number(totals["benefit"], lang)),
          ("innov.benefit_per_funding", format_number(totals["benefit_per_funding"], lang, digits=2))]
-for column, (key, value) in zip(st.columns(len(cards)), cards):
-    column.metric(t(key, lang), value, help=t(f"{key}.help", lang), border=True, height="stretch")
+ui.metric_grid([(t(key, lang), value, None, t(f"{key}.help", lang)) for key, value in cards], per_row=3)
 
 with ui.card(t("innov.studio_table", lang), t("innov.studio_table.help", lang)):
     shown = table.assign(conversion_rate=table["conversion_rate"] * 100)
@@ -54,12 +53,12 @@ with left, ui.card(t("innov.funnel", lang), t("innov.funnel.help", lang)):
                               marker_color=charts.PALETTE[0]))
     ui.chart(charts.style(fig, lang, as_of, height=340), stages, "innovation_funnel", lang, key="innov_funnel")
 with right, ui.card(t("innov.benefit_vs_funding", lang), t("innov.benefit_vs_funding.help", lang)):
-    fig = px.scatter(table, x="funding", y="benefit", size="projects", text="studio", size_max=40,
-                     labels={"funding": t("innov.col.funding", lang), "benefit": t("innov.col.benefit", lang)},
+    fig = px.scatter(table, x="funding", y="benefit", size="projects", color="studio", size_max=36,
+                     labels={"funding": t("innov.col.funding", lang), "benefit": t("innov.col.benefit", lang),
+                             "studio": t("innov.col.studio", lang)},
                      color_discrete_sequence=charts.PALETTE)
-    top = float(max(table["funding"].max(), table["benefit"].max(), 1))
-    fig.add_shape(type="line", x0=0, y0=0, x1=top, y1=top, line={"dash": "dash", "color": charts.TARGET_COLOUR})
-    fig.update_traces(textposition="top center", textfont_size=12)
+    reach = float(max(table["funding"].max(), 1)) * 1.15  # benefit = funding, over the funding range shown
+    fig.add_shape(type="line", x0=0, y0=0, x1=reach, y1=reach, line={"dash": "dash", "color": charts.TARGET_COLOUR})
     ui.chart(charts.style(fig, lang, as_of, height=340), table[["studio", "funding", "benefit", "projects"]],
              "innovation_benefit_funding", lang, key="innov_scatter")
 
@@ -71,8 +70,11 @@ with left, ui.card(t("innov.benefit_by_studio", lang), t("innov.benefit_by_studi
              on_select=ui.focus_on_click("innov", "innov_benefit"))
 with right, ui.card(t("innov.stage_days", lang), t("innov.stage_days.help", lang)):
     days = ui.compute(context, innovation.stage_days, studio, filters=filters)
-    overall = days[days["studio"].isna()].assign(span_name=lambda d: [t(f"innov.span.{s}", lang) for s in d["span"]])
+    order = {"to_complete": 0, "to_convert": 1, "start_to_convert": 2}
+    overall = (days[days["studio"].isna()].sort_values("span", key=lambda spans: spans.map(order))
+               .assign(span_name=lambda d: [t(f"innov.span.{s}", lang) for s in d["span"]]))
     fig = charts.bar(overall, "span_name", "median_days", lang, as_of, text="median_days", height=300,
+                     horizontal=True, order=list(overall["span_name"]),
                      labels={"span_name": "", "median_days": t("innov.col.median_days", lang)})
     ui.chart(fig, days, "innovation_stage_days", lang, key="innov_days")
 

@@ -39,10 +39,8 @@ results_row = [
      change(kpis.converted_projects, before.converted_projects)),
     ("kpi.benefit", format_number(kpis.benefit, lang), change(kpis.benefit, before.benefit)),
 ]
-for row in (training_row, results_row):
-    for column, (key, value, delta) in zip(st.columns(len(row)), row):
-        column.metric(t(key, lang), value, delta=delta, help=t(f"{key}.help", lang) + t("kpi.change_help", lang),
-                      border=True, height="stretch")
+ui.metric_grid([(t(key, lang), value, delta, t(f"{key}.help", lang) + t("kpi.change_help", lang))
+                for key, value, delta in training_row + results_row], per_row=5)
 
 scorecard = ui.compute(context, metrics.branch_scorecard, filters=filters)
 with ui.card(t("overview.highlights", lang), t("overview.highlights.help", lang)):

@@ -33,9 +33,8 @@ cards = [
     ("training.pass_rate", format_percent(summary.pass_rate), None),
     ("training.cost_per_head", format_number(summary.cost / kpis.headcount if kpis.headcount else None, lang, digits=0), None),
 ]
-for column, (key, value, delta) in zip(st.columns(len(cards)), cards):
-    column.metric(t(key, lang), value, delta=delta, help=t(f"{key}.help", lang, target=settings.TRAINING_TARGET_HOURS),
-                  border=True, height="stretch")
+ui.metric_grid([(t(key, lang), value, delta, t(f"{key}.help", lang, target=settings.TRAINING_TARGET_HOURS))
+                for key, value, delta in cards], per_row=3)
 
 monthly = ui.compute(context, training.hours_by_month, filters=filters)
 with ui.card(t("training.by_month", lang), t("training.by_month.help", lang)):

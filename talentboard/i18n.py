@@ -374,3 +374,7 @@ TEXT.update({
     "innov.timeline": ("课题时间线", "Project timeline"),
     "innov.timeline.help": ("最近立项的 {n} 个课题，从立项到转化、完成或数据截止日", "The {n} most recently started projects, from start to conversion, completion or the as-of date"),
 })
+
+TEXT.update({
+    "innov.focus_hint": ("提示：点击“各工作室经济效益”中的工作室可只看该工作室。", "Tip: click a studio in “Benefit by studio” to look at it alone."),
+})

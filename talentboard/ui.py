@@ -182,6 +182,14 @@ def card(title: str, help_text: str | None = None):
     return box
 
 
+def metric_grid(cards: list[tuple[str, str, str | None, str]], per_row: int = 5) -> None:
+    """KPI cards (label, value, delta, help) in rows of equal columns, so a laptop screen cuts nothing."""
+    for start in range(0, len(cards), per_row):
+        row = cards[start:start + per_row]
+        for column, (label, value, delta, help_text) in zip(st.columns(per_row), row):
+            column.metric(label, value, delta=delta, help=help_text, border=True, height="stretch")
+
+
 def download(data: pd.DataFrame, name: str, lang: str, key: str) -> None:
     """The data behind a chart or table as CSV with BOM, safe against spreadsheet formulas."""
     st.download_button(t("ui.download_csv", lang), csv_bytes(data), file_name=f"{name}.csv", mime="text/csv",
@@ -236,11 +244,11 @@ def focus_on_click(page: str, chart_key: str, field: str = "y"):
     return callback
 
 
-def focus_bar(page: str, lang: str) -> None:
+def focus_bar(page: str, lang: str, hint_key: str = "focus.hint") -> None:
     """Say what the page is narrowed to, with the way back."""
     value = st.session_state.get(focus_key(page))
     if not value:
-        st.caption(t("focus.hint", lang))
+        st.caption(t(hint_key, lang))
         return
     with st.container(horizontal=True, vertical_alignment="center"):
         st.markdown(t("focus.now", lang, name=value))
