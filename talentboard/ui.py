@@ -135,13 +135,20 @@ def _filters(lang: str, options: dict, as_of: dt.date | None) -> metrics.Filters
     if len(options["org"]) > 1:
         orgs = sidebar.multiselect(t("filter.org", lang), options["org"], key="org", bind="query-params",
                                    placeholder=t("filter.all", lang), on_change=_orgs_changed)
-    branch_options = [b for b in options["branch"]
-                      if not orgs or options["branch_orgs"].get(b, set()) & set(orgs)]
+    branch_options = branch_choices(options, orgs)
     branches = sidebar.multiselect(t("filter.branch", lang), branch_options, key="branch",
                                    bind="query-params", placeholder=t("filter.all", lang))
     lines = sidebar.multiselect(t("filter.line", lang), options["line"], key="line", bind="query-params",
                                 placeholder=t("filter.all", lang))
     return metrics.Filters(start, end, tuple(orgs), tuple(branches), tuple(lines))
+
+
+def branch_choices(options: dict, orgs: list[str]) -> list[str]:
+    """The branches offered: all of them, or those of the chosen orgs (a branch name shared by two
+    orgs stays offered if either is chosen)."""
+    if not orgs:
+        return list(options["branch"])
+    return [b for b in options["branch"] if options["branch_orgs"].get(b, set()) & set(orgs)]
 
 
 def _orgs_changed() -> None:

@@ -142,3 +142,16 @@ def test_downloads_are_excel_ready_and_formula_safe():
     back = pd.read_csv(__import__("io").BytesIO(raw), encoding="utf-8-sig", keep_default_na=False)
     assert list(back["name"]) == ["'=cmd|' /C calc'!A0", "'+1", "'-x", "'@SUM(A1)", "'\tTab", "张三"]
     assert list(back["hours"]) == [1, -2, 3, 4, 5, 6]  # numbers stay numbers
+
+
+def test_branch_list_follows_the_orgs_and_resets_when_they_change(con, monkeypatch):
+    from talentboard import ui
+    options = {"branch": ["东关支行", "营业部", "西关支行"],
+               "branch_orgs": {"东关支行": {"甲行"}, "营业部": {"甲行", "乙行"}, "西关支行": {"乙行"}}}
+    assert ui.branch_choices(options, []) == options["branch"]
+    for orgs in (["甲行"], ["乙行"], ["甲行", "乙行"]):
+        assert ui.branch_choices(options, orgs) == [b for b in options["branch"] if options["branch_orgs"][b] & set(orgs)]
+    state = {"branch": ["西关支行"]}
+    monkeypatch.setattr(ui.st, "session_state", state)
+    ui._orgs_changed()  # the org multiselect's on_change
+    assert state["branch"] == []
