@@ -148,23 +148,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "unit.hours": ("学时", "h"),
     "unit.people": ("人", ""),
     "unit.wan_yuan": ("万元", "10k yuan"),
-}
-
-
-def t(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
-    """The text for key in lang, with {placeholders} filled; an unknown key shows as itself."""
-    pair = TEXT.get(key)
-    if pair is None:
-        return key
-    text = pair[1] if lang == "en" else pair[0]
-    return text.format(**values) if values else text
-
-
-def label(column, lang: str = DEFAULT_LANG) -> str:
-    """A schema column's display name."""
-    return column.label_en if lang == "en" else column.label_zh
-
-TEXT.update({
     # --- training page
     "training.political_share": ("思政学时占比", "Political share"),
     "training.political_share.help": ("思想政治类学时 ÷ 培训总学时", "Political-study hours ÷ all training hours"),
@@ -204,9 +187,54 @@ TEXT.update({
     "col.employee_id": ("工号", "Employee ID"),
     "col.name": ("姓名", "Name"),
     "col.position": ("岗位", "Position"),
-})
-
-TEXT.update({
+    "kpi.change_help": ("。小字为与上一等长期间相比的变化", ". The small figure is the change against the previous period of the same length"),
+    # --- innovation page
+    "innov.caption": ("截至 {end} 已立项的课题 · 数据截至 {asof}", "Projects started by {end} · data as of {asof}"),
+    "innov.no_line_filter": ("条线筛选不适用于创新课题。", "The line filter does not apply to innovation projects."),
+    "innov.studios": ("创新工作室", "Studios"),
+    "innov.studios.help": ("范围内有课题的工作室数", "Studios with projects in scope"),
+    "innov.conversion_rate": ("成果转化率", "Conversion rate"),
+    "innov.conversion_rate.help": ("已转化（含推广应用）÷（已完成 + 已转化）", "Converted (incl. 推广应用) ÷ (completed + converted)"),
+    "innov.benefit_per_funding": ("效益/投入", "Benefit ÷ funding"),
+    "innov.benefit_per_funding.help": ("经济效益合计 ÷ 经费投入合计", "Total benefit ÷ total funding"),
+    "innov.studio_table": ("各工作室成果", "Studios at a glance"),
+    "innov.studio_table.help": ("成员为各课题所列成员（工号或姓名）去重；人均成果 = (已完成 + 已转化) ÷ 成员数；金额单位万元",
+                                "Members are the distinct people listed on the studio's projects; results per member = (completed + converted) ÷ members; amounts in 10k yuan"),
+    "innov.col.studio": ("工作室", "Studio"),
+    "innov.col.projects": ("课题数", "Projects"),
+    "innov.col.active": ("在研", "Active"),
+    "innov.col.completed": ("已完成", "Completed"),
+    "innov.col.converted": ("已转化", "Converted"),
+    "innov.col.stopped": ("中止", "Stopped"),
+    "innov.col.members": ("成员", "Members"),
+    "innov.col.results_per_member": ("人均成果", "Results/member"),
+    "innov.col.benefit": ("经济效益（万元）", "Benefit (10k yuan)"),
+    "innov.col.funding": ("经费投入（万元）", "Funding (10k yuan)"),
+    "innov.col.patents": ("专利", "Patents"),
+    "innov.col.median_days": ("天数（中位数）", "Days (median)"),
+    "innov.funnel": ("课题进展漏斗", "How far projects get"),
+    "innov.funnel.help": ("处于后一阶段的课题计为已经过前面各阶段（跳过“研究中”不影响统计）；中止的课题有完成日期的计至“已完成”，否则只计“立项”",
+                          "A project at a later stage counts as having passed every earlier one (skipping 研究中 does not break it); a stopped project counts to 已完成 if it has a completion date, else only 立项"),
+    "innov.stage.1": ("立项", "Started"),
+    "innov.stage.2": ("研究中", "In research"),
+    "innov.stage.3": ("已完成", "Completed"),
+    "innov.stage.4": ("已转化/推广", "Converted"),
+    "innov.benefit_vs_funding": ("各工作室效益与投入", "Benefit against funding by studio"),
+    "innov.benefit_vs_funding.help": ("虚线以上表示效益超过投入；圆越大课题越多", "Above the dashed line benefit exceeds funding; bigger circles, more projects"),
+    "innov.benefit_by_studio": ("各工作室经济效益", "Benefit by studio"),
+    "innov.benefit_by_studio.help": ("点击柱条只看该工作室", "Click a bar to look at that studio alone"),
+    "innov.stage_days": ("各阶段用时", "Days in each stage"),
+    "innov.stage_days.help": ("立项到完成、完成到转化的天数中位数；转化课题缺完成日期时按立项到转化计",
+                              "Median days from start to completion and from completion to conversion; a converted project with no completion date counts start to conversion"),
+    "innov.span.to_complete": ("立项→完成", "Start → completion"),
+    "innov.span.to_convert": ("完成→转化", "Completion → conversion"),
+    "innov.span.start_to_convert": ("立项→转化（无完成日期）", "Start → conversion (no completion date)"),
+    "innov.categories": ("创新类别", "Categories"),
+    "innov.awards": ("获奖情况", "Awards"),
+    "innov.awards.help": ("按获奖级别统计的课题数；范围内专利共 {patents} 项", "Projects by award level; {patents} patents in scope"),
+    "innov.no_awards": ("范围内暂无获奖课题。", "No awarded projects in scope."),
+    "innov.timeline": ("课题时间线", "Project timeline"),
+    "innov.timeline.help": ("最近立项的 {n} 个课题，从立项到转化、完成或数据截止日", "The {n} most recently started projects, from start to conversion, completion or the as-of date"),
     # --- overview: highlights, scorecard, trends
     "overview.highlights": ("要点", "Highlights"),
     "overview.highlights.help": ("根据当前筛选范围内的数据自动生成", "Written from the data in the current filters"),
@@ -228,13 +256,6 @@ TEXT.update({
     "col.results_per_100": ("每百人创新成果", "Results / 100 staff"),
     "col.trend": ("月度人均学时走势", "Monthly hours per head"),
     "col.person_times": ("人次", "Person-times"),
-})
-
-TEXT.update({
-    "kpi.change_help": ("。小字为与上一等长期间相比的变化", ". The small figure is the change against the previous period of the same length"),
-})
-
-TEXT.update({
     # --- competition and grading page
     "comp.participants": ("参赛人数", "Competitors"),
     "comp.participants.help": ("期间内参加技能竞赛的不同职工数（一人参加多个项目计一人）",
@@ -323,58 +344,19 @@ TEXT.update({
     "comp.award_short.三等奖": ("三等", "3rd"),
     "comp.award_short.优秀奖": ("优秀", "Merit"),
     "comp.separator": ("、", ", "),
-})
-
-TEXT.update({
-    # --- innovation page
-    "innov.caption": ("截至 {end} 已立项的课题 · 数据截至 {asof}", "Projects started by {end} · data as of {asof}"),
-    "innov.no_line_filter": ("条线筛选不适用于创新课题。", "The line filter does not apply to innovation projects."),
-    "innov.studios": ("创新工作室", "Studios"),
-    "innov.studios.help": ("范围内有课题的工作室数", "Studios with projects in scope"),
-    "innov.conversion_rate": ("成果转化率", "Conversion rate"),
-    "innov.conversion_rate.help": ("已转化（含推广应用）÷（已完成 + 已转化）", "Converted (incl. 推广应用) ÷ (completed + converted)"),
-    "innov.benefit_per_funding": ("效益/投入", "Benefit ÷ funding"),
-    "innov.benefit_per_funding.help": ("经济效益合计 ÷ 经费投入合计", "Total benefit ÷ total funding"),
-    "innov.studio_table": ("各工作室成果", "Studios at a glance"),
-    "innov.studio_table.help": ("成员为各课题所列成员（工号或姓名）去重；人均成果 = (已完成 + 已转化) ÷ 成员数；金额单位万元",
-                                "Members are the distinct people listed on the studio's projects; results per member = (completed + converted) ÷ members; amounts in 10k yuan"),
-    "innov.col.studio": ("工作室", "Studio"),
-    "innov.col.projects": ("课题数", "Projects"),
-    "innov.col.active": ("在研", "Active"),
-    "innov.col.completed": ("已完成", "Completed"),
-    "innov.col.converted": ("已转化", "Converted"),
-    "innov.col.stopped": ("中止", "Stopped"),
-    "innov.col.members": ("成员", "Members"),
-    "innov.col.results_per_member": ("人均成果", "Results/member"),
-    "innov.col.benefit": ("经济效益（万元）", "Benefit (10k yuan)"),
-    "innov.col.funding": ("经费投入（万元）", "Funding (10k yuan)"),
-    "innov.col.patents": ("专利", "Patents"),
-    "innov.col.median_days": ("天数（中位数）", "Days (median)"),
-    "innov.funnel": ("课题进展漏斗", "How far projects get"),
-    "innov.funnel.help": ("处于后一阶段的课题计为已经过前面各阶段（跳过“研究中”不影响统计）；中止的课题有完成日期的计至“已完成”，否则只计“立项”",
-                          "A project at a later stage counts as having passed every earlier one (skipping 研究中 does not break it); a stopped project counts to 已完成 if it has a completion date, else only 立项"),
-    "innov.stage.1": ("立项", "Started"),
-    "innov.stage.2": ("研究中", "In research"),
-    "innov.stage.3": ("已完成", "Completed"),
-    "innov.stage.4": ("已转化/推广", "Converted"),
-    "innov.benefit_vs_funding": ("各工作室效益与投入", "Benefit against funding by studio"),
-    "innov.benefit_vs_funding.help": ("虚线以上表示效益超过投入；圆越大课题越多", "Above the dashed line benefit exceeds funding; bigger circles, more projects"),
-    "innov.benefit_by_studio": ("各工作室经济效益", "Benefit by studio"),
-    "innov.benefit_by_studio.help": ("点击柱条只看该工作室", "Click a bar to look at that studio alone"),
-    "innov.stage_days": ("各阶段用时", "Days in each stage"),
-    "innov.stage_days.help": ("立项到完成、完成到转化的天数中位数；转化课题缺完成日期时按立项到转化计",
-                              "Median days from start to completion and from completion to conversion; a converted project with no completion date counts start to conversion"),
-    "innov.span.to_complete": ("立项→完成", "Start → completion"),
-    "innov.span.to_convert": ("完成→转化", "Completion → conversion"),
-    "innov.span.start_to_convert": ("立项→转化（无完成日期）", "Start → conversion (no completion date)"),
-    "innov.categories": ("创新类别", "Categories"),
-    "innov.awards": ("获奖情况", "Awards"),
-    "innov.awards.help": ("按获奖级别统计的课题数；范围内专利共 {patents} 项", "Projects by award level; {patents} patents in scope"),
-    "innov.no_awards": ("范围内暂无获奖课题。", "No awarded projects in scope."),
-    "innov.timeline": ("课题时间线", "Project timeline"),
-    "innov.timeline.help": ("最近立项的 {n} 个课题，从立项到转化、完成或数据截止日", "The {n} most recently started projects, from start to conversion, completion or the as-of date"),
-})
-
-TEXT.update({
     "innov.focus_hint": ("提示：点击“各工作室经济效益”中的工作室可只看该工作室。", "Tip: click a studio in “Benefit by studio” to look at it alone."),
-})
+}
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
+    """The text for key in lang, with {placeholders} filled; an unknown key shows as itself."""
+    pair = TEXT.get(key)
+    if pair is None:
+        return key
+    text = pair[1] if lang == "en" else pair[0]
+    return text.format(**values) if values else text
+
+
+def label(column, lang: str = DEFAULT_LANG) -> str:
+    """A schema column's display name."""
+    return column.label_en if lang == "en" else column.label_zh
