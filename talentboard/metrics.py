@@ -103,14 +103,16 @@ def filter_options(con) -> dict:
     return options
 
 
-def data_dates(con) -> tuple[dt.date | None, dt.date | None]:
-    dates = sql.row(con, "data_dates")
-    return _as_date(dates.get("first_date")), _as_date(dates.get("last_date"))
-
-
 def as_of_dates(con) -> dict[str, dt.date | None]:
     """Per dataset, the date its data runs to (None when it is empty)."""
     return {name: _as_date(value) for name, value in sql.frame(con, "as_of_dates").itertuples(index=False)}
+
+
+def latest_date(as_of: dict[str, dt.date | None]) -> dt.date | None:
+    """The newest date the dated records reach: what quick picks anchor on. Grading is left out:
+    its year stands for 31 December, which may not have come yet."""
+    dates = [d for name, d in as_of.items() if d is not None and name != "grading"]
+    return max(dates, default=None)
 
 
 def _as_date(value) -> dt.date | None:

@@ -39,18 +39,6 @@ def cached_options(db: str, version: tuple) -> dict[str, list[str]]:
 
 
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
-def cached_dates(db: str, version: tuple) -> tuple[dt.date | None, dt.date | None]:
-    with store.connect(db) as con:
-        return metrics.data_dates(con)
-
-
-@st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
-def cached_overview(db: str, version: tuple, filters: metrics.Filters) -> metrics.Overview:
-    with store.connect(db) as con:
-        return metrics.overview(con, filters)
-
-
-@st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
 def cached_as_of(db: str, version: tuple) -> dict:
     with store.connect(db) as con:
         return metrics.as_of_dates(con)
@@ -163,7 +151,7 @@ def frame() -> Context:
         current = _current_state(db)
         version = current.version
         options = cached_options(db, version)
-        first, last = cached_dates(db, version)
+        as_of = cached_as_of(db, version)
     except store.DatabaseBusy:
         st.error(t("err.db_busy", lang, path=db))
         st.stop()
@@ -171,8 +159,9 @@ def frame() -> Context:
         st.error(t("app.db_error", lang, reason=f"{type(error).__name__}: {error}"))
         st.stop()
 
+    last = metrics.latest_date(as_of)
     filters = _filters(lang, options, last)
-    return Context(lang, db, version, filters, current.demo_active, last, cached_as_of(db, version))
+    return Context(lang, db, version, filters, current.demo_active, last, as_of)
 
 
 # ----------------------------------------------------------------------------------------------
