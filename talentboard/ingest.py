@@ -14,6 +14,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import pyarrow as pa
 from python_calamine import CalamineWorkbook
@@ -38,6 +39,7 @@ class ImportRejected(Exception):
     def __init__(self, key: str, **values: object):
         super().__init__(key)
         self.key, self.values = key, values
+        self.layout: Layout | None = None  # set when the file was read but its columns could not be mapped
 
     def message(self, lang: str = "zh") -> str:
         return t(self.key, lang, **self.values)
@@ -60,6 +62,7 @@ class RowError:
     code: str
     params: dict = field(default_factory=dict)
     header: str = ""  # the column as the file names it, for people; `column` is the canonical name
+    position: int = -1  # the column's place in the file (0-based), for the error report
 
     def message(self, lang: str = "zh") -> str:
         return t(self.code, lang, **self.params)
@@ -79,6 +82,7 @@ class Layout:
     headers: list[str] = field(default_factory=list)
     mapping: dict[int, str] = field(default_factory=dict)  # source position -> canonical column
     ignored: list[str] = field(default_factory=list)
+    samples: list[str | None] = field(default_factory=list)  # a first value per source column, for people
 
 
 def lit(text: str) -> str:
@@ -166,8 +170,7 @@ def _head_records(path: Path, wanted: int = HEADER_SEARCH_ROWS) -> tuple[list[li
         if text.count("\n") >= wanted or len(head) < size:
             break
         size *= 4
-    lines = text.splitlines()[: wanted * 2]
-    delimiter = max((",", "\t", ";", "|"), key=lambda d: sum(line.count(d) for line in lines))
+    delimiter = _delimiter(text.splitlines()[: wanted * 2])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records, starts, previous_end = [], [], 0
     for record in reader:
@@ -177,6 +180,10 @@ def _head_records(path: Path, wanted: int = HEADER_SEARCH_ROWS) -> tuple[list[li
         starts.append(previous_end + 1)
         previous_end = reader.line_num
     return records, starts, delimiter
+
+
+def _delimiter(lines: list[str]) -> str:
+    return max((",", "\t", ";", "|"), key=lambda d: sum(line.count(d) for line in lines))
 
 
 def _cell_text(value: object) -> str | None:
@@ -196,9 +203,9 @@ def _cell_text(value: object) -> str | None:
     return str(value)
 
 
-def _score_header(records: list[list], index: dict[str, str], i: int) -> tuple[int, list[str]]:
-    """Names for row i's columns (a blank or unknown cell takes the cell above: a vertically merged
-    header) and how many distinct dataset columns they match."""
+def _score_header(records: list[list], index: dict[str, str], i: int) -> tuple[set[str], list[str]]:
+    """The distinct dataset columns row i's names match, and the names (a blank or unknown cell takes
+    the cell above: a vertically merged header)."""
     row = records[i]
     above = records[i - 1] if i > 0 else []
     names = []
@@ -209,20 +216,20 @@ def _score_header(records: list[list], index: dict[str, str], i: int) -> tuple[i
             cell = upper
         names.append(cell)
     matched = {index[n] for n in map(schema.normalise_header, names) if n in index}
-    return len(matched), names
+    return matched, names
 
 
 def find_header(records: list[list], dataset: Dataset, header_index: int | None = None,
                 mapping: dict[str, str] | None = None) -> tuple[int, list[str]]:
     """The header's index among records and its column names: the given one, or the row matching most columns."""
-    index = schema.alias_index(dataset) | {schema.normalise_header(k): v for k, v in (mapping or {}).items()}
+    index = schema.alias_index(dataset) | {schema.normalise_header(k): v for k, v in (mapping or {}).items() if v}
     if header_index is not None:
         return header_index, _score_header(records, index, header_index)[1]
     best, best_score = None, 0
     for i in range(min(len(records), HEADER_SEARCH_ROWS)):
-        score, names = _score_header(records, index, i)
-        if score > best_score:
-            best, best_score = (i, names), score
+        matched, names = _score_header(records, index, i)
+        if len(matched) > best_score:
+            best, best_score = (i, names), len(matched)
     if best is None:
         found = [str(c) for r in records[:5] for c in r if c not in (None, "")][:15]
         raise ImportRejected("err.no_header", dataset=dataset.label_zh,
@@ -231,16 +238,67 @@ def find_header(records: list[list], dataset: Dataset, header_index: int | None 
     return best
 
 
+def best_header_match(records: list[list], dataset: Dataset) -> set[str]:
+    """The dataset's columns matched by the row among the first that matches most of them."""
+    index = schema.alias_index(dataset)
+    rows = (_score_header(records, index, i)[0] for i in range(min(len(records), HEADER_SEARCH_ROWS)))
+    return max(rows, key=len, default=set())
+
+
+def head_records(path: Path, sheet: str | None = None) -> list[list]:
+    """The first rows of a file as text, for guessing what it holds; nothing is staged, and a file that
+    cannot be read gives no rows (the import itself says why)."""
+    try:
+        with open(path, "rb") as f:
+            sample = f.read(1 << 20)
+        if sample.startswith((XLSX_MAGIC, XLS_MAGIC)):
+            workbook = CalamineWorkbook.from_path(str(path))
+            rows = workbook.get_sheet_by_name(sheet or workbook.sheet_names[0]).to_python(
+                skip_empty_area=False, nrows=HEADER_SEARCH_ROWS)
+            workbook.close()
+            return [[_cell_text(v) for v in row] for row in rows]
+        text = sample.decode(detect_encoding(path), errors="replace").lstrip("\ufeff")
+    except Exception:  # an unreadable file: the preview's import reports it properly
+        return []
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")[: HEADER_SEARCH_ROWS * 2]
+    return list(csv.reader(lines, delimiter=_delimiter(lines)))[:HEADER_SEARCH_ROWS]
+
+
 def read_raw(con, path: Path, dataset: Dataset, workdir: Path, sheet: str | None = None,
-             header_row: int | None = None, mapping: dict[str, str] | None = None) -> Layout:
-    """Read the file into temp table _raw(_row, c0..cN) of text, the header located; return the layout."""
+             header_row: int | None = None, mapping: dict[str, str] | None = None,
+             encoding: str | None = None) -> Layout:
+    """Read the file into temp table _raw(_row, c0..cN) of text, the header located; return the layout.
+    `encoding` overrides the detected one for text files."""
     with open(path, "rb") as f:
         magic = f.read(8)
     if not magic:
         raise ImportRejected("err.file_empty", file=path.name)
     if magic.startswith(XLSX_MAGIC) or magic.startswith(XLS_MAGIC):
-        return _read_excel(con, path, dataset, sheet, header_row, mapping,
-                           "xlsx" if magic.startswith(XLSX_MAGIC) else "xls")
+        layout = _read_excel(con, path, dataset, sheet, header_row, mapping,
+                             "xlsx" if magic.startswith(XLSX_MAGIC) else "xls")
+    else:
+        layout = _read_csv_file(con, path, dataset, workdir, header_row, mapping, encoding)
+    layout.samples = _samples(con, len(layout.headers))
+    return layout
+
+
+def _samples(con, width: int) -> list[str | None]:
+    """The first non-blank value of each column among the first rows."""
+    if not width:
+        return []
+    cells = ", ".join(f"arg_min(trim(c{j}), _row) filter (where nullif(trim(c{j}), '') is not null)"
+                      for j in range(width))
+    return list(con.execute(f"select {cells} from (select * from _raw order by _row limit 50)").fetchall()[0])
+
+
+def _read_csv_file(con, path: Path, dataset: Dataset, workdir: Path, header_row: int | None,
+                   mapping: dict[str, str] | None, encoding: str | None) -> Layout:
+    if encoding:  # chosen by the user; utf-8 also reads a file that starts with a BOM
+        try:
+            return _read_text(con, path, "utf-8-sig" if encoding == "utf-8" else encoding, dataset, workdir,
+                              header_row, mapping)
+        except (UnicodeDecodeError, LookupError):
+            raise ImportRejected("err.encoding", file=path.name, encoding=encoding) from None
     try:
         encoding = detect_encoding(path)
     except ValueError:
@@ -387,8 +445,8 @@ def map_columns(layout: Layout, dataset: Dataset, mapping: dict[str, str] | None
     """Fill layout.mapping from the header names; explicit SOURCE=column pairs win. Returns warnings."""
     index = schema.alias_index(dataset)
     explicit = {schema.normalise_header(k): v for k, v in (mapping or {}).items()}
-    for source, column in explicit.items():
-        if column not in dataset.column_names:
+    for source, column in explicit.items():  # a source mapped to "" is left out on purpose
+        if column and column not in dataset.column_names:
             raise ImportRejected("err.bad_map", item=f"{source}={column}", columns=", ".join(dataset.column_names))
     normalised = [schema.normalise_header(h) for h in layout.headers]
     for source in explicit:
@@ -397,7 +455,10 @@ def map_columns(layout: Layout, dataset: Dataset, mapping: dict[str, str] | None
     warnings, chosen = [], {}
     claimed = set(explicit.values())
     for j, name in enumerate(normalised):
-        column = explicit.get(name) or (index.get(name) if index.get(name) not in claimed else None)
+        if name in explicit:
+            column = explicit[name] or None
+        else:
+            column = index.get(name) if index.get(name) not in claimed else None
         if column is None:
             if name:
                 layout.ignored.append(layout.headers[j])
@@ -584,6 +645,7 @@ class Prepared:
     errors: list[RowError] = field(default_factory=list)
     errors_total: int = 0
     warnings: list[Message] = field(default_factory=list)
+    rejected_rows: list[tuple[int, list[str | None]]] = field(default_factory=list)  # as read, for the error report
 
 
 def file_hash(path: Path) -> str:
@@ -595,21 +657,31 @@ def file_hash(path: Path) -> str:
 
 
 def prepare(con, dataset: Dataset, path: Path, file_name: str | None = None, *, sheet: str | None = None,
-            header_row: int | None = None, mapping: dict[str, str] | None = None, replace: bool = False) -> Prepared:
-    """Stage the file's valid, new rows as temp table _load (canonical columns plus _row); count the rest."""
+            header_row: int | None = None, mapping: dict[str, str] | None = None, replace: bool = False,
+            encoding: str | None = None, progress: Callable[[float, str], None] | None = None) -> Prepared:
+    """Stage the file's valid, new rows as temp table _load (canonical columns plus _row); count the rest.
+    `progress(fraction, stage)` hears of each stage as it starts."""
+    report = progress or (lambda fraction, stage: None)
     path = Path(path)
     if not path.is_file():
         raise ImportRejected("err.file_missing", path=str(path))
+    report(0.0, "progress.read")
     with tempfile.TemporaryDirectory(prefix="talentboard-") as workdir:
-        layout = read_raw(con, path, dataset, Path(workdir), sheet, header_row, mapping)
+        layout = read_raw(con, path, dataset, Path(workdir), sheet, header_row, mapping, encoding)
     prepared = Prepared(dataset, file_name or path.name, file_hash(path), layout)
     if len(layout.sheets) > 1:
         prepared.warnings.append(Message("warn.sheets", {"n": len(layout.sheets), "sheets": "、".join(layout.sheets),
                                                          "sheet": layout.sheet}))
-    prepared.warnings += map_columns(layout, dataset, mapping)
+    try:
+        prepared.warnings += map_columns(layout, dataset, mapping)
+    except ImportRejected as rejected:  # the file was read: the user may still map its columns by hand
+        rejected.layout = layout
+        raise
+    report(0.35, "progress.parse")
     _drop_blank_and_total_rows(con, layout, prepared)
     _parse(con, dataset, layout, prepared)
     _excel_percentages(con, dataset, layout, prepared)
+    report(0.7, "progress.duplicates")
     _mark_duplicates(con, dataset, prepared, replace)
     return prepared
 
@@ -714,8 +786,12 @@ def _collect_errors(con, dataset: Dataset, position: dict[str, int], prepared: P
                        f"(select _row, unnest(_errors) as e from _parsed where len(_errors) > 0) p "
                        f"join _raw r using (_row) order by p._row limit {MAX_ERRORS_LISTED}").fetchall()
     prepared.errors = [RowError(row, column, value, code, error_params(dataset.column(column)),
-                                header=prepared.layout.headers[position[column]].strip())
+                                header=prepared.layout.headers[position[column]].strip(), position=position[column])
                        for row, column, code, value in rows]
+    cells = ", ".join(f"c{j}" for j in range(len(prepared.layout.headers)))
+    raw = con.execute(f"select _row, {cells} from _raw where _row in (select _row from _parsed where len(_errors) > 0) "
+                      f"order by _row limit {MAX_ERRORS_LISTED}").fetchall()
+    prepared.rejected_rows = [(r[0], list(r[1:])) for r in raw]
     if prepared.errors_total > len(prepared.errors):
         prepared.warnings.append(Message("warn.errors_truncated", {"n": prepared.errors_total - len(prepared.errors)}))
 

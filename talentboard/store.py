@@ -2,13 +2,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import os
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import duckdb
+import pandas as pd
 
 from talentboard import ingest, schema
 from talentboard.ingest import ImportRejected, Message, Prepared, RowError
@@ -17,7 +21,7 @@ from talentboard.schema import DATASETS, Dataset
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = REPO_ROOT / "data" / "talentboard.duckdb"
 DEMO_DIR = REPO_ROOT / "data" / "demo"
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 MACROS = (REPO_ROOT / "queries" / "macros.sql").read_text(encoding="utf-8")
 LOCK_WAIT_SECONDS = 10.0
 BATCH_COLUMNS = ("batch_id", "dataset", "file", "content_hash", "mode", "rows_read", "rows_loaded",
@@ -68,6 +72,9 @@ def ensure_schema(con) -> None:
         rows_read bigint, rows_loaded bigint, rows_duplicate bigint, rows_rejected bigint,
         imported_at timestamp, user_name varchar, origin varchar, status varchar, replaced_by bigint,
         rolled_back_at timestamp, encoding varchar, sheet varchar, header_row integer)""")
+    # hand-made column mappings, remembered per dataset and file layout (its normalised header)
+    con.execute("""create table if not exists column_mappings (
+        dataset varchar, layout_key varchar, mapping varchar, saved_at timestamp)""")
     for dataset in DATASETS.values():
         columns = ", ".join(f"{c.name} {schema.SQL_TYPES[c.type]}" for c in dataset.columns)
         con.execute(f"create table if not exists {dataset.name}_rows (_batch_id bigint, _row bigint, {columns})")
@@ -117,6 +124,8 @@ class ImportResult:
     rejection: Message | None = None  # the file as a whole was refused
     dry_run: bool = False
     layout: ingest.Layout | None = None
+    rejected_rows: list[tuple[int, list[str | None]]] = field(default_factory=list)
+    preview: pd.DataFrame | None = None  # the first rows to load, as they will be stored
 
     @property
     def exit_code(self) -> int:
@@ -138,8 +147,11 @@ class ImportResult:
 def import_file(path: Path | str, dataset_name: str, *, file_name: str | None = None, replace: bool = False,
                 sheet: str | None = None, header_row: int | None = None, mapping: dict[str, str] | None = None,
                 strict: bool = False, dry_run: bool = False, user: str | None = None, origin: str = "cli",
-                db: Path | str | None = None) -> ImportResult:
-    """Import one file as one batch, in one transaction: every row valid is loaded, or nothing is."""
+                encoding: str | None = None, preview_rows: int = 0,
+                progress: Callable[[float, str], None] | None = None, db: Path | str | None = None) -> ImportResult:
+    """Import one file as one batch, in one transaction: every row valid is loaded, or nothing is.
+    `user` None means the account running the process; "" means unknown. `preview_rows` keeps that many
+    of the rows to load in result.preview; `progress(fraction, stage)` hears of each stage."""
     dataset = DATASETS[dataset_name]
     path = Path(path)
     mode = "replace" if replace else dataset.default_mode
@@ -147,17 +159,24 @@ def import_file(path: Path | str, dataset_name: str, *, file_name: str | None = 
     with connect(db) as con:
         try:
             prepared = ingest.prepare(con, dataset, path, file_name, sheet=sheet, header_row=header_row,
-                                      mapping=mapping, replace=replace)
+                                      mapping=mapping, replace=replace, encoding=encoding, progress=progress)
             _fill(result, prepared)
+            if preview_rows:
+                result.preview = con.execute(f"select {', '.join(dataset.column_names)} from _load order by _row "
+                                             f"limit {int(preview_rows)}").df()
             if prepared.rows_rejected and (strict or prepared.rows_rejected == prepared.rows_read):
                 result.rejection = Message("cli.strict_rejected" if strict else "cli.rejected_file")
                 result.rows_loaded = 0
                 return result
             result.warnings += _same_content_warning(con, prepared)
             if not dry_run:
-                result.batch_id = _write_batch(con, prepared, mode, user or ingest.env_user(), origin)
+                if progress:
+                    progress(0.85, "progress.write")
+                result.batch_id = _write_batch(con, prepared, mode, ingest.env_user() if user is None else user,
+                                               origin)
         except ImportRejected as rejected:
             result.rejection = Message(rejected.key, rejected.values)
+            result.layout = rejected.layout
         finally:
             ingest.cleanup(con)
     return result
@@ -165,7 +184,7 @@ def import_file(path: Path | str, dataset_name: str, *, file_name: str | None = 
 
 def _fill(result: ImportResult, prepared: Prepared) -> None:
     result.layout = prepared.layout
-    for name in ("rows_read", "rows_loaded", "rows_duplicate", "rows_rejected", "errors", "warnings"):
+    for name in ("rows_read", "rows_loaded", "rows_duplicate", "rows_rejected", "errors", "warnings", "rejected_rows"):
         setattr(result, name, getattr(prepared, name))
 
 
@@ -189,7 +208,7 @@ def _write_batch(con, prepared: Prepared, mode: str, user: str, origin: str) -> 
         con.execute(f"insert into batches ({', '.join(BATCH_COLUMNS)}) values ({', '.join('?' * len(BATCH_COLUMNS))})",
                     [batch_id, dataset.name, prepared.file_name, prepared.content_hash, mode, prepared.rows_read,
                      prepared.rows_loaded, prepared.rows_duplicate, prepared.rows_rejected,
-                     dt.datetime.now().replace(microsecond=0), user, origin, "active", None, None,
+                     dt.datetime.now().replace(microsecond=0), user or None, origin, "active", None, None,
                      layout.encoding, layout.sheet, layout.header_row])
         _insert_rows(con, dataset, batch_id)
         con.execute("commit")
@@ -213,6 +232,49 @@ def history(db: Path | str | None = None) -> list[dict]:
     with connect(db) as con:
         rows = con.execute(f"select {', '.join(BATCH_COLUMNS)} from batches order by batch_id desc").fetchall()
     return [dict(zip(BATCH_COLUMNS, row)) for row in rows]
+
+
+def batch_rows(batch_id: int, db: Path | str | None = None) -> pd.DataFrame:
+    """The rows one batch wrote, under canonical names, whatever its status."""
+    with connect(db) as con:
+        found = con.execute("select dataset from batches where batch_id = ?", [batch_id]).fetchall()
+        if not found:
+            raise RollbackRefused("cli.no_batch", batch_id=batch_id)
+        dataset = DATASETS[found[0][0]]  # the table name comes from the registry, never from the caller
+        return con.execute(f"select {', '.join(dataset.column_names)} from {dataset.name}_rows "
+                           f"where _batch_id = ? order by _row", [batch_id]).df()
+
+
+def current_counts(db: Path | str | None = None) -> dict[str, int]:
+    """Rows in each dataset's current data."""
+    with connect(db) as con:
+        return {name: con.execute(f"select count(*) from {name}").fetchall()[0][0] for name in DATASETS}
+
+
+def layout_key(headers: list[str]) -> str:
+    """A file layout's fingerprint: its header, normalised as columns are matched."""
+    normalised = "\x1f".join(schema.normalise_header(h) for h in headers)
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()[:32]
+
+
+def remembered_mapping(dataset: str, headers: list[str], db: Path | str | None = None) -> dict[str, str] | None:
+    """The hand-made mapping last used for a file with this header, if any."""
+    with connect(db) as con:
+        found = con.execute("select mapping from column_mappings where dataset = ? and layout_key = ? "
+                            "order by saved_at desc limit 1", [dataset, layout_key(headers)]).fetchall()
+    return json.loads(found[0][0]) if found else None
+
+
+def remember_mapping(dataset: str, headers: list[str], mapping: dict[str, str], db: Path | str | None = None) -> None:
+    """Keep a hand-made mapping (source header -> column, "" to leave a column out) for this layout."""
+    key = layout_key(headers)
+    with connect(db) as con:
+        con.execute("begin transaction")
+        con.execute("delete from column_mappings where dataset = ? and layout_key = ?", [dataset, key])
+        if mapping:
+            con.execute("insert into column_mappings values (?, ?, ?, ?)",
+                        [dataset, key, json.dumps(mapping, ensure_ascii=False), dt.datetime.now()])
+        con.execute("commit")
 
 
 class RollbackRefused(Exception):
@@ -260,9 +322,20 @@ class State:
 def state(db: Path | str | None = None) -> State:
     with connect(db) as con:
         row = con.execute("select count(*), count(*) filter (where origin = 'demo' and status = 'active'), "
-                          "max(batch_id), count(*) filter (where status = 'active'), max(rolled_back_at) "
+                          "max(batch_id), count(*) filter (where status = 'active'), max(rolled_back_at), count(rolled_back_at) "
                           "from batches").fetchall()[0]
-    return State(batches=row[0], demo_active=row[1] > 0, version=(row[0], row[2], row[3], row[4]))
+    return State(batches=row[0], demo_active=row[1] > 0, version=(row[0], row[2], row[3], row[4], row[5]))
+
+
+def clear_demo(db: Path | str | None = None) -> int:
+    """Take every demo batch out of the current data (kept in history, like any rollback); returns how many."""
+    with connect(db) as con:
+        con.execute("begin transaction")
+        cleared = con.execute("update batches set status = 'rolled_back', rolled_back_at = ?, replaced_by = null "
+                              "where origin = 'demo' and status <> 'rolled_back'",
+                              [dt.datetime.now().replace(microsecond=0)]).fetchall()[0][0]
+        con.execute("commit")
+    return cleared
 
 
 def load_demo(directory: Path | str = DEMO_DIR, db: Path | str | None = None) -> list[ImportResult]:

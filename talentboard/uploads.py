@@ -1,0 +1,122 @@
+"""What the data page does with an uploaded file: keep it, guess its dataset, preview it and import it."""
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable
+
+from talentboard import ingest, store
+from talentboard.schema import DATASETS
+
+UPLOAD_DIR = Path(tempfile.gettempdir()) / "talentboard-uploads"
+KEEP_UPLOADS_SECONDS = 24 * 3600
+PREVIEW_ROWS = 20
+ENCODINGS = ("utf-8", "gb18030", "utf-16")  # what a user may choose instead of the detected one
+# The view that shows each dataset best, for the link after an import.
+VIEW_OF_DATASET = {"employees": "pages/overview.py", "training": "pages/training.py",
+                   "competition": "pages/competition.py", "grading": "pages/competition.py",
+                   "innovation": "pages/innovation.py"}
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str  # the file's own name, as the user's computer called it
+    path: Path  # the kept copy the pipeline reads
+    digest: str
+
+    @property
+    def is_excel(self) -> bool:
+        with open(self.path, "rb") as f:
+            return f.read(8).startswith((ingest.XLSX_MAGIC, ingest.XLS_MAGIC))
+
+
+@dataclass(frozen=True)
+class Choices:
+    """How to read and load a file; None means "as detected"."""
+    dataset: str
+    encoding: str | None = None
+    sheet: str | None = None
+    header_row: int | None = None
+    mapping: tuple[tuple[str, str], ...] = ()  # hand-made: source header -> column ("" leaves it out)
+    replace: bool = False
+    strict: bool = False
+
+
+@dataclass
+class Preview:
+    result: store.ImportResult
+    mapping: dict[str, str] = field(default_factory=dict)  # the hand-made mapping in effect
+    remembered: bool = False  # the mapping came from an earlier import of a file laid out the same way
+
+
+def keep(name: str, data: bytes) -> Upload:
+    """Keep an uploaded file's bytes where the pipeline can read them; one copy per content."""
+    UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256(data).hexdigest()
+    path = UPLOAD_DIR / f"{digest}{Path(name).suffix.lower()[:6]}"
+    if not path.exists():
+        partial = path.with_name(path.name + f".{os.getpid()}.part")
+        partial.write_bytes(data)
+        partial.replace(path)  # atomic: a second session never reads half a file
+    _prune()
+    return Upload(name, path, digest)
+
+
+def _prune() -> None:
+    """Uploads older than a day are gone: they are in the database or were abandoned."""
+    cutoff = time.time() - KEEP_UPLOADS_SECONDS
+    for old in UPLOAD_DIR.iterdir():
+        try:
+            if old.stat().st_mtime < cutoff:
+                old.unlink()
+        except OSError:
+            continue
+
+
+def guess_dataset(upload: Upload) -> str | None:
+    """The dataset whose columns the file's header matches best: most of its required columns first,
+    then most columns; None when nothing matches."""
+    records = ingest.head_records(upload.path)
+    best, best_score = None, (0.0, 0)
+    for dataset in DATASETS.values():
+        matched = ingest.best_header_match(records, dataset)
+        required = {c.name for c in dataset.required}
+        score = (len(matched & required) / len(required), len(matched))
+        if score > best_score:
+            best, best_score = dataset.name, score
+    return best
+
+
+def _import(upload: Upload, choices: Choices, mapping: dict[str, str], **options) -> store.ImportResult:
+    return store.import_file(upload.path, choices.dataset, file_name=upload.name, replace=choices.replace,
+                             sheet=choices.sheet, header_row=choices.header_row, mapping=mapping or None,
+                             strict=choices.strict, encoding=choices.encoding, **options)
+
+
+def preview(upload: Upload, choices: Choices, db: str | None = None) -> Preview:
+    """A dry run: how the file reads, what would load, what would be skipped or rejected and why. Without a
+    hand-made mapping, the one remembered for this file layout is used."""
+    mapping = dict(choices.mapping)
+    result = _import(upload, choices, mapping, dry_run=True, preview_rows=PREVIEW_ROWS, db=db)
+    if mapping or result.layout is None:
+        return Preview(result, mapping)
+    remembered = store.remembered_mapping(choices.dataset, result.layout.headers, db=db)
+    if not remembered:
+        return Preview(result, mapping)
+    again = _import(upload, replace(choices, mapping=tuple(remembered.items())), remembered, dry_run=True,
+                    preview_rows=PREVIEW_ROWS, db=db)
+    return Preview(again, remembered, remembered=True)
+
+
+def run_import(upload: Upload, choices: Choices, user: str = "", db: str | None = None,
+               progress: Callable[[float, str], None] | None = None) -> store.ImportResult:
+    """Import for real; a hand-made mapping that worked is remembered for the next file laid out the same way."""
+    mapping = dict(choices.mapping)
+    result = _import(upload, choices, mapping, user=user, origin="web", progress=progress, db=db)
+    if result.batch_id is not None and result.layout is not None and mapping:
+        store.remember_mapping(choices.dataset, result.layout.headers, mapping, db=db)
+    return result
