@@ -14,6 +14,7 @@ PAGES = [
     ("pages/training.py", "page.training", ":material/school:", "training"),
     ("pages/competition.py", "page.competition", ":material/emoji_events:", "competition"),
     ("pages/innovation.py", "page.innovation", ":material/lightbulb:", "innovation"),
+    ("pages/data.py", "page.data", ":material/upload_file:", "data"),
 ]
 pages = [st.Page(path, title=t(title, context.lang), icon=icon, url_path=url, default=(url == "overview"))
          for path, title, icon, url in PAGES if (ui.REPO_ROOT / path).exists()]

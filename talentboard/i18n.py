@@ -452,6 +452,47 @@ TEXT: dict[str, tuple[str, str]] = {
     "progress.done": ("完成", "Done"),
     "ui.confirm": ("确定", "Yes, go ahead"),
     "ui.cancel": ("取消", "Cancel"),
+    # --- workbooks: templates, data dictionary, error report
+    "wb.sheet.columns": ("填写说明", "Columns"),
+    "wb.sheet.rejected": ("错误行", "Rejected rows"),
+    "wb.sheet.howto": ("说明", "How to fix"),
+    "wb.col.dataset": ("数据集", "Dataset"),
+    "wb.col.header": ("表头", "Header"),
+    "wb.col.name": ("标准列名", "Column name"),
+    "wb.col.type": ("类型", "Type"),
+    "wb.col.required": ("必填", "Required"),
+    "wb.col.key": ("主键", "Key"),
+    "wb.col.aliases": ("可用别名", "Accepted aliases"),
+    "wb.col.values": ("可选值", "Allowed values"),
+    "wb.col.range": ("范围/单位", "Range / unit"),
+    "wb.col.describe": ("说明", "Description"),
+    "wb.col.row": ("原行号", "Row in file"),
+    "wb.col.reason": ("错误原因", "Reason"),
+    "wb.type.text": ("文本", "Text"),
+    "wb.type.date": ("日期", "Date"),
+    "wb.type.number": ("数字", "Number"),
+    "wb.type.integer": ("整数", "Whole number"),
+    "wb.type.bool": ("是/否", "Yes or no"),
+    "wb.type.enum": ("选项", "Choice"),
+    "wb.type.grade": ("等级", "Grade"),
+    "wb.yes": ("是", "yes"),
+    "wb.no": ("否", "no"),
+    "wb.value_sep": ("、", ", "),
+    "wb.list_sep": ("；", "; "),
+    "wb.reason": ("{header}：{message}", "{header}: {message}"),
+    "wb.range.more_than": ("大于 {n}", "more than {n}"),
+    "wb.range.at_least": ("不小于 {n}", "at least {n}"),
+    "wb.range.at_most": ("不超过 {n}", "at most {n}"),
+    "wb.range.unit": ("单位：{unit}", "unit: {unit}"),
+    "wb.range.percent": ("可写百分数，如 85%", "percentages accepted, e.g. 85%"),
+    "wb.range.date": ("日期写作如 2025-03-05", "dates written like 2025-03-05"),
+    "wb.howto.1": ("1. 修改“错误行”表中标红的单元格；鼠标停在单元格上可看到错误原因。",
+                   "1. Fix the cells highlighted in red on the “Rejected rows” sheet; hover over a cell to see why."),
+    "wb.howto.2": ("2. “原行号”和“错误原因”两列可以删除，也可以保留：导入时会忽略不认识的列。",
+                   "2. You may delete the “Row in file” and “Reason” columns or leave them: the import ignores "
+                   "columns it does not know."),
+    "wb.howto.3": ("3. 保存后在数据页面重新上传本文件；本文件只含被拒绝的行。",
+                   "3. Save, then upload this file again on the data page; it holds only the rejected rows."),
 }
 
 
@@ -464,6 +505,6 @@ def t(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-def label(column, lang: str = DEFAULT_LANG) -> str:
-    """A schema column's display name."""
-    return column.label_en if lang == "en" else column.label_zh
+def label(entry, lang: str = DEFAULT_LANG) -> str:
+    """A schema column's or dataset's display name."""
+    return entry.label_en if lang == "en" else entry.label_zh

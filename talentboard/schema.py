@@ -228,6 +228,51 @@ GRADE_SCALES: tuple[tuple[str, ...], ...] = (
     ("一星", "二星", "三星", "四星", "五星"),
 )
 
+# Two example rows per dataset, as an office would type them: the templates show them. The same two people
+# (100234 王丽, 100518 陈建国) appear throughout, so the templates tell one story.
+EXAMPLES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
+    "employees": (
+        {"employee_id": "100234", "name": "王丽", "branch": "城关支行", "org": "青禾县农村信用合作联社",
+         "line": "柜面", "position": "综合柜员", "gender": "女", "birth_date": "1990-06-18",
+         "hire_date": "2012-07-01", "education": "本科", "party_member": "中共党员", "status": "在岗"},
+        {"employee_id": "100518", "name": "陈建国", "branch": "青石信用社", "org": "青禾县农村信用合作联社",
+         "line": "客户经理", "position": "客户经理", "gender": "男", "birth_date": "1985-11-02",
+         "hire_date": "2008-08-15", "education": "大专", "party_member": "群众", "status": "在岗"},
+    ),
+    "training": (
+        {"employee_id": "100234", "name": "王丽", "branch": "城关支行", "course": "2025年反洗钱专题培训",
+         "start_date": "2025-03-05", "hours": "4", "category": "合规风控", "form": "集中培训",
+         "organizer": "合规部", "score": "92", "passed": "合格", "cost": "0"},
+        {"employee_id": "100518", "name": "陈建国", "branch": "青石信用社", "course": "信贷业务骨干研修班",
+         "start_date": "2025-04-14", "hours": "24", "category": "专业技能", "form": "外出学习",
+         "organizer": "省联社培训中心", "score": "85.5", "passed": "合格", "cost": "3600"},
+    ),
+    "competition": (
+        {"competition": "2025年全县农信系统业务技能竞赛", "date": "2025-06-20", "level": "联社级", "line": "柜面",
+         "event": "点钞", "employee_id": "100234", "name": "王丽", "branch": "城关支行", "score": "98.5",
+         "rank": "1", "award": "一等奖"},
+        {"competition": "2025年全县农信系统业务技能竞赛", "date": "2025-06-20", "level": "联社级", "line": "客户经理",
+         "event": "业务知识", "employee_id": "100518", "name": "陈建国", "branch": "青石信用社", "score": "86",
+         "rank": "3", "award": "三等奖"},
+    ),
+    "grading": (
+        {"year": "2024", "employee_id": "100234", "name": "王丽", "branch": "城关支行", "line": "柜面",
+         "grade": "三级", "score": "88"},
+        {"year": "2024", "employee_id": "100518", "name": "陈建国", "branch": "青石信用社", "line": "客户经理",
+         "grade": "四级", "score": "91.5"},
+    ),
+    "innovation": (
+        {"project_id": "CX-2024-001", "title": "智能柜台业务流程优化", "studio": "王丽劳模创新工作室", "leader": "王丽",
+         "category": "服务创新", "status": "已转化", "start_date": "2024-03-01", "end_date": "2024-11-30",
+         "converted_date": "2025-01-15", "members": "100234、100518", "branch": "城关支行", "funding": "5",
+         "benefit": "36.8", "award_level": "市级", "patents": "1"},
+        {"project_id": "CX-2023-004", "title": "整村授信数字化走访工具", "studio": "陈建国劳模创新工作室",
+         "leader": "陈建国", "category": "普惠金融创新", "status": "推广应用", "start_date": "2023-09-01",
+         "end_date": "2024-06-30", "converted_date": "2024-09-01", "members": "100518、100234",
+         "branch": "青石信用社", "funding": "12", "benefit": "150", "award_level": "省级", "patents": "0"},
+    ),
+}
+
 _FULLWIDTH = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _UNIT_SUFFIX = re.compile(r"[（(\[【][^）)\]】]*[）)\]】]\s*$")
 

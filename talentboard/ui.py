@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import streamlit as st
 
-from talentboard import metrics, store
+from talentboard import metrics, store, uploads
 from talentboard.export import csv_bytes
 from talentboard.i18n import t
 
@@ -54,6 +54,46 @@ def _compute(db: str, version: tuple, module: str, name: str, filters, args: tup
 def compute(context: Context, func, *args, filters: metrics.Filters | None = None):
     """func(con, filters, *args) from talentboard/, cached per data version: a small aggregate, never raw rows."""
     return _compute(context.db, context.version, func.__module__, func.__name__, filters or context.filters, args)
+
+
+@st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
+def cached_guess(upload: uploads.Upload) -> str | None:
+    return uploads.guess_dataset(upload)
+
+
+@st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
+def cached_preview(db: str, version: tuple, upload: uploads.Upload, choices: uploads.Choices) -> uploads.Preview:
+    """A file's dry run, once per file, choices and data version: widgets rerun the page, not the pipeline."""
+    return uploads.preview(upload, choices, db=db)
+
+
+def current_user() -> str:
+    """Who is at the browser, when Streamlit's login or the intranet's proxy says; "" when unknown."""
+    try:
+        if st.user.is_logged_in:
+            return str(st.user.get("name") or st.user.get("email") or "")
+    except Exception:  # no login configured
+        pass
+    headers = st.context.headers or {}
+    return next((headers[h] for h in ("X-Forwarded-User", "X-Remote-User", "Remote-User") if headers.get(h)), "")
+
+
+def confirm_button(label: str, key: str, question: str, lang: str) -> bool:
+    """A button that asks once more before it acts; True on the run the user confirms."""
+    asking = f"{key}_asking"
+    if st.button(label, key=key, icon=":material/undo:"):
+        st.session_state[asking] = True
+    if not st.session_state.get(asking):
+        return False
+    st.warning(question, icon=":material/warning:")
+    with st.container(horizontal=True):
+        yes = st.button(t("ui.confirm", lang), key=f"{key}_yes", type="primary")
+        no = st.button(t("ui.cancel", lang), key=f"{key}_no")
+    if yes or no:
+        st.session_state[asking] = False
+    if no:
+        st.rerun()
+    return yes
 
 
 def _current_state(db: str) -> store.State:

@@ -1,0 +1,279 @@
+"""数据管理 Data: upload spreadsheets with a preview before anything is written, the import history with
+rollback, and the templates and data dictionary."""
+import dataclasses
+
+import pandas as pd
+import streamlit as st
+
+from talentboard import store, ui, uploads, workbooks
+from talentboard.export import csv_bytes
+from talentboard.i18n import label, t
+from talentboard.schema import DATASETS
+
+context = ui.page_context()
+lang = context.lang
+db = context.db
+
+
+def dataset_name(name: str) -> str:
+    return label(DATASETS[name], lang)
+
+
+def column_name(dataset: str, column: str) -> str:
+    return f"{label(DATASETS[dataset].column(column), lang)}（{column}）" if column else t("data.map_ignore", lang)
+
+
+# ----------------------------------------------------------------------------------------------
+# One uploaded file: what it is, how it reads, how its columns map, what would load; then the import
+# ----------------------------------------------------------------------------------------------
+
+def remember_choice(mapping_key: str, header: str, widget_key: str) -> None:
+    """A hand-made column choice joins the file's mapping (the pipeline's reading decides the rest)."""
+    st.session_state[mapping_key] = {**st.session_state.get(mapping_key, {}), header: st.session_state[widget_key]}
+
+
+def auto_option(auto_text: str):
+    """How a detected-unless-chosen setting shows its options: "auto" says what was detected."""
+    return lambda option: auto_text if option == "auto" else str(option)
+
+
+def file_card(upload: uploads.Upload) -> None:
+    key = f"data_{upload.digest[:12]}"
+    state = st.session_state
+    with st.container(border=True):
+        st.subheader(upload.name, anchor=False)
+        if f"{key}_done" in state:
+            show_done(state[f"{key}_done"])
+        guess = ui.cached_guess(upload)
+        options = list(DATASETS)
+        top = st.columns([2, 2, 2, 2])
+        dataset = top[0].selectbox(t("data.dataset", lang), options, index=options.index(guess) if guess else None,
+                                   format_func=dataset_name, key=f"{key}_dataset",
+                                   placeholder=t("data.dataset_pick", lang), help=t("data.dataset_help", lang))
+        if dataset is None:
+            st.warning(t("data.dataset_unknown", lang))
+            return
+        mapping_key = f"{key}_{dataset}_mapping"
+        default_mode = DATASETS[dataset].default_mode
+        choices = uploads.Choices(
+            dataset,
+            encoding=None if state.get(f"{key}_encoding", "auto") == "auto" else state[f"{key}_encoding"],
+            sheet=state.get(f"{key}_sheet"),
+            header_row=None if state.get(f"{key}_header", "auto") == "auto" else state[f"{key}_header"],
+            mapping=tuple(state.get(mapping_key, {}).items()),
+            replace=state.get(f"{key}_{dataset}_mode", default_mode) == "replace",
+            strict=state.get(f"{key}_strict", False))
+        with st.spinner(t("data.reading", lang)):
+            preview = ui.cached_preview(db, context.version, upload, choices)
+        result, layout = preview.result, preview.result.layout
+        if preview.remembered:  # the remembered choices are the user's own from now on: edits build on them
+            state[mapping_key] = dict(preview.mapping)
+            choices = dataclasses.replace(choices, mapping=tuple(preview.mapping.items()))
+
+        if upload.is_excel:
+            sheets = layout.sheets if layout else []
+            if len(sheets) > 1:
+                top[1].selectbox(t("data.sheet", lang), sheets, index=sheets.index(layout.sheet), key=f"{key}_sheet")
+        else:
+            detected = (layout.encoding if layout else None) or "—"
+            top[1].selectbox(t("data.encoding", lang), ["auto", *uploads.ENCODINGS], key=f"{key}_encoding",
+                             format_func=auto_option(t("data.auto_encoding", lang, encoding=detected.upper())),
+                             help=t("data.encoding_help", lang))
+        detected_row = layout.header_row if layout else "—"
+        top[2].selectbox(t("data.header_row", lang), ["auto", *range(1, 31)], key=f"{key}_header",
+                         format_func=auto_option(t("data.auto_header", lang, row=detected_row)),
+                         help=t("data.header_help", lang))
+
+        if layout is not None and layout.headers:
+            show_mapping(key, dataset, layout, preview, mapping_key)
+        show_checks(key, dataset, upload, result)
+        import_controls(key, dataset, upload, choices, result)
+
+
+def show_mapping(key: str, dataset: str, layout, preview: uploads.Preview, mapping_key: str) -> None:
+    st.markdown(f"**{t('data.mapping', lang)}**", help=t("data.mapping_help", lang))
+    if preview.remembered:
+        st.caption(t("data.mapping_remembered", lang))
+    columns = ["", *DATASETS[dataset].column_names]
+    per_row = 4
+    headers = [(j, h) for j, h in enumerate(layout.headers) if h and h.strip()]
+    for start in range(0, len(headers), per_row):
+        for cell, (j, header) in zip(st.columns(per_row), headers[start:start + per_row]):
+            widget_key = f"{key}_{dataset}_map_{j}"
+            st.session_state[widget_key] = layout.mapping.get(j, "")  # shows what the pipeline really uses
+            sample = layout.samples[j] if j < len(layout.samples) else None
+            mark = "" if j in layout.mapping else " ⚠"
+            cell.selectbox(f"{header.strip()}{mark}", columns, key=widget_key,
+                           format_func=lambda c: column_name(dataset, c),
+                           help=t("data.sample", lang, value=sample) if sample else None,
+                           on_change=remember_choice, args=(mapping_key, header, widget_key))
+    missing = [c for c in DATASETS[dataset].required if c.name not in layout.mapping.values()]
+    if missing:
+        st.warning(t("data.map_required", lang, columns="、".join(column_name(dataset, c.name) for c in missing)))
+
+
+def show_checks(key: str, dataset: str, upload: uploads.Upload, result: store.ImportResult) -> None:
+    if result.rejection is not None:
+        st.error(result.rejection.text(lang), icon=":material/error:")
+    if result.layout is None or not result.rows_read:
+        return
+    ui.metric_grid([(t("data.rows_read", lang), f"{result.rows_read:,}", None, t("data.rows_read.help", lang)),
+                    (t("data.rows_new", lang), f"{result.rows_loaded:,}", None, t("data.rows_new.help", lang)),
+                    (t("data.rows_duplicate", lang), f"{result.rows_duplicate:,}", None,
+                     t("data.rows_duplicate.help", lang)),
+                    (t("data.rows_rejected", lang), f"{result.rows_rejected:,}", None,
+                     t("data.rows_rejected.help", lang))], per_row=4)
+    for warning in result.warnings:
+        st.caption(f"⚠ {warning.text(lang)}")
+    if result.errors:
+        st.markdown(f"**{t('data.errors', lang, n=result.rows_rejected)}**")
+        errors = pd.DataFrame([{"row": e.row, "column": e.header or e.column, "value": e.value,
+                                "reason": e.message(lang)} for e in result.errors])
+        st.dataframe(errors, hide_index=True, key=f"{key}_errors", height=min(36 * (len(errors) + 1) + 4, 320),
+                     column_config={"row": st.column_config.NumberColumn(t("data.col.row", lang), format="%d"),
+                                    "column": t("data.col.column", lang), "value": t("data.col.value", lang),
+                                    "reason": t("data.col.reason", lang)})
+        st.download_button(t("data.error_report", lang),
+                           workbooks.error_report_xlsx(result.layout.headers, result.rejected_rows, result.errors,
+                                                       lang),
+                           file_name=f"{t('data.error_report_file', lang)}-{upload.name.rsplit('.', 1)[0]}.xlsx",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           key=f"{key}_error_report", icon=":material/download:")
+    if result.preview is not None and len(result.preview):
+        st.markdown(f"**{t('data.first_rows', lang, n=len(result.preview))}**")
+        shown = result.preview.dropna(axis=1, how="all")
+        st.dataframe(shown, hide_index=True, key=f"{key}_first_rows",
+                     column_config={c: column_name(dataset, c) for c in shown.columns})
+
+
+def import_controls(key: str, dataset: str, upload: uploads.Upload, choices: uploads.Choices,
+                    result: store.ImportResult) -> None:
+    modes = [DATASETS[dataset].default_mode, "replace"]
+    left, right = st.columns([3, 2])
+    mode = left.radio(t("data.mode", lang), modes, key=f"{key}_{dataset}_mode", horizontal=True,
+                      format_func=lambda m: t(f"data.mode.{m}", lang),
+                      captions=[t(f"data.mode.{m}.help", lang) for m in modes])
+    right.checkbox(t("data.strict", lang), key=f"{key}_strict", help=t("data.strict_help", lang))
+    if result.rejection is None and result.rows_loaded == 0:
+        st.info(t("data.nothing_new", lang), icon=":material/check_circle:")
+    ready = result.rejection is None and result.rows_loaded > 0
+    if not st.button(t("data.import", lang, n=f"{result.rows_loaded:,}" if ready else 0,
+                       dataset=dataset_name(dataset)), type="primary", key=f"{key}_import", disabled=not ready):
+        return
+    before = store.current_counts(db)[dataset]
+    bar = st.progress(0.0, text=t("progress.read", lang))
+    try:
+        done = uploads.run_import(upload, choices, user=ui.current_user(), db=db,
+                                  progress=lambda fraction, stage: bar.progress(fraction, text=t(stage, lang)))
+    except Exception as error:  # the import is one transaction: nothing was written; say why, no traceback
+        st.error(t("err.internal", lang, reason=f"{type(error).__name__}: {error}"))
+        return
+    bar.progress(1.0, text=t("progress.done", lang))
+    st.session_state[f"{key}_done"] = {"dataset": dataset, "mode": mode, "result": done, "before": before,
+                                       "after": store.current_counts(db)[dataset]}
+    st.rerun()  # the sidebar's filters and every view read the new data
+
+
+def show_done(done: dict) -> None:
+    result: store.ImportResult = done["result"]
+    if result.batch_id is None:
+        st.error(result.rejection.text(lang) if result.rejection else t("data.not_imported", lang))
+        return
+    st.success(t("data.imported", lang, batch=result.batch_id, loaded=f"{result.rows_loaded:,}",
+                 duplicate=f"{result.rows_duplicate:,}", rejected=f"{result.rows_rejected:,}"),
+               icon=":material/task_alt:")
+    st.markdown(t("data.count_change", lang, dataset=dataset_name(done["dataset"]), before=f"{done['before']:,}",
+                  after=f"{done['after']:,}"))
+    if done["mode"] == "replace":
+        st.caption(t("data.replaced_note", lang))
+    view = uploads.VIEW_OF_DATASET[done["dataset"]]
+    st.page_link(view, label=t("data.open_view", lang), icon=":material/monitoring:")
+
+
+# ----------------------------------------------------------------------------------------------
+# The page
+# ----------------------------------------------------------------------------------------------
+
+st.title(t("page.data", lang))
+st.caption(t("data.caption", lang))
+notice = st.session_state.pop("data_notice", None)
+if notice:
+    st.success(notice, icon=":material/task_alt:")
+if context.demo:
+    with st.container(border=True):
+        st.info(t("app.demo_notice", lang), icon=":material/info:")
+        if ui.confirm_button(t("data.clear_demo", lang), "data_clear_demo", t("data.clear_demo_confirm", lang), lang):
+            cleared = store.clear_demo(db)
+            st.session_state["data_notice"] = t("data.demo_cleared", lang, n=cleared)
+            st.rerun()
+
+upload_tab, history_tab, templates_tab = st.tabs([t("data.tab.upload", lang), t("data.tab.history", lang),
+                                                  t("data.tab.templates", lang)])
+with upload_tab:
+    limit_mb = st.get_option("server.maxUploadSize")
+    files = st.file_uploader(t("data.upload", lang), type=["csv", "xlsx", "xls"], accept_multiple_files=True,
+                             key="data_files", help=t("data.upload_help", lang))
+    st.caption(t("data.upload_limit", lang, mb=limit_mb))
+    for file in files or []:
+        file_card(uploads.keep(file.name, file.getvalue()))
+
+with history_tab:
+    batches = store.history(db)
+    if not batches:
+        st.info(t("cli.history_empty", lang))
+    else:
+        table = pd.DataFrame(batches)
+        table = table.assign(dataset=table["dataset"].map(dataset_name),
+                             mode=table["mode"].map(lambda m: t(f"mode.{m}", lang)),
+                             status=table["status"].map(lambda s: t(f"status.{s}", lang)),
+                             user_name=table["user_name"].fillna("—"))
+        shown = ["batch_id", "imported_at", "user_name", "file", "dataset", "mode", "rows_read", "rows_loaded",
+                 "rows_duplicate", "rows_rejected", "status"]
+        ui.table(table[shown], "import_history", lang, key="data_history",
+                 column_config={c: t(f"data.col.{c}", lang) for c in shown}
+                 | {"imported_at": st.column_config.DatetimeColumn(t("data.col.imported_at", lang),
+                                                                   format="YYYY-MM-DD HH:mm")},
+                 height=min(36 * (len(table) + 1) + 4, 420))
+        by_id = {b["batch_id"]: b for b in batches}
+        picked = st.selectbox(t("data.pick_batch", lang), list(by_id), key="data_batch",
+                              format_func=lambda b: t("data.batch_label", lang, batch=b,
+                                                      dataset=dataset_name(by_id[b]["dataset"]), file=by_id[b]["file"],
+                                                      status=t(f"status.{by_id[b]['status']}", lang)))
+        batch = by_id[picked]
+        st.download_button(t("data.batch_rows", lang, n=f"{batch['rows_loaded']:,}"),
+                           lambda: csv_bytes(store.batch_rows(picked, db)),
+                           file_name=f"batch-{picked}-{batch['dataset']}.csv", mime="text/csv",
+                           key="data_batch_rows", icon=":material/download:")
+        if batch["status"] == "rolled_back":
+            st.caption(t("data.already_rolled_back", lang))
+        elif ui.confirm_button(t("data.rollback", lang), f"data_rollback_{picked}",
+                               t("data.rollback_confirm", lang, batch=picked, dataset=dataset_name(batch["dataset"]),
+                                 n=f"{batch['rows_loaded']:,}", file=batch["file"]), lang):
+            try:
+                store.rollback(picked, db)
+                st.session_state["data_notice"] = t("cli.rolled_back", lang, batch_id=picked,
+                                                    dataset=dataset_name(batch["dataset"]), file=batch["file"])
+            except store.RollbackRefused as refused:
+                st.session_state["data_notice"] = t(refused.key, lang, **refused.values)
+            st.rerun()
+
+with templates_tab:
+    st.markdown(t("data.templates_intro", lang))
+    for name, dataset in DATASETS.items():
+        with st.container(horizontal=True, vertical_alignment="center"):
+            st.markdown(f"**{dataset_name(name)}** · `{name}`", width="stretch")
+            st.download_button(t("data.template_xlsx", lang), lambda name=name: workbooks.template_xlsx(name, lang),
+                               file_name=f"{dataset.label_zh}-模板.xlsx", key=f"data_template_{name}_xlsx",
+                               mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                               icon=":material/table_view:")
+            st.download_button(t("data.template_csv", lang), lambda name=name: workbooks.template_csv(name),
+                               file_name=f"{dataset.label_zh}-模板.csv", mime="text/csv",
+                               key=f"data_template_{name}_csv", icon=":material/description:")
+    st.subheader(t("data.dictionary", lang), anchor=False)
+    st.caption(t("data.dictionary_help", lang))
+    dictionary = workbooks.data_dictionary(lang)
+    st.dataframe(dictionary, hide_index=True, key="data_dictionary", height=420)
+    st.download_button(t("data.dictionary_xlsx", lang), lambda: workbooks.data_dictionary_xlsx(lang),
+                       file_name=f"{t('data.dictionary', lang)}.xlsx", key="data_dictionary_xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       icon=":material/download:")

@@ -1,0 +1,291 @@
+"""AppTest of the data page (数据管理): real uploads through st.file_uploader into a DuckDB file, checked
+against numbers worked out here from the files the tests write."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+from talentboard import store
+from talentboard.metrics import format_number
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+PERIOD = {"range": "custom", "period": ["2025-01-01", "2025-12-31"]}
+
+# The roster already in the store: (id, name, branch, status)
+ROSTER = [("E1", "甲", "城关信用社", "在岗"), ("E2", "乙", "城关信用社", "在岗"), ("E3", "丙", "东关信用社", "在岗"),
+          ("E4", "丁", "东关信用社", "在岗")]
+# Training already in the store, and a corrected year the analyst replaces it with: (id, course, date, hours)
+TRAINING = [("E1", "反洗钱", "2025-03-05", 3.0), ("E2", "党史学习", "2025-04-01", 2.0)]
+CORRECTED = [("E1", "反洗钱", "2025-03-05", 4.0), ("E3", "柜面技能", "2025-05-08", 6.0),
+             ("E4", "柜面技能", "2025-05-08", 6.0)]
+
+
+def csv_text(rows: list[list[object]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue()
+
+
+def training_rows(records) -> list[list[object]]:
+    return [["工号", "培训名称", "培训日期", "学时"], *[list(r) for r in records]]
+
+
+@pytest.fixture
+def store_db(tmp_path, tmp_db) -> Path:
+    """Roster and two training records, imported through the pipeline as the command line would."""
+    roster = tmp_path / "roster.csv"
+    roster.write_text(csv_text([["工号", "姓名", "机构", "状态"], *map(list, ROSTER)]), encoding="utf-8")
+    training = tmp_path / "training.csv"
+    training.write_text(csv_text(training_rows(TRAINING)), encoding="utf-8")
+    assert store.import_file(roster, "employees").exit_code == 0
+    assert store.import_file(training, "training").exit_code == 0
+    return tmp_db
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict[str, bytes]:
+    """Every file the page offers for download, by file name, as the browser would receive it."""
+    saved: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def capture(self, path_or_data, mimetype, kind, filename=None):
+        saved[filename] = path_or_data
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", capture)
+    return saved
+
+
+def data_page(lang: str = "zh") -> AppTest:
+    at = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=120)
+    at.query_params["lang"] = lang
+    at.switch_page("pages/data.py")
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def upload(at: AppTest, name: str, data: bytes, mime: str = "text/csv") -> str:
+    """Upload one file; returns the widget-key prefix of its card."""
+    at.file_uploader(key="data_files").set_value((name, data, mime))
+    run(at)
+    return "data_" + hashlib.sha256(data).hexdigest()[:12]
+
+
+def run(target) -> AppTest:
+    """Run the app (or the app a just-set widget belongs to) and insist nothing raised."""
+    at = target.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def table_with(at: AppTest, column: str):
+    """The one table on the page that has this column (AppTest does not expose a dataframe's key)."""
+    found = [d.value for d in at.dataframe if column in d.value.columns]
+    assert len(found) == 1, [list(d.value.columns) for d in at.dataframe]
+    return found[0]
+
+
+def checks(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def current(dataset: str, columns: str) -> list[tuple]:
+    with store.connect() as con:
+        return con.execute(f"select {columns} from {dataset} order by all").fetchall()
+
+
+def overview_kpis() -> dict[str, str]:
+    at = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=120)
+    for key, value in PERIOD.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return {m.label: m.value for m in at.metric}
+
+
+def test_gbk_csv_with_a_title_row(store_db):
+    records = [("E3", "信贷业务培训", "2025/6/3", "2"), ("E4", "信贷业务培训", "2025年6月3日", "2.5")]
+    data = ("青禾县联社2025年培训台账（第二季度）\r\n" + csv_text(training_rows(records))).encode("gbk")
+    at = data_page()
+    key = upload(at, "二季度培训.csv", data)
+    assert at.selectbox(key=f"{key}_dataset").value == "training"  # guessed from the header
+    assert at.selectbox(key=f"{key}_encoding").options[0] == "自动（GB18030）"
+    assert at.selectbox(key=f"{key}_header").options[0] == "自动（第 2 行）"
+    assert checks(at) == {"读取行数": "2", "将导入": "2", "重复（跳过）": "0", "有错误（拒绝）": "0"}
+    first_rows = table_with(at, "course")
+    assert list(first_rows["course"]) == ["信贷业务培训"] * 2
+
+    run(at.button(key=f"{key}_import").click())
+    assert "新增 2 行" in at.success[0].value
+    assert "现有 4 行（导入前 2 行）" in at.markdown.values[[i for i, v in enumerate(at.markdown.values)
+                                                          if "现有" in v][0]]
+    got = current("training", "employee_id, course, start_date, hours")
+    assert [r for r in got if r[1] == "信贷业务培训"] == [("E3", "信贷业务培训", dt.date(2025, 6, 3), 2.0),
+                                                      ("E4", "信贷业务培训", dt.date(2025, 6, 3), 2.5)]
+    batch = store.history()[0]
+    assert (batch["file"], batch["origin"], batch["encoding"], batch["header_row"]) == \
+        ("二季度培训.csv", "web", "gb18030", 2)
+
+
+def test_xlsx_with_its_header_on_row_3(store_db):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "在岗人员"
+    sheet["A1"] = "青禾县农村信用合作联社职工花名册"
+    sheet.merge_cells("A1:E1")
+    sheet["A2"] = "截至2025年12月31日"
+    people = [("1001", "张明", "城关信用社", "柜面", "1990-05-01"), ("1002", "李红", "双河信用社", "信贷", "1988-11-20"),
+              ("1003", "王强", "双河信用社", "柜面", "1995-02-14")]
+    for row in [("工号", "姓名", "所属机构", "条线", "出生日期"), *people]:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    at = data_page()
+    key = upload(at, "花名册.xlsx", buffer.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    assert at.selectbox(key=f"{key}_dataset").value == "employees"
+    assert at.selectbox(key=f"{key}_header").options[0] == "自动（第 3 行）"
+    assert at.radio(key=f"{key}_employees_mode").options == ["更新", "替换"]  # the roster is an upsert
+    assert checks(at)["将导入"] == "3"
+    run(at.button(key=f"{key}_import").click())
+    got = current("employees", "employee_id, name, branch, line, birth_date")
+    assert [r for r in got if r[0].startswith("100")] == [
+        (i, n, b, line, dt.date.fromisoformat(d)) for i, n, b, line, d in people]
+    assert len(got) == len(ROSTER) + len(people)
+
+
+def test_an_unknown_column_mapped_by_hand_and_remembered(store_db):
+    header = ["人员代码", "培训名称", "培训日期", "学时"]
+    first = csv_text([header, ["E3", "合规培训", "2025-07-01", "3"]]).encode("utf-8")
+    at = data_page()
+    key = upload(at, "导出1.csv", first)
+    assert "缺少必填列" in at.error[0].value
+    widget = at.selectbox(key=f"{key}_training_map_0")
+    assert widget.label == "人员代码 ⚠" and widget.value == ""
+    run(widget.set_value("employee_id"))
+    assert not at.error
+    assert checks(at)["将导入"] == "1"
+    run(at.button(key=f"{key}_import").click())
+    assert ("E3", "合规培训") in current("training", "employee_id, course")
+
+    # next month's export has the same layout: the hand-made choice is applied by itself
+    second = csv_text([header, ["E4", "合规培训", "2025-08-01", "3"]]).encode("utf-8")
+    at = data_page()
+    key = upload(at, "导出2.csv", second)
+    assert at.selectbox(key=f"{key}_training_map_0").value == "employee_id"
+    assert "已套用上次" in " ".join(c.value for c in at.caption)
+    run(at.button(key=f"{key}_import").click())
+    assert ("E4", "合规培训") in current("training", "employee_id, course")
+
+
+def test_bad_rows_are_listed_and_the_error_report_holds_them(store_db, downloads):
+    rows = [["工号", "培训名称", "培训日期", "学时"],
+            ["E3", "案防培训", "2025-09-01", "2"],
+            ["E4", "案防培训", "2025-13-45", "2"],  # no such date
+            ["E1", "营销培训", "2025-09-02", "abc"],  # not a number
+            ["E2", "营销培训", "2025-09-02", "300"]]  # over 200 hours
+    data = csv_text(rows).encode("utf-8")
+    at = data_page()
+    key = upload(at, "九月培训.csv", data)
+    assert checks(at) == {"读取行数": "4", "将导入": "1", "重复（跳过）": "0", "有错误（拒绝）": "3"}
+    errors = table_with(at, "reason")
+    # spreadsheet rows: the header is row 1
+    assert list(zip(errors["row"], errors["column"], errors["value"])) == [
+        (3, "培训日期", "2025-13-45"), (4, "学时", "abc"), (5, "学时", "300")]
+    report = openpyxl.load_workbook(io.BytesIO(downloads["错误报告-九月培训.xlsx"])).worksheets[0]
+    table = [[cell.value for cell in row] for row in report.iter_rows()]
+    assert table[0][1:5] == rows[0]
+    assert [r[1:5] for r in table[1:]] == rows[2:]
+    assert [int(r[0]) for r in table[1:]] == [3, 4, 5]
+    assert "不能大于 200" in table[3][5]
+
+    run(at.button(key=f"{key}_import").click())
+    assert "新增 1 行" in at.success[0].value and "拒绝 3 行" in at.success[0].value
+    assert [r for r in current("training", "employee_id, course") if r[1] in ("案防培训", "营销培训")] == \
+        [("E3", "案防培训")]
+
+
+def test_strict_mode_loads_nothing_when_a_row_is_bad(store_db):
+    data = csv_text([["工号", "培训名称", "培训日期", "学时"], ["E3", "案防培训", "2025-09-01", "2"],
+                     ["E4", "案防培训", "not a date", "2"]]).encode("utf-8")
+    at = data_page()
+    key = upload(at, "strict.csv", data)
+    run(at.checkbox(key=f"{key}_strict").check())
+    assert "严格模式" in at.error[0].value
+    assert at.button(key=f"{key}_import").disabled
+    assert len(current("training", "*")) == len(TRAINING)
+
+
+def test_replace_then_rollback_restores_the_views(store_db):
+    before = overview_kpis()
+    hours = lambda records: format_number(sum(h for *_, h in records))
+    assert before["培训总学时"] == hours(TRAINING)
+
+    at = data_page()
+    key = upload(at, "更正后的培训.csv", csv_text(training_rows(CORRECTED)).encode("utf-8"))
+    run(at.radio(key=f"{key}_training_mode").set_value("replace"))
+    assert checks(at)["将导入"] == str(len(CORRECTED))  # replacing: rows already there load again
+    run(at.button(key=f"{key}_import").click())
+    replaced = overview_kpis()
+    assert replaced["培训总学时"] == hours(CORRECTED)
+    assert replaced["培训覆盖率"] == f"{3 / 4 * 100:.1f}%"  # E1, E3, E4 of four on duty
+
+    batch = store.history()[0]["batch_id"]
+    run(at.selectbox(key="data_batch").set_value(batch))
+    run(at.button(key=f"data_rollback_{batch}").click())
+    assert "确定吗" in at.warning[-1].value and store.history()[0]["status"] == "active"  # asks first
+    run(at.button(key=f"data_rollback_{batch}_yes").click())
+    assert store.history()[0]["status"] == "rolled_back"
+    assert overview_kpis() == before
+
+
+def test_uploading_the_same_file_again_adds_nothing(store_db):
+    data = csv_text(training_rows(CORRECTED)).encode("utf-8")
+    at = data_page()
+    key = upload(at, "培训.csv", data)
+    run(at.button(key=f"{key}_import").click())
+    batches = len(store.history())
+    rows = current("training", "*")
+
+    at = data_page()
+    key = upload(at, "培训（再次）.csv", data)
+    assert checks(at)["将导入"] == "0" and checks(at)["重复（跳过）"] == str(len(CORRECTED))
+    assert any("没有新数据" in i.value for i in at.info)
+    assert any("内容与第" in c.value for c in at.caption)  # the same file as an earlier batch
+    assert at.button(key=f"{key}_import").disabled
+    assert len(store.history()) == batches and current("training", "*") == rows
+
+
+def test_history_downloads_a_batch_and_clear_demo(tmp_db, downloads):
+    at = data_page()  # an empty database: the demo loads
+    assert store.state().demo_active
+    demo_batches = {b["batch_id"]: b for b in store.history()}
+    newest = max(demo_batches)
+    assert at.selectbox(key="data_batch").value == newest
+    assert at.get("download_button")  # offered; a deferred download is built when clicked
+    assert len(store.batch_rows(newest)) == demo_batches[newest]["rows_loaded"]
+
+    run(at.button(key="data_clear_demo").click())
+    assert store.state().demo_active  # not before the confirmation
+    run(at.button(key="data_clear_demo_yes").click())
+    assert not store.state().demo_active
+    assert all(n == 0 for n in store.current_counts().values())
+    assert any("已清除示例数据（5 批）" in s.value for s in at.success)
+
+
+def test_the_page_in_english(store_db):
+    data = ("Title row\r\n" + csv_text(training_rows([("E3", "信贷业务培训", "2025-06-03", "2")]))).encode("utf-8")
+    at = data_page("en")
+    assert at.title[0].value == "Data"
+    key = upload(at, "q2.csv", data)
+    assert at.selectbox(key=f"{key}_encoding").options[0] == "Auto (UTF-8)"
+    assert checks(at) == {"Rows read": "1", "To load": "1", "Duplicates (skipped)": "0", "Rejected": "0"}
+    assert at.button(key=f"{key}_import").label == "Import 1 rows into “Training records”"
