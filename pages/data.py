@@ -8,7 +8,7 @@ import streamlit as st
 from talentboard import store, ui, uploads, workbooks
 from talentboard.export import csv_bytes
 from talentboard.i18n import label, t
-from talentboard.schema import DATASETS
+from talentboard.schema import DATASETS, DATE
 
 context = ui.page_context()
 lang = context.lang
@@ -142,8 +142,10 @@ def show_checks(key: str, dataset: str, upload: uploads.Upload, result: store.Im
     if result.preview is not None and len(result.preview):
         st.markdown(f"**{t('data.first_rows', lang, n=len(result.preview))}**")
         shown = result.preview.dropna(axis=1, how="all")
+        dates = {c.name for c in DATASETS[dataset].columns if c.type == DATE}
         st.dataframe(shown, hide_index=True, key=f"{key}_first_rows",
-                     column_config={c: column_name(dataset, c) for c in shown.columns})
+                     column_config={c: st.column_config.DateColumn(column_name(dataset, c), format="YYYY-MM-DD")
+                                    if c in dates else column_name(dataset, c) for c in shown.columns})
 
 
 def import_controls(key: str, dataset: str, upload: uploads.Upload, choices: uploads.Choices,

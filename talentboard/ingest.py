@@ -819,8 +819,11 @@ def _mark_duplicates(con, dataset: Dataset, prepared: Prepared, replace: bool) -
     if current and not replace and dataset.default_mode != "upsert" and prepared.rows_duplicate > repeated:
         same_key = " and ".join(f"c.{k} is not distinct from v.{k}" for k in dataset.key)
         same_all = " and ".join(f"c.{k} is not distinct from v.{k}" for k in cols)
-        conflicts = con.execute(f"select count(*) from _valid v where exists (select 1 from {dataset.name} c "
-                                f"where {same_key}) and not exists (select 1 from {dataset.name} c "
+        # compared with the rows as stored: the view fills name and branch from the roster
+        stored = (f"(select * from {dataset.name}_rows where _batch_id in "
+                  f"(select batch_id from batches where status = 'active'))")
+        conflicts = con.execute(f"select count(*) from _valid v where exists (select 1 from {stored} c "
+                                f"where {same_key}) and not exists (select 1 from {stored} c "
                                 f"where {same_all})").fetchall()[0][0]
         if conflicts:
             prepared.warnings.append(Message("warn.conflicts", {"n": conflicts}))

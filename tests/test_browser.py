@@ -57,7 +57,8 @@ def open_view(page: Page, url: str) -> None:
     """Open a URL and wait until the view has drawn its numbers (a deep link runs twice on a cold start)."""
     page.goto(url)
     wait_for_app(page)
-    page.locator("[data-testid='stMetric'], [data-testid='stPlotlyChart']").first.wait_for(timeout=30_000)
+    page.locator("[data-testid='stMetric'], [data-testid='stPlotlyChart'], [data-testid='stFileUploader']"
+                 ).first.wait_for(timeout=30_000)
     wait_for_app(page)
 
 
@@ -93,7 +94,8 @@ def test_overview_renders(page: Page, app_url: str, query: str, title: str,
 
 # Every view, in both languages, on the demo data: renders, no error box, a screenshot to look at.
 VIEWS = {"overview": ("总览", "Overview"), "training": ("培训", "Training"),
-         "competition": ("技能竞赛", "Competition"), "innovation": ("创新成果", "Innovation")}
+         "competition": ("技能竞赛", "Competition"), "innovation": ("创新成果", "Innovation"),
+         "data": ("数据管理", "Data")}
 PRESENT = [v for v in VIEWS if (REPO_ROOT / "pages" / f"{v}.py").exists()]
 
 

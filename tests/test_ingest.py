@@ -347,6 +347,18 @@ def test_training_fills_name_and_branch_from_roster(tmp_path, tmp_db):
     assert table(tmp_db, "select name, branch from training") == [("甲", "城关信用社")]
 
 
+def test_reimport_with_roster_filled_names_is_no_conflict(tmp_path, tmp_db):
+    """Rows whose name and branch the view fills from the roster are the same rows, not changed ones."""
+    store.import_file(write_csv(tmp_path / "r.csv", [["工号", "姓名", "机构"], ["E1", "甲", "城关信用社"]]), "employees")
+    rows = [["工号", "培训名称", "培训日期", "学时"], ["E1", "课", "2024-01-02", "2"]]
+    store.import_file(write_csv(tmp_path / "t.csv", rows), "training")
+    again = store.import_file(tmp_path / "t.csv", "training")
+    assert (again.rows_loaded, again.rows_duplicate) == (0, 1)
+    assert not [w for w in again.warnings if w.key == "warn.conflicts"]
+    changed = store.import_file(write_csv(tmp_path / "t2.csv", [rows[0], ["E1", "课", "2024-01-02", "3"]]), "training")
+    assert [w.values["n"] for w in changed.warnings if w.key == "warn.conflicts"] == [1]
+
+
 def test_competition_rank_derived_when_absent(tmp_path, tmp_db):
     rows = [["竞赛名称", "日期", "项目", "工号", "成绩"]] + [["大赛", "2025-06-01", "点钞", f"E{i}", s]
                                                      for i, s in enumerate([88, 95, 70, 95])]
