@@ -20,7 +20,9 @@ def dataset_name(name: str) -> str:
 
 
 def column_name(dataset: str, column: str) -> str:
-    return f"{label(DATASETS[dataset].column(column), lang)}（{column}）" if column else t("data.map_ignore", lang)
+    if not column:
+        return t("data.map_ignore", lang)
+    return t("data.field", lang, label=label(DATASETS[dataset].column(column), lang), name=column)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -113,7 +115,8 @@ def show_mapping(key: str, dataset: str, layout, preview: uploads.Preview, mappi
 
 
 def show_checks(key: str, dataset: str, upload: uploads.Upload, result: store.ImportResult) -> None:
-    if result.rejection is not None:
+    # a missing column is said once, by the mapping above, where it can be fixed
+    if result.rejection is not None and not (result.rejection.key == "err.missing_columns" and result.layout):
         st.error(result.rejection.text(lang), icon=":material/error:")
     if result.layout is None or not result.rows_read:
         return
@@ -159,8 +162,9 @@ def import_controls(key: str, dataset: str, upload: uploads.Upload, choices: upl
     if result.rejection is None and result.rows_loaded == 0:
         st.info(t("data.nothing_new", lang), icon=":material/check_circle:")
     ready = result.rejection is None and result.rows_loaded > 0
-    if not st.button(t("data.import", lang, n=f"{result.rows_loaded:,}" if ready else 0,
-                       dataset=dataset_name(dataset)), type="primary", key=f"{key}_import", disabled=not ready):
+    button = t("data.import", lang, n=f"{result.rows_loaded:,}", dataset=dataset_name(dataset)) if ready \
+        else t("data.import_nothing", lang)
+    if not st.button(button, type="primary", key=f"{key}_import", disabled=not ready):
         return
     before = store.current_counts(db)[dataset]
     bar = st.progress(0.0, text=t("progress.read", lang))
@@ -233,6 +237,8 @@ with history_tab:
                  "rows_duplicate", "rows_rejected", "status"]
         ui.table(table[shown], "import_history", lang, key="data_history",
                  column_config={c: t(f"data.col.{c}", lang) for c in shown}
+                 | {c: st.column_config.NumberColumn(t(f"data.col.{c}", lang), format="localized")
+                    for c in ("rows_read", "rows_loaded", "rows_duplicate", "rows_rejected")}
                  | {"imported_at": st.column_config.DatetimeColumn(t("data.col.imported_at", lang),
                                                                    format="YYYY-MM-DD HH:mm")},
                  height=min(36 * (len(table) + 1) + 4, 420))

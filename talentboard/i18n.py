@@ -408,6 +408,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "data.strict_help": ("不勾选时只导入正确的行，错误行列在错误表中", "Unticked, the valid rows load and the bad ones are listed"),
     "data.nothing_new": ("没有新数据：这些行都已导入过。", "Nothing new: every row is already in the data."),
     "data.import": ("导入 {n} 行到“{dataset}”", "Import {n} rows into “{dataset}”"),
+    "data.import_nothing": ("导入", "Import"),
+    "data.field": ("{label}（{name}）", "{label} ({name})"),
     "data.not_imported": ("没有导入任何数据。", "Nothing was imported."),
     "data.imported": ("已导入第 {batch} 批：新增 {loaded} 行，跳过重复 {duplicate} 行，拒绝 {rejected} 行。",
                       "Imported as batch {batch}: {loaded} rows added, {duplicate} duplicates skipped, {rejected} rejected."),
