@@ -46,22 +46,31 @@ def file_card(upload: uploads.Upload) -> None:
         st.subheader(upload.name, anchor=False)
         if f"{key}_done" in state:
             show_done(state[f"{key}_done"])
-        guess = ui.cached_guess(upload)
+        look = ui.cached_look(upload)
+        if look.problem is not None:  # empty, binary or a corrupt workbook: no choice below would help
+            st.error(look.problem.text(lang), icon=":material/error:")
+            return
         options = list(DATASETS)
         top = st.columns([2, 2, 2, 2])
-        dataset = top[0].selectbox(t("data.dataset", lang), options, index=options.index(guess) if guess else None,
+        dataset = top[0].selectbox(t("data.dataset", lang), options,
+                                   index=options.index(look.dataset) if look.dataset else None,
                                    format_func=dataset_name, key=f"{key}_dataset",
                                    placeholder=t("data.dataset_pick", lang), help=t("data.dataset_help", lang))
         if dataset is None:
             st.warning(t("data.dataset_unknown", lang))
             return
-        mapping_key = f"{key}_{dataset}_mapping"
+        if look.sheets:
+            state.setdefault(f"{key}_sheet", look.sheet)
+        sheet = state.get(f"{key}_sheet")
+        header = state.get(f"{key}_header", "auto")
+        # hand-made choices belong to one header: another dataset, sheet or header row starts afresh
+        mapping_key = f"{key}_{dataset}_{sheet}_{header}_mapping"
         default_mode = DATASETS[dataset].default_mode
         choices = uploads.Choices(
             dataset,
             encoding=None if state.get(f"{key}_encoding", "auto") == "auto" else state[f"{key}_encoding"],
-            sheet=state.get(f"{key}_sheet"),
-            header_row=None if state.get(f"{key}_header", "auto") == "auto" else state[f"{key}_header"],
+            sheet=sheet,
+            header_row=None if header == "auto" else header,
             mapping=tuple(state.get(mapping_key, {}).items()),
             replace=state.get(f"{key}_{dataset}_mode", default_mode) == "replace",
             strict=state.get(f"{key}_strict", False))
@@ -72,10 +81,9 @@ def file_card(upload: uploads.Upload) -> None:
             state[mapping_key] = dict(preview.mapping)
             choices = dataclasses.replace(choices, mapping=tuple(preview.mapping.items()))
 
-        if upload.is_excel:
-            sheets = layout.sheets if layout else []
-            if len(sheets) > 1:
-                top[1].selectbox(t("data.sheet", lang), sheets, index=sheets.index(layout.sheet), key=f"{key}_sheet")
+        if look.sheets:
+            top[1].selectbox(t("data.sheet", lang), look.sheets, key=f"{key}_sheet", disabled=len(look.sheets) == 1,
+                             on_change=lambda: state.update({f"{key}_header": "auto"}))  # its own header row
         else:
             detected = (layout.encoding if layout else None) or "—"
             top[1].selectbox(t("data.encoding", lang), ["auto", *uploads.ENCODINGS], key=f"{key}_encoding",
@@ -111,7 +119,8 @@ def show_mapping(key: str, dataset: str, layout, preview: uploads.Preview, mappi
                            on_change=remember_choice, args=(mapping_key, header, widget_key))
     missing = [c for c in DATASETS[dataset].required if c.name not in layout.mapping.values()]
     if missing:
-        st.warning(t("data.map_required", lang, columns="、".join(column_name(dataset, c.name) for c in missing)))
+        st.warning(t("data.map_required", lang,
+                     columns=t("wb.value_sep", lang).join(column_name(dataset, c.name) for c in missing)))
 
 
 def show_checks(key: str, dataset: str, upload: uploads.Upload, result: store.ImportResult) -> None:
@@ -204,13 +213,14 @@ st.title(t("page.data", lang))
 st.caption(t("data.caption", lang))
 notice = st.session_state.pop("data_notice", None)
 if notice:
-    st.success(notice, icon=":material/task_alt:")
+    kind, text = notice
+    (st.success if kind == "success" else st.error)(text)
 if context.demo:
     with st.container(border=True):
         st.info(t("app.demo_notice", lang), icon=":material/info:")
         if ui.confirm_button(t("data.clear_demo", lang), "data_clear_demo", t("data.clear_demo_confirm", lang), lang):
             cleared = store.clear_demo(db)
-            st.session_state["data_notice"] = t("data.demo_cleared", lang, n=cleared)
+            st.session_state["data_notice"] = ("success", t("data.demo_cleared", lang, n=cleared))
             st.rerun()
 
 upload_tab, history_tab, templates_tab = st.tabs([t("data.tab.upload", lang), t("data.tab.history", lang),
@@ -220,8 +230,14 @@ with upload_tab:
     files = st.file_uploader(t("data.upload", lang), type=["csv", "xlsx", "xls"], accept_multiple_files=True,
                              key="data_files", help=t("data.upload_help", lang))
     st.caption(t("data.upload_limit", lang, mb=limit_mb))
+    shown_files: dict[str, str] = {}
     for file in files or []:
-        file_card(uploads.keep(file.name, file.getvalue()))
+        upload = uploads.keep(file.name, file.getvalue())
+        if upload.digest in shown_files:  # the same content twice: one card, one import
+            st.caption(t("data.same_upload", lang, file=upload.name, other=shown_files[upload.digest]))
+            continue
+        shown_files[upload.digest] = upload.name
+        file_card(upload)
 
 with history_tab:
     batches = store.history(db)
@@ -244,6 +260,7 @@ with history_tab:
                  height=min(36 * (len(table) + 1) + 4, 420))
         by_id = {b["batch_id"]: b for b in batches}
         picked = st.selectbox(t("data.pick_batch", lang), list(by_id), key="data_batch",
+                              on_change=lambda: st.session_state.update({"data_rollback_asking": False}),
                               format_func=lambda b: t("data.batch_label", lang, batch=b,
                                                       dataset=dataset_name(by_id[b]["dataset"]), file=by_id[b]["file"],
                                                       status=t(f"status.{by_id[b]['status']}", lang)))
@@ -254,15 +271,16 @@ with history_tab:
                            key="data_batch_rows", icon=":material/download:")
         if batch["status"] == "rolled_back":
             st.caption(t("data.already_rolled_back", lang))
-        elif ui.confirm_button(t("data.rollback", lang), f"data_rollback_{picked}",
+        elif ui.confirm_button(t("data.rollback", lang), "data_rollback",
                                t("data.rollback_confirm", lang, batch=picked, dataset=dataset_name(batch["dataset"]),
                                  n=f"{batch['rows_loaded']:,}", file=batch["file"]), lang):
             try:
                 store.rollback(picked, db)
-                st.session_state["data_notice"] = t("cli.rolled_back", lang, batch_id=picked,
-                                                    dataset=dataset_name(batch["dataset"]), file=batch["file"])
+                st.session_state["data_notice"] = ("success", t("cli.rolled_back", lang, batch_id=picked,
+                                                                dataset=dataset_name(batch["dataset"]),
+                                                                file=batch["file"]))
             except store.RollbackRefused as refused:
-                st.session_state["data_notice"] = t(refused.key, lang, **refused.values)
+                st.session_state["data_notice"] = ("error", t(refused.key, lang, **refused.values))
             st.rerun()
 
 with templates_tab:
@@ -271,11 +289,13 @@ with templates_tab:
         with st.container(horizontal=True, vertical_alignment="center"):
             st.markdown(f"**{dataset_name(name)}** · `{name}`", width="stretch")
             st.download_button(t("data.template_xlsx", lang), lambda name=name: workbooks.template_xlsx(name, lang),
-                               file_name=f"{dataset.label_zh}-模板.xlsx", key=f"data_template_{name}_xlsx",
+                               file_name=t("data.template_file", lang, dataset=label(dataset, lang), ext="xlsx"),
+                               key=f"data_template_{name}_xlsx",
                                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                icon=":material/table_view:")
             st.download_button(t("data.template_csv", lang), lambda name=name: workbooks.template_csv(name),
-                               file_name=f"{dataset.label_zh}-模板.csv", mime="text/csv",
+                               file_name=t("data.template_file", lang, dataset=label(dataset, lang), ext="csv"),
+                               mime="text/csv",
                                key=f"data_template_{name}_csv", icon=":material/description:")
     st.subheader(t("data.dictionary", lang), anchor=False)
     st.caption(t("data.dictionary_help", lang))

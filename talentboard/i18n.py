@@ -409,6 +409,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "data.nothing_new": ("没有新数据：这些行都已导入过。", "Nothing new: every row is already in the data."),
     "data.import": ("导入 {n} 行到“{dataset}”", "Import {n} rows into “{dataset}”"),
     "data.import_nothing": ("导入", "Import"),
+    "data.template_file": ("{dataset}-模板.{ext}", "{dataset} template.{ext}"),
+    "data.same_upload": ("“{file}”与“{other}”内容相同，只显示一次。", "“{file}” has the same content as “{other}”: shown once."),
     "data.field": ("{label}（{name}）", "{label} ({name})"),
     "data.not_imported": ("没有导入任何数据。", "Nothing was imported."),
     "data.imported": ("已导入第 {batch} 批：新增 {loaded} 行，跳过重复 {duplicate} 行，拒绝 {rejected} 行。",

@@ -170,6 +170,11 @@ def _head_records(path: Path, wanted: int = HEADER_SEARCH_ROWS) -> tuple[list[li
         if text.count("\n") >= wanted or len(head) < size:
             break
         size *= 4
+    return _parse_head(text, wanted)
+
+
+def _parse_head(text: str, wanted: int) -> tuple[list[list[str]], list[int], str]:
+    """The first records of CSV text, the line each starts on, and the delimiter."""
     delimiter = _delimiter(text.splitlines()[: wanted * 2])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records, starts, previous_end = [], [], 0
@@ -246,22 +251,46 @@ def best_header_match(records: list[list], dataset: Dataset) -> set[str]:
 
 
 def head_records(path: Path, sheet: str | None = None) -> list[list]:
-    """The first rows of a file as text, for guessing what it holds; nothing is staged, and a file that
-    cannot be read gives no rows (the import itself says why)."""
+    """The first rows of a file (of one sheet of a workbook) as text, read as an import reads them, for
+    guessing what it holds; nothing is staged. An unreadable file raises ImportRejected saying why."""
+    with open(path, "rb") as f:
+        sample = f.read(1 << 20)
+    if not sample:
+        raise ImportRejected("err.file_empty", file=path.name)
+    if sample.startswith((XLSX_MAGIC, XLS_MAGIC)):
+        return excel_records(path, sheet, HEADER_SEARCH_ROWS)[0]
     try:
-        with open(path, "rb") as f:
-            sample = f.read(1 << 20)
-        if sample.startswith((XLSX_MAGIC, XLS_MAGIC)):
-            workbook = CalamineWorkbook.from_path(str(path))
-            rows = workbook.get_sheet_by_name(sheet or workbook.sheet_names[0]).to_python(
-                skip_empty_area=False, nrows=HEADER_SEARCH_ROWS)
-            workbook.close()
-            return [[_cell_text(v) for v in row] for row in rows]
         text = sample.decode(detect_encoding(path), errors="replace").lstrip("\ufeff")
-    except Exception:  # an unreadable file: the preview's import reports it properly
-        return []
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")[: HEADER_SEARCH_ROWS * 2]
-    return list(csv.reader(lines, delimiter=_delimiter(lines)))[:HEADER_SEARCH_ROWS]
+    except ValueError:
+        raise ImportRejected("err.not_spreadsheet", file=path.name) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _parse_head(text[: text.rfind("\n") + 1] or text, HEADER_SEARCH_ROWS)[0]
+
+
+def excel_records(path: Path, sheet: str | None = None, rows: int | None = None) -> tuple[list[list], list[str], str]:
+    """A workbook sheet's rows as text (merged cells filled), every sheet's name, and the sheet read: the
+    given one or the first."""
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        sheets = list(workbook.sheet_names)
+    except Exception as exc:  # a corrupt or password-protected workbook
+        raise ImportRejected("err.bad_excel", file=path.name, reason=str(exc)[:200]) from None
+    name = sheet if sheet is not None else sheets[0]
+    if name not in sheets:
+        raise ImportRejected("err.no_sheet", sheet=name, sheets="、".join(sheets))
+    data = workbook.get_sheet_by_name(name)
+    values = data.to_python(skip_empty_area=False, nrows=rows)
+    merged = data.merged_cell_ranges or []
+    workbook.close()
+    records = [[_cell_text(v) for v in row] for row in values]
+    for (r0, c0), (r1, c1) in merged:  # a merged cell holds its value for every cell it spans
+        if r0 < len(records):
+            top = records[r0][c0] if c0 < len(records[r0]) else None
+            for r in range(r0, min(r1 + 1, len(records))):
+                for c in range(c0, min(c1 + 1, len(records[r]))):
+                    if records[r][c] is None:
+                        records[r][c] = top
+    return records, sheets, name
 
 
 def read_raw(con, path: Path, dataset: Dataset, workdir: Path, sheet: str | None = None,
@@ -297,7 +326,7 @@ def _read_csv_file(con, path: Path, dataset: Dataset, workdir: Path, header_row:
         try:
             return _read_text(con, path, "utf-8-sig" if encoding == "utf-8" else encoding, dataset, workdir,
                               header_row, mapping)
-        except (UnicodeDecodeError, LookupError):
+        except (UnicodeError, LookupError):  # UTF-16 without a BOM raises a plain UnicodeError
             raise ImportRejected("err.encoding", file=path.name, encoding=encoding) from None
     try:
         encoding = detect_encoding(path)
@@ -405,26 +434,7 @@ def _register_raw(con, rows: list[int], cols: list[list]) -> None:
 
 def _read_excel(con, path: Path, dataset: Dataset, sheet: str | None, header_row: int | None,
                 mapping: dict[str, str] | None, kind: str) -> Layout:
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        sheets = list(workbook.sheet_names)
-    except Exception as exc:  # a corrupt or password-protected workbook
-        raise ImportRejected("err.bad_excel", file=path.name, reason=str(exc)[:200]) from None
-    name = sheet if sheet is not None else sheets[0]
-    if name not in sheets:
-        raise ImportRejected("err.no_sheet", sheet=name, sheets="、".join(sheets))
-    data = workbook.get_sheet_by_name(name)
-    values = data.to_python(skip_empty_area=False)
-    merged = data.merged_cell_ranges or []
-    workbook.close()
-    records = [[_cell_text(v) for v in row] for row in values]
-    for (r0, c0), (r1, c1) in merged:  # a merged cell holds its value for every cell it spans
-        if r0 < len(records):
-            top = records[r0][c0] if c0 < len(records[r0]) else None
-            for r in range(r0, min(r1 + 1, len(records))):
-                for c in range(c0, min(c1 + 1, len(records[r]))):
-                    if records[r][c] is None:
-                        records[r][c] = top
+    records, sheets, name = excel_records(path, sheet)
     if not any(any(c for c in r) for r in records):
         raise ImportRejected("err.file_empty", file=path.name)
     if header_row is not None and not 1 <= header_row <= len(records):

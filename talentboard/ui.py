@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
 import importlib
 from dataclasses import dataclass, field
@@ -57,8 +58,8 @@ def compute(context: Context, func, *args, filters: metrics.Filters | None = Non
 
 
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
-def cached_guess(upload: uploads.Upload) -> str | None:
-    return uploads.guess_dataset(upload)
+def cached_look(upload: uploads.Upload) -> uploads.Reading:
+    return uploads.first_look(upload)
 
 
 @st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
@@ -68,14 +69,15 @@ def cached_preview(db: str, version: tuple, upload: uploads.Upload, choices: upl
 
 
 def current_user() -> str:
-    """Who is at the browser, when Streamlit's login or the intranet's proxy says; "" when unknown."""
+    """Who is at the browser, when Streamlit's login says, or the header named by TALENTBOARD_USER_HEADER
+    (set only behind an intranet proxy that writes it: a browser could send it too); "" when unknown."""
     try:
         if st.user.is_logged_in:
             return str(st.user.get("name") or st.user.get("email") or "")
     except Exception:  # no login configured
         pass
-    headers = st.context.headers or {}
-    return next((headers[h] for h in ("X-Forwarded-User", "X-Remote-User", "Remote-User") if headers.get(h)), "")
+    header = os.environ.get("TALENTBOARD_USER_HEADER")
+    return str((st.context.headers or {}).get(header) or "") if header else ""
 
 
 def confirm_button(label: str, key: str, question: str, lang: str) -> bool:

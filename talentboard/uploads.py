@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field, replace
@@ -25,13 +26,18 @@ VIEW_OF_DATASET = {"employees": "pages/overview.py", "training": "pages/training
 @dataclass(frozen=True)
 class Upload:
     name: str  # the file's own name, as the user's computer called it
-    path: Path  # the kept copy the pipeline reads
+    path: Path  # the kept copy the pipeline reads, under the same name so messages name the user's file
     digest: str
 
-    @property
-    def is_excel(self) -> bool:
-        with open(self.path, "rb") as f:
-            return f.read(8).startswith((ingest.XLSX_MAGIC, ingest.XLS_MAGIC))
+
+@dataclass(frozen=True)
+class Reading:
+    """What a first look at a file tells: the dataset and sheet its header matches best, the workbook's
+    sheets, or why it cannot be read at all."""
+    dataset: str | None = None
+    sheet: str | None = None
+    sheets: tuple[str, ...] = ()
+    problem: ingest.Message | None = None
 
 
 @dataclass(frozen=True)
@@ -55,39 +61,51 @@ class Preview:
 
 def keep(name: str, data: bytes) -> Upload:
     """Keep an uploaded file's bytes where the pipeline can read them; one copy per content."""
-    UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
+    _prune()
     digest = hashlib.sha256(data).hexdigest()
-    path = UPLOAD_DIR / f"{digest}{Path(name).suffix.lower()[:6]}"
-    if not path.exists():
-        partial = path.with_name(path.name + f".{os.getpid()}.part")
+    folder = UPLOAD_DIR / digest
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / (Path(name).name or "upload")
+    if path.exists():
+        os.utime(folder)  # in use again: not pruned
+    else:
+        partial = folder / f".{os.getpid()}.part"
         partial.write_bytes(data)
         partial.replace(path)  # atomic: a second session never reads half a file
-    _prune()
     return Upload(name, path, digest)
 
 
 def _prune() -> None:
-    """Uploads older than a day are gone: they are in the database or were abandoned."""
+    """Uploads untouched for a day are gone: they are in the database or were abandoned."""
+    if not UPLOAD_DIR.exists():
+        return
     cutoff = time.time() - KEEP_UPLOADS_SECONDS
     for old in UPLOAD_DIR.iterdir():
         try:
             if old.stat().st_mtime < cutoff:
-                old.unlink()
+                shutil.rmtree(old)
         except OSError:
             continue
 
 
-def guess_dataset(upload: Upload) -> str | None:
-    """The dataset whose columns the file's header matches best: most of its required columns first,
-    then most columns; None when nothing matches."""
-    records = ingest.head_records(upload.path)
-    best, best_score = None, (0.0, 0)
-    for dataset in DATASETS.values():
-        matched = ingest.best_header_match(records, dataset)
-        required = {c.name for c in dataset.required}
-        score = (len(matched & required) / len(required), len(matched))
-        if score > best_score:
-            best, best_score = dataset.name, score
+def first_look(upload: Upload) -> Reading:
+    """The dataset (and, in a workbook, the sheet) whose header matches best: most of the dataset's
+    required columns first, then most columns."""
+    try:
+        with open(upload.path, "rb") as f:
+            excel = f.read(8).startswith((ingest.XLSX_MAGIC, ingest.XLS_MAGIC))
+        sheets = tuple(ingest.excel_records(upload.path, rows=0)[1]) if excel else ()
+        heads = {sheet: ingest.head_records(upload.path, sheet) for sheet in sheets or (None,)}
+    except ingest.ImportRejected as rejected:
+        return Reading(problem=ingest.Message(rejected.key, rejected.values))
+    best, best_score = Reading(sheet=sheets[0] if sheets else None, sheets=sheets), (0.0, 0)
+    for sheet, records in heads.items():
+        for dataset in DATASETS.values():
+            matched = ingest.best_header_match(records, dataset)
+            required = {c.name for c in dataset.required}
+            score = (len(matched & required) / len(required), len(matched))
+            if score > best_score:
+                best, best_score = Reading(dataset.name, sheet, sheets), score
     return best
 
 
@@ -101,7 +119,11 @@ def preview(upload: Upload, choices: Choices, db: str | None = None) -> Preview:
     """A dry run: how the file reads, what would load, what would be skipped or rejected and why. Without a
     hand-made mapping, the one remembered for this file layout is used."""
     mapping = dict(choices.mapping)
-    result = _import(upload, choices, mapping, dry_run=True, preview_rows=PREVIEW_ROWS, db=db)
+    try:
+        result = _import(upload, choices, mapping, dry_run=True, preview_rows=PREVIEW_ROWS, db=db)
+    except Exception as error:  # nothing is written by a dry run; the page says why instead of a traceback
+        result = store.ImportResult(choices.dataset, upload.name, "", dry_run=True,
+                                    rejection=ingest.Message("err.internal", {"reason": f"{type(error).__name__}: {error}"}))
     if mapping or result.layout is None:
         return Preview(result, mapping)
     remembered = store.remembered_mapping(choices.dataset, result.layout.headers, db=db)

@@ -13,10 +13,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from talentboard import schema
+from talentboard.export import BOM
 from talentboard.i18n import label, t
 from talentboard.schema import BOOL, DATE, DATASETS, ENUM, GRADE, TEXT, Column, Dataset
 
-BOM = "\ufeff".encode("utf-8")
 REQUIRED_FILL = PatternFill("solid", fgColor="F8CBAD")
 OPTIONAL_FILL = PatternFill("solid", fgColor="EDEDED")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")

@@ -240,9 +240,9 @@ def test_replace_then_rollback_restores_the_views(store_db):
 
     batch = store.history()[0]["batch_id"]
     run(at.selectbox(key="data_batch").set_value(batch))
-    run(at.button(key=f"data_rollback_{batch}").click())
+    run(at.button(key="data_rollback").click())
     assert "确定吗" in at.warning[-1].value and store.history()[0]["status"] == "active"  # asks first
-    run(at.button(key=f"data_rollback_{batch}_yes").click())
+    run(at.button(key=f"data_rollback_yes").click())
     assert store.history()[0]["status"] == "rolled_back"
     assert overview_kpis() == before
 
@@ -270,8 +270,12 @@ def test_history_downloads_a_batch_and_clear_demo(tmp_db, downloads):
     demo_batches = {b["batch_id"]: b for b in store.history()}
     newest = max(demo_batches)
     assert at.selectbox(key="data_batch").value == newest
-    assert at.get("download_button")  # offered; a deferred download is built when clicked
-    assert len(store.batch_rows(newest)) == demo_batches[newest]["rows_loaded"]
+    rows = demo_batches[newest]["rows_loaded"]
+    button = next(b for b in at.get("download_button") if b.proto.id.endswith("-data_batch_rows"))
+    assert button.label == f"下载这一批的 {rows:,} 行（CSV）"  # built when clicked, from store.batch_rows
+    demo = (REPO_ROOT / "data" / "demo" / demo_batches[newest]["file"]).read_text(encoding="utf-8-sig")
+    titles = list(store.batch_rows(newest)["title"])
+    assert len(titles) == rows and all(title in demo for title in titles)
 
     run(at.button(key="data_clear_demo").click())
     assert store.state().demo_active  # not before the confirmation
@@ -289,3 +293,76 @@ def test_the_page_in_english(store_db):
     assert at.selectbox(key=f"{key}_encoding").options[0] == "Auto (UTF-8)"
     assert checks(at) == {"Rows read": "1", "To load": "1", "Duplicates (skipped)": "0", "Rejected": "0"}
     assert at.button(key=f"{key}_import").label == "Import 1 rows into “Training records”"
+
+
+@pytest.mark.parametrize("name,data,message", [
+    ("空.csv", b"", "文件是空的：空.csv"),
+    ("照片.csv", bytes(range(256)) * 8, "照片.csv 不是可识别的表格文件"),
+    ("坏的.xlsx", b"PK\x03\x04" + b"\x00" * 200, "无法打开 Excel 文件 坏的.xlsx"),
+])
+def test_unreadable_files_say_why_and_change_nothing(store_db, name, data, message):
+    before = current("training", "*"), store.history()
+    at = data_page()
+    upload(at, name, data)
+    assert message in at.error[0].value  # the user's own file name, not the stored copy's
+    assert (current("training", "*"), store.history()) == before
+
+
+def test_a_wrong_encoding_choice_is_a_message_and_can_be_undone(store_db):
+    data = csv_text(training_rows([("E3", "信贷业务培训", "2025-06-03", "2")])).encode("utf-8")
+    at = data_page()
+    key = upload(at, "六月.csv", data)
+    run(at.selectbox(key=f"{key}_encoding").set_value("utf-16"))
+    assert "无法按 utf-16 编码读取 六月.csv" in at.error[0].value
+    run(at.selectbox(key=f"{key}_encoding").set_value("gb18030"))  # UTF-8 Chinese read as GB18030 is gibberish
+    assert "没有找到可识别的表头" in at.error[0].value
+    run(at.selectbox(key=f"{key}_encoding").set_value("auto"))
+    assert not at.error and checks(at)["将导入"] == "1"
+
+
+def test_a_workbook_whose_data_is_on_its_second_sheet(store_db):
+    book = openpyxl.Workbook()
+    book.active.title = "填表说明"
+    book.active.append(["本表请于每月5日前报送"])
+    sheet = book.create_sheet("培训明细")
+    for row in training_rows([("E3", "信贷业务培训", "2025-06-03", 2), ("E4", "信贷业务培训", "2025-06-03", 2)]):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    at = data_page()
+    key = upload(at, "明细.xlsx", buffer.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    assert at.selectbox(key=f"{key}_sheet").value == "培训明细"  # found on its own
+    assert at.selectbox(key=f"{key}_sheet").options == ["填表说明", "培训明细"]
+    assert checks(at)["将导入"] == "2"
+    run(at.selectbox(key=f"{key}_sheet").set_value("填表说明"))
+    assert "没有找到可识别的表头" in at.error[0].value
+    assert at.button(key=f"{key}_import").disabled
+
+
+def test_two_files_at_once_and_the_same_content_twice(store_db):
+    training = csv_text(training_rows([("E3", "信贷业务培训", "2025-06-03", "2")])).encode("utf-8")
+    grading = csv_text([["评定年度", "工号", "评定等级"], ["2025", "E1", "三级"], ["2025", "E2", "二级"]]).encode("gbk")
+    at = data_page()
+    at.file_uploader(key="data_files").set_value([("培训.csv", training, "text/csv"), ("等级.csv", grading, "text/csv"),
+                                                  ("培训副本.csv", training, "text/csv")])
+    run(at)
+    keys = ["data_" + hashlib.sha256(d).hexdigest()[:12] for d in (training, grading)]
+    assert [at.selectbox(key=f"{k}_dataset").value for k in keys] == ["training", "grading"]
+    assert any("“培训副本.csv”与“培训.csv”内容相同" in c.value for c in at.caption)
+    run(at.button(key=f"{keys[1]}_import").click())
+    run(at.button(key=f"{keys[0]}_import").click())
+    assert current("grading", "year, employee_id, grade") == [(2025, "E1", "三级"), (2025, "E2", "二级")]
+    assert ("E3", "信贷业务培训") in current("training", "employee_id, course")
+
+
+def test_a_roster_update_through_the_page(store_db):
+    data = csv_text([["工号", "姓名", "机构", "状态"], ["E1", "甲", "东关信用社", "在岗"], ["E5", "戊", "东关信用社", "在岗"]])
+    at = data_page()
+    key = upload(at, "花名册更新.csv", data.encode("utf-8"))
+    assert at.radio(key=f"{key}_employees_mode").value == "upsert"
+    assert checks(at)["将导入"] == "2"  # E1 changed branch, E5 is new
+    run(at.button(key=f"{key}_import").click())
+    assert current("employees", "employee_id, branch") == [
+        ("E1", "东关信用社"), ("E2", "城关信用社"), ("E3", "东关信用社"), ("E4", "东关信用社"), ("E5", "东关信用社")]
+    link = at.get("page_link")[0]
+    assert (link.proto.label, link.proto.page) == ("查看图表", "overview")  # the roster feeds the overview

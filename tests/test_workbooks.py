@@ -346,10 +346,9 @@ def test_dry_run_of_a_bad_csv_reports_the_bad_cell(tmp_path):
 
 def test_error_report_from_a_real_import(tmp_path):
     result, _ = dry_run_bad_csv(tmp_path)
-    if not hasattr(result.errors[0], "position"):
-        pytest.skip("ingest.RowError has no position yet")
-    rows = [(3, BAD_CSV[2])]
-    ws = open_xlsx(workbooks.error_report_xlsx(result.layout.headers, rows, result.errors)).worksheets[0]
+    assert result.rejected_rows == [(3, BAD_CSV[2])]  # the rejected row as the file holds it
+    ws = open_xlsx(workbooks.error_report_xlsx(result.layout.headers, result.rejected_rows,
+                                               result.errors)).worksheets[0]
     assert [ws.cell(2, j).value for j in range(1, 8)] == [3, *BAD_CSV[2], "学时：不是可识别的数字"]
     filled = {c.column for c in ws[2] if c.fill.fgColor.rgb.endswith(BAD_FILL)}
     assert filled == {BAD_CSV[0].index("学时") + 2}
