@@ -13,7 +13,7 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from talentboard import store
+from talentboard import store, uploads
 from talentboard.metrics import format_number
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -366,3 +366,13 @@ def test_a_roster_update_through_the_page(store_db):
         ("E1", "东关信用社"), ("E2", "城关信用社"), ("E3", "东关信用社"), ("E4", "东关信用社"), ("E5", "东关信用社")]
     link = at.get("page_link")[0]
     assert (link.proto.label, link.proto.page) == ("查看图表", "overview")  # the roster feeds the overview
+
+
+def test_the_progress_bar_hears_every_stage_in_order(store_db, tmp_path):
+    data = csv_text(training_rows([("E3", "信贷业务培训", "2025-06-03", "2")])).encode("utf-8")
+    heard: list[tuple[float, str]] = []
+    upload_file = uploads.keep("progress.csv", data)
+    result = uploads.run_import(upload_file, uploads.Choices("training"), progress=lambda f, s: heard.append((f, s)))
+    assert result.batch_id is not None
+    assert [s for _, s in heard] == ["progress.read", "progress.parse", "progress.duplicates", "progress.write"]
+    assert [f for f, _ in heard] == sorted(f for f, _ in heard) and all(0 <= f < 1 for f, _ in heard)
