@@ -6,32 +6,14 @@ import re
 from typing import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
-from browser import REPO_ROOT, launch_chromium, running_app, wait_for_app
+from browser import REPO_ROOT, wait_for_app
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 VIEWPORT = {"width": 1920, "height": 1080}
-
-
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    # An empty database: the app loads the shipped demo on its first start.
-    db_path = tmp_path_factory.mktemp("browser-db") / "talentboard.duckdb"
-    with running_app(db_path) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture

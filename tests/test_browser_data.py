@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Iterator
 
 import openpyxl
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
-from browser import REPO_ROOT, launch_chromium, running_app, wait_for_app
+from browser import REPO_ROOT, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -21,23 +20,6 @@ ROWS = [("QC0001", "普惠金融业务培训", "2026/11/2", "3"), ("QC0002", "�
         ("QC0003", "普惠金融业务培训", "2026-11-31", "3")]
 EXPORT = ("青禾县联社十一月培训台账\r\n工号,培训名称,培训日期,学时\r\n"
           + "".join(",".join(row) + "\r\n" for row in ROWS)).encode("gbk")
-
-
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    db_path = tmp_path_factory.mktemp("browser-data-db") / "talentboard.duckdb"
-    with running_app(db_path) as url:  # an empty database: the demo loads first
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def metric(page: Page, label: str) -> str:
