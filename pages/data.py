@@ -29,9 +29,9 @@ def column_name(dataset: str, column: str) -> str:
 # One uploaded file: what it is, how it reads, how its columns map, what would load; then the import
 # ----------------------------------------------------------------------------------------------
 
-def remember_choice(mapping_key: str, header: str, widget_key: str) -> None:
+def remember_choice(mapping_key: str, source: str, widget_key: str) -> None:
     """A hand-made column choice joins the file's mapping (the pipeline's reading decides the rest)."""
-    st.session_state[mapping_key] = {**st.session_state.get(mapping_key, {}), header: st.session_state[widget_key]}
+    st.session_state[mapping_key] = {**st.session_state.get(mapping_key, {}), source: st.session_state[widget_key]}
 
 
 def auto_option(auto_text: str):
@@ -79,6 +79,7 @@ def file_card(upload: uploads.Upload) -> None:
         result, layout = preview.result, preview.result.layout
         if preview.remembered:  # the remembered choices are the user's own from now on: edits build on them
             state[mapping_key] = dict(preview.mapping)
+            state[f"{mapping_key}_remembered"] = True
             choices = dataclasses.replace(choices, mapping=tuple(preview.mapping.items()))
 
         if look.sheets:
@@ -95,28 +96,30 @@ def file_card(upload: uploads.Upload) -> None:
                          help=t("data.header_help", lang))
 
         if layout is not None and layout.headers:
-            show_mapping(key, dataset, layout, preview, mapping_key)
+            show_mapping(key, dataset, layout, mapping_key)
         show_checks(key, dataset, upload, result)
         import_controls(key, dataset, upload, choices, result)
 
 
-def show_mapping(key: str, dataset: str, layout, preview: uploads.Preview, mapping_key: str) -> None:
+def show_mapping(key: str, dataset: str, layout, mapping_key: str) -> None:
     st.markdown(f"**{t('data.mapping', lang)}**", help=t("data.mapping_help", lang))
-    if preview.remembered:
+    if st.session_state.get(f"{mapping_key}_remembered"):
         st.caption(t("data.mapping_remembered", lang))
     columns = ["", *DATASETS[dataset].column_names]
     per_row = 4
-    headers = [(j, h) for j, h in enumerate(layout.headers) if h and h.strip()]
-    for start in range(0, len(headers), per_row):
-        for cell, (j, header) in zip(st.columns(per_row), headers[start:start + per_row]):
+    samples = layout.samples + [None] * (len(layout.headers) - len(layout.samples))
+    # a column without a header shows only if it holds data (Excel often leaves empty ones behind)
+    shown = [j for j, h in enumerate(layout.headers) if (h and h.strip()) or samples[j]]
+    for start in range(0, len(shown), per_row):
+        for cell, j in zip(st.columns(per_row), shown[start:start + per_row]):
             widget_key = f"{key}_{dataset}_map_{j}"
             st.session_state[widget_key] = layout.mapping.get(j, "")  # shows what the pipeline really uses
-            sample = layout.samples[j] if j < len(layout.samples) else None
+            header = (layout.headers[j] or "").strip() or t("data.column_n", lang, n=j + 1)
             mark = "" if j in layout.mapping else " ⚠"
-            cell.selectbox(f"{header.strip()}{mark}", columns, key=widget_key,
-                           format_func=lambda c: column_name(dataset, c),
-                           help=t("data.sample", lang, value=sample) if sample else None,
-                           on_change=remember_choice, args=(mapping_key, header, widget_key))
+            # chosen by position: a blank header, or one name used twice, is still one column
+            cell.selectbox(f"{header}{mark}", columns, key=widget_key, format_func=lambda c: column_name(dataset, c),
+                           help=t("data.sample", lang, value=samples[j]) if samples[j] else None,
+                           on_change=remember_choice, args=(mapping_key, f"#{j + 1}", widget_key))
     missing = [c for c in DATASETS[dataset].required if c.name not in layout.mapping.values()]
     if missing:
         st.warning(t("data.map_required", lang,

@@ -31,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--replace", action="store_true", help="replace the dataset's current data (archived, not deleted)")
     imp.add_argument("--sheet", help="Excel sheet name (default: the first)")
     imp.add_argument("--header-row", type=int, help="the header's row number as the spreadsheet shows it")
-    imp.add_argument("--map", nargs="+", default=[], metavar="SOURCE=column", help="map a header to a column")
+    imp.add_argument("--map", nargs="+", default=[], metavar="SOURCE=column", help="map a header (or #N, the Nth column) to a column")
     imp.add_argument("--strict", action="store_true", help="write nothing if any row is rejected")
     imp.add_argument("--dry-run", action="store_true", help="check the file; write nothing")
     imp.add_argument("--json", action="store_true")
@@ -56,12 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def parse_map(items: list[str], dataset: str, lang: str) -> dict[str, str]:
-    """SOURCE=column pairs; every column must be one of the dataset's."""
+    """SOURCE=column pairs; every column must be one of the dataset's, or empty to leave SOURCE out."""
     columns = DATASETS[dataset].column_names
     mapping = {}
     for item in items:
         source, sep, column = item.rpartition("=")
-        if not sep or not source.strip() or column.strip() not in columns:
+        if not sep or not source.strip() or column.strip() not in [*columns, ""]:
             raise UsageError(t("err.bad_map", lang, item=item, columns=", ".join(columns)))
         mapping[source.strip()] = column.strip()
     return mapping

@@ -409,6 +409,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "data.nothing_new": ("没有新数据：这些行都已导入过。", "Nothing new: every row is already in the data."),
     "data.import": ("导入 {n} 行到“{dataset}”", "Import {n} rows into “{dataset}”"),
     "data.import_nothing": ("导入", "Import"),
+    "data.column_n": ("第 {n} 列", "Column {n}"),
     "data.template_file": ("{dataset}-模板.{ext}", "{dataset} template.{ext}"),
     "data.same_upload": ("“{file}”与“{other}”内容相同，只显示一次。", "“{file}” has the same content as “{other}”: shown once."),
     "data.field": ("{label}（{name}）", "{label} ({name})"),

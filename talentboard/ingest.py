@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import io
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -227,7 +228,8 @@ def _score_header(records: list[list], index: dict[str, str], i: int) -> tuple[s
 def find_header(records: list[list], dataset: Dataset, header_index: int | None = None,
                 mapping: dict[str, str] | None = None) -> tuple[int, list[str]]:
     """The header's index among records and its column names: the given one, or the row matching most columns."""
-    index = schema.alias_index(dataset) | {schema.normalise_header(k): v for k, v in (mapping or {}).items() if v}
+    index = schema.alias_index(dataset) | {schema.normalise_header(k): v for k, v in (mapping or {}).items()
+                                           if v and not str(k).startswith("#")}
     if header_index is not None:
         return header_index, _score_header(records, index, header_index)[1]
     best, best_score = None, 0
@@ -452,21 +454,29 @@ def _read_excel(con, path: Path, dataset: Dataset, sheet: str | None, header_row
 # ----------------------------------------------------------------------------------------------
 
 def map_columns(layout: Layout, dataset: Dataset, mapping: dict[str, str] | None = None) -> list[Message]:
-    """Fill layout.mapping from the header names; explicit SOURCE=column pairs win. Returns warnings."""
+    """Fill layout.mapping from the header names; explicit SOURCE=column pairs win. SOURCE is a header
+    name, or #N for the Nth column (for a blank header, or one name used twice). Returns warnings."""
     index = schema.alias_index(dataset)
-    explicit = {schema.normalise_header(k): v for k, v in (mapping or {}).items()}
-    for source, column in explicit.items():  # a source mapped to "" is left out on purpose
+    by_name, by_position = {}, {}
+    for source, column in (mapping or {}).items():  # a source mapped to "" is left out on purpose
         if column and column not in dataset.column_names:
             raise ImportRejected("err.bad_map", item=f"{source}={column}", columns=", ".join(dataset.column_names))
+        position = re.fullmatch(r"#(\d+)", str(source).strip())
+        if position:
+            by_position[int(position[1]) - 1] = column
+        else:
+            by_name[schema.normalise_header(source)] = column
     normalised = [schema.normalise_header(h) for h in layout.headers]
-    for source in explicit:
-        if source not in normalised:
-            raise ImportRejected("err.map_source", source=source, found="、".join(h for h in layout.headers if h))
+    for source in [s for s in by_name if s not in normalised] + [f"#{j + 1}" for j in by_position
+                                                                  if not 0 <= j < len(normalised)]:
+        raise ImportRejected("err.map_source", source=source, found="、".join(h for h in layout.headers if h))
     warnings, chosen = [], {}
-    claimed = set(explicit.values())
+    claimed = set(by_name.values()) | set(by_position.values())
     for j, name in enumerate(normalised):
-        if name in explicit:
-            column = explicit[name] or None
+        if j in by_position:
+            column = by_position[j] or None
+        elif name in by_name:
+            column = by_name[name] or None
         else:
             column = index.get(name) if index.get(name) not in claimed else None
         if column is None:
@@ -474,7 +484,8 @@ def map_columns(layout: Layout, dataset: Dataset, mapping: dict[str, str] | None
                 layout.ignored.append(layout.headers[j])
             continue
         if column in chosen.values():
-            used = layout.headers[next(k for k, c in chosen.items() if c == column)]
+            k = next(k for k, c in chosen.items() if c == column)
+            used = layout.headers[k] or f"#{k + 1}"
             warnings.append(Message("warn.duplicate_column", {"column": column, "used": used, "ignored": layout.headers[j]}))
             continue
         chosen[j] = column

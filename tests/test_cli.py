@@ -99,6 +99,16 @@ def test_dry_run_and_map(tmp_path):
     assert real.returncode == 0 and "导入 1 行" in real.stdout
 
 
+def test_map_by_column_number_and_leaving_a_column_out(tmp_path):
+    db = tmp_path / "t.duckdb"
+    path = tmp_path / "n.csv"
+    path.write_text("工号,,培训日期,学时,成绩\nE1,课,2024-01-01,2,abc\n", encoding="utf-8")
+    assert cli(db, "import", "training", str(path)).returncode == 1  # no course column, a bad score
+    run = cli(db, "import", "training", str(path), "--map", "#2=course", "成绩=", "--json")
+    assert run.returncode == 0, run.stdout
+    assert (json.loads(run.stdout)["rows_loaded"], json.loads(run.stdout)["errors"]) == (1, [])
+
+
 def test_history_rollback_and_replace(tmp_path):
     db = tmp_path / "t.duckdb"
     first = json.loads(cli(db, "import", "training", str(gbk_training_file(tmp_path / "a.csv", GOOD)), "--json").stdout)

@@ -376,3 +376,19 @@ def test_the_progress_bar_hears_every_stage_in_order(store_db, tmp_path):
     assert result.batch_id is not None
     assert [s for _, s in heard] == ["progress.read", "progress.parse", "progress.duplicates", "progress.write"]
     assert [f for f, _ in heard] == sorted(f for f, _ in heard) and all(0 <= f < 1 for f, _ in heard)
+
+
+def test_columns_without_a_name_or_with_the_same_name_are_mapped_by_position(store_db):
+    # a merged 成绩 header over two columns (theory, practice) leaves the name twice; the course has no header
+    rows = [["工号", "", "培训日期", "学时", "成绩", "成绩"],
+            ["E3", "信贷业务培训", "2025-06-03", "2", "80", "95"],
+            ["E4", "信贷业务培训", "2025-06-03", "2", "70", "88"]]
+    at = data_page()
+    key = upload(at, "两级表头.csv", csv_text(rows).encode("utf-8"))
+    assert [at.selectbox(key=f"{key}_training_map_{j}").label for j in (1, 4, 5)] == ["第 2 列 ⚠", "成绩", "成绩 ⚠"]
+    run(at.selectbox(key=f"{key}_training_map_1").set_value("course"))
+    run(at.selectbox(key=f"{key}_training_map_5").set_value("score"))  # the practical score, not the first
+    assert [at.selectbox(key=f"{key}_training_map_{j}").value for j in (1, 4, 5)] == ["course", "", "score"]
+    run(at.button(key=f"{key}_import").click())
+    assert [r for r in current("training", "employee_id, course, score") if r[1] == "信贷业务培训"] == [
+        ("E3", "信贷业务培训", 95.0), ("E4", "信贷业务培训", 88.0)]

@@ -229,6 +229,19 @@ def test_unknown_column_mapped_by_hand(tmp_path, tmp_db):
     assert table(tmp_db, "select employee_id from training") == [("E1",)]
 
 
+def test_columns_mapped_by_position_and_left_out(tmp_path, tmp_db):
+    """#N names the Nth column: a blank header, or one name used twice; "" leaves a column out."""
+    rows = [["工号", "", "培训日期", "学时", "成绩", "成绩"], ["E1", "甲课", "2024-01-02", "3", "80", "95"]]
+    path = write_csv(tmp_path / "p.csv", rows)
+    result = store.import_file(path, "training", mapping={"#2": "course", "#6": "score"})
+    assert result.exit_code == 0
+    assert table(tmp_db, "select course, score from training") == [("甲课", 95.0)]
+    left_out = store.import_file(path, "training", mapping={"#2": "course", "成绩": ""}, replace=True)
+    assert left_out.exit_code == 0 and table(tmp_db, "select score from training") == [(None,)]
+    beyond = store.import_file(path, "training", mapping={"#9": "course"}, dry_run=True)
+    assert beyond.rejection.key == "err.map_source" and beyond.rejection.values["source"] == "#9"
+
+
 # ---------------------------------------------------------------------------------------------
 # Excel
 # ---------------------------------------------------------------------------------------------
