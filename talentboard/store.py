@@ -322,20 +322,17 @@ class State:
 def state(db: Path | str | None = None) -> State:
     with connect(db) as con:
         row = con.execute("select count(*), count(*) filter (where origin = 'demo' and status = 'active'), "
-                          "max(batch_id), count(*) filter (where status = 'active'), max(rolled_back_at), count(rolled_back_at) "
-                          "from batches").fetchall()[0]
+                          "max(batch_id), count(*) filter (where status = 'active'), max(rolled_back_at), "
+                          "count(rolled_back_at) from batches").fetchall()[0]
     return State(batches=row[0], demo_active=row[1] > 0, version=(row[0], row[2], row[3], row[4], row[5]))
 
 
 def clear_demo(db: Path | str | None = None) -> int:
     """Take every demo batch out of the current data (kept in history, like any rollback); returns how many."""
-    with connect(db) as con:
-        con.execute("begin transaction")
-        cleared = con.execute("update batches set status = 'rolled_back', rolled_back_at = ?, replaced_by = null "
-                              "where origin = 'demo' and status <> 'rolled_back'",
-                              [dt.datetime.now().replace(microsecond=0)]).fetchall()[0][0]
-        con.execute("commit")
-    return cleared
+    with connect(db) as con:  # one statement: all of them or none
+        return con.execute("update batches set status = 'rolled_back', rolled_back_at = ?, replaced_by = null "
+                           "where origin = 'demo' and status <> 'rolled_back'",
+                           [dt.datetime.now().replace(microsecond=0)]).fetchall()[0][0]
 
 
 def load_demo(directory: Path | str = DEMO_DIR, db: Path | str | None = None) -> list[ImportResult]:

@@ -98,6 +98,8 @@ def first_look(upload: Upload) -> Reading:
         heads = {sheet: ingest.head_records(upload.path, sheet) for sheet in sheets or (None,)}
     except ingest.ImportRejected as rejected:
         return Reading(problem=ingest.Message(rejected.key, rejected.values))
+    except Exception as error:  # whatever else a hostile file does: a message, never a traceback
+        return Reading(problem=_unexpected(error))
     best, best_score = Reading(sheet=sheets[0] if sheets else None, sheets=sheets), (0.0, 0)
     for sheet, records in heads.items():
         for dataset in DATASETS.values():
@@ -115,22 +117,28 @@ def _import(upload: Upload, choices: Choices, mapping: dict[str, str], **options
                              strict=choices.strict, encoding=choices.encoding, **options)
 
 
+def _unexpected(error: Exception) -> ingest.Message:
+    return ingest.Message("err.internal", {"reason": f"{type(error).__name__}: {error}"})
+
+
+def _dry_run(upload: Upload, choices: Choices, mapping: dict[str, str], db: str | None) -> store.ImportResult:
+    try:
+        return _import(upload, choices, mapping, dry_run=True, preview_rows=PREVIEW_ROWS, db=db)
+    except Exception as error:  # nothing is written by a dry run; the page says why instead of a traceback
+        return store.ImportResult(choices.dataset, upload.name, "", dry_run=True, rejection=_unexpected(error))
+
+
 def preview(upload: Upload, choices: Choices, db: str | None = None) -> Preview:
     """A dry run: how the file reads, what would load, what would be skipped or rejected and why. Without a
     hand-made mapping, the one remembered for this file layout is used."""
     mapping = dict(choices.mapping)
-    try:
-        result = _import(upload, choices, mapping, dry_run=True, preview_rows=PREVIEW_ROWS, db=db)
-    except Exception as error:  # nothing is written by a dry run; the page says why instead of a traceback
-        result = store.ImportResult(choices.dataset, upload.name, "", dry_run=True,
-                                    rejection=ingest.Message("err.internal", {"reason": f"{type(error).__name__}: {error}"}))
+    result = _dry_run(upload, choices, mapping, db)
     if mapping or result.layout is None:
         return Preview(result, mapping)
     remembered = store.remembered_mapping(choices.dataset, result.layout.headers, db=db)
     if not remembered:
         return Preview(result, mapping)
-    again = _import(upload, replace(choices, mapping=tuple(remembered.items())), remembered, dry_run=True,
-                    preview_rows=PREVIEW_ROWS, db=db)
+    again = _dry_run(upload, replace(choices, mapping=tuple(remembered.items())), remembered, db)
     return Preview(again, remembered, remembered=True)
 
 
