@@ -80,7 +80,8 @@ def file_card(upload: uploads.Upload) -> None:
         if preview.remembered:  # the remembered choices are the user's own from now on: edits build on them
             state[mapping_key] = dict(preview.mapping)
             state[f"{mapping_key}_remembered"] = True
-            choices = dataclasses.replace(choices, mapping=tuple(preview.mapping.items()))
+        # the import uses the mapping the preview used (remembered, or the user's own)
+        import_choices = dataclasses.replace(choices, mapping=tuple(preview.mapping.items()))
 
         if look.sheets:
             top[1].selectbox(t("data.sheet", lang), look.sheets, key=f"{key}_sheet", disabled=len(look.sheets) == 1,
@@ -97,8 +98,8 @@ def file_card(upload: uploads.Upload) -> None:
 
         if layout is not None and layout.headers:
             show_mapping(key, dataset, layout, mapping_key)
-        show_checks(key, dataset, upload, result)
-        import_controls(key, dataset, upload, choices, result)
+        show_checks(key, dataset, upload, choices, result)
+        import_controls(key, dataset, upload, import_choices, result)
 
 
 def show_mapping(key: str, dataset: str, layout, mapping_key: str) -> None:
@@ -126,7 +127,8 @@ def show_mapping(key: str, dataset: str, layout, mapping_key: str) -> None:
                      columns=t("wb.value_sep", lang).join(column_name(dataset, c.name) for c in missing)))
 
 
-def show_checks(key: str, dataset: str, upload: uploads.Upload, result: store.ImportResult) -> None:
+def show_checks(key: str, dataset: str, upload: uploads.Upload, choices: uploads.Choices,
+                result: store.ImportResult) -> None:
     # a missing column is said once, by the mapping above, where it can be fixed
     if result.rejection is not None and not (result.rejection.key == "err.missing_columns" and result.layout):
         st.error(result.rejection.text(lang), icon=":material/error:")
@@ -148,9 +150,8 @@ def show_checks(key: str, dataset: str, upload: uploads.Upload, result: store.Im
                      column_config={"row": st.column_config.NumberColumn(t("data.col.row", lang), format="%d"),
                                     "column": t("data.col.column", lang), "value": t("data.col.value", lang),
                                     "reason": t("data.col.reason", lang)})
-        st.download_button(t("data.error_report", lang),
-                           workbooks.error_report_xlsx(result.layout.headers, result.rejected_rows, result.errors,
-                                                       lang),
+        report = ui.cached_error_report(db, context.version, upload, choices, lang)  # choices of the preview
+        st.download_button(t("data.error_report", lang), report,
                            file_name=f"{t('data.error_report_file', lang)}-{upload.name.rsplit('.', 1)[0]}.xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            key=f"{key}_error_report", icon=":material/download:")
@@ -178,7 +179,7 @@ def import_controls(key: str, dataset: str, upload: uploads.Upload, choices: upl
         else t("data.import_nothing", lang)
     if not st.button(button, type="primary", key=f"{key}_import", disabled=not ready):
         return
-    before = store.current_counts(db)[dataset]
+    before = store.row_count(dataset, db)
     bar = st.progress(0.0, text=t("progress.read", lang))
     try:
         done = uploads.run_import(upload, choices, user=ui.current_user(), db=db,
@@ -188,7 +189,7 @@ def import_controls(key: str, dataset: str, upload: uploads.Upload, choices: upl
         return
     bar.progress(1.0, text=t("progress.done", lang))
     st.session_state[f"{key}_done"] = {"dataset": dataset, "mode": mode, "result": done, "before": before,
-                                       "after": store.current_counts(db)[dataset]}
+                                       "after": store.row_count(dataset, db)}
     st.rerun()  # the sidebar's filters and every view read the new data
 
 

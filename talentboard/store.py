@@ -245,10 +245,11 @@ def batch_rows(batch_id: int, db: Path | str | None = None) -> pd.DataFrame:
                            f"where _batch_id = ? order by _row", [batch_id]).df()
 
 
-def current_counts(db: Path | str | None = None) -> dict[str, int]:
-    """Rows in each dataset's current data."""
+def row_count(dataset_name: str, db: Path | str | None = None) -> int:
+    """Rows in one dataset's current data."""
+    dataset = DATASETS[dataset_name]  # the table name comes from the registry, never from the caller
     with connect(db) as con:
-        return {name: con.execute(f"select count(*) from {name}").fetchall()[0][0] for name in DATASETS}
+        return con.execute(f"select count(*) from {dataset.name}").fetchall()[0][0]
 
 
 def layout_key(headers: list[str]) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import streamlit as st
 
-from talentboard import metrics, store, uploads
+from talentboard import metrics, store, uploads, workbooks
 from talentboard.export import csv_bytes
 from talentboard.i18n import t
 
@@ -66,6 +66,13 @@ def cached_look(upload: uploads.Upload) -> uploads.Reading:
 def cached_preview(db: str, version: tuple, upload: uploads.Upload, choices: uploads.Choices) -> uploads.Preview:
     """A file's dry run, once per file, choices and data version: widgets rerun the page, not the pipeline."""
     return uploads.preview(upload, choices, db=db)
+
+
+@st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
+def cached_error_report(db: str, version: tuple, upload: uploads.Upload, choices: uploads.Choices, lang: str) -> bytes:
+    """The error report of a file's dry run, built once per preview, not on every rerun of the page."""
+    result = cached_preview(db, version, upload, choices).result
+    return workbooks.error_report_xlsx(result.layout.headers, result.rejected_rows, result.errors, lang)
 
 
 def current_user() -> str:

@@ -242,7 +242,7 @@ def test_replace_then_rollback_restores_the_views(store_db):
     run(at.selectbox(key="data_batch").set_value(batch))
     run(at.button(key="data_rollback").click())
     assert "确定吗" in at.warning[-1].value and store.history()[0]["status"] == "active"  # asks first
-    run(at.button(key=f"data_rollback_yes").click())
+    run(at.button(key="data_rollback_yes").click())
     assert store.history()[0]["status"] == "rolled_back"
     assert overview_kpis() == before
 
@@ -281,7 +281,8 @@ def test_history_downloads_a_batch_and_clear_demo(tmp_db, downloads):
     assert store.state().demo_active  # not before the confirmation
     run(at.button(key="data_clear_demo_yes").click())
     assert not store.state().demo_active
-    assert all(n == 0 for n in store.current_counts().values())
+    assert all(store.row_count(name) == 0 for name in ("employees", "training", "competition", "grading",
+                                                          "innovation"))
     assert any("已清除示例数据（5 批）" in s.value for s in at.success)
 
 
