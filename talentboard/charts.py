@@ -10,66 +10,256 @@ import plotly.graph_objects as go
 
 from talentboard.i18n import t
 
-# Okabe–Ito: distinguishable with the common colour-vision deficiencies and on a washed-out projector.
+# Okabe–Ito: distinguishable with the common colour-vision deficiencies and on a washed-out projector;
+# then four darker tones for the ninth to twelfth category (black last: it reads as "missing" least).
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+QUALITATIVE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#B8A200", "#7F3C8D",
+               "#11A579", "#3969AC", "#E73F74", "#80BA5A", "#555555"]
 SEQUENTIAL = ["#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b"]
 TARGET_COLOUR = "#D55E00"
+INK = "#1f1f1f"  # every text on a chart: dark enough for a projector
+MUTED_INK = "#444444"  # the as-of stamp: quieter, still readable
+TICK_SIZE = 14  # the contract's floor for ticks, legends and value labels
 FONT_FAMILY = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
 
+# ----------------------------------------------------------------------------------------------
+# One palette map: a category, studio or branch has the same colour in every chart, whatever the
+# filters leave, because its colour comes from its place in the full list, not in the data shown.
+# ----------------------------------------------------------------------------------------------
 
-def style(fig: go.Figure, lang: str, as_of: dt.date | None, height: int = 400) -> go.Figure:
-    """Apply the house style and the as-of stamp; returns the figure."""
+def colour_map(universe) -> dict[str, str]:
+    """Name -> colour by position in `universe` (the registry's order for enums, the store's full sorted
+    list for studios and branches); the palette repeats past its length."""
+    return {name: QUALITATIVE[i % len(QUALITATIVE)] for i, name in enumerate(dict.fromkeys(universe))}
+
+
+def enum_colours(dataset: str, column: str, lang: str) -> dict[str, str]:
+    """Fixed colours of an enum's values, keyed by the name shown in `lang` (traces are named so)."""
+    from talentboard.schema import display, enum_values
+    return {display(dataset, column, value, lang): colour
+            for value, colour in colour_map(enum_values(dataset, column)).items()}
+
+
+def ordinal_colours(n: int) -> list[str]:
+    """n shades of one hue, light to dark, for ordered categories (grades, award levels)."""
+    return px.colors.sample_colorscale("Blues", n, low=0.3, high=0.95) if n > 1 else [PALETTE[0]] * n
+
+
+# ----------------------------------------------------------------------------------------------
+# The contract: style() applies it to every figure; check() lists what a figure breaks (the tests
+# run it over every chart every page draws); has_data() tells a chart from an empty frame.
+# ----------------------------------------------------------------------------------------------
+
+def has_data(fig: go.Figure) -> bool:
+    """True when some trace has a point to draw (a target line alone is not a chart)."""
+    for trace in fig.data:
+        for attr in ("x", "y", "z", "values", "lowerfence"):
+            values = getattr(trace, attr, None)
+            if values is not None and len(values) > 0:
+                return True
+        link = getattr(trace, "link", None)
+        if link is not None and link.value is not None and len(link.value) > 0:
+            return True
+    return False
+
+
+def _is_dates(values) -> bool:
+    if values is None or len(values) == 0:
+        return False
+    first = values[0]
+    return isinstance(first, (dt.date, pd.Timestamp)) or str(getattr(first, "dtype", "")).startswith("datetime")
+
+
+def style(fig: go.Figure, lang: str, as_of: dt.date | None, height: int = 400, *, title: str | None = None,
+          x_title: str | None = None, y_title: str | None = None) -> go.Figure:
+    """Apply the house style and the contract: dark type of at least 14 px, axis titles (given here or by
+    the builder), dates as 2026-03 in either language, the title kept on the figure (exports draw it;
+    the page's card shows it) and the as-of stamp. Returns the figure."""
+    tick = {"size": TICK_SIZE, "color": INK, "family": FONT_FAMILY}
     fig.update_layout(
-        font={"family": FONT_FAMILY, "size": 15, "color": "#222"},
-        colorway=PALETTE, height=height, margin={"l": 8, "r": 8, "t": 36, "b": 56},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0, "title": None},
+        font={"family": FONT_FAMILY, "size": 15, "color": INK},
+        colorway=QUALITATIVE, height=height, margin={"l": 8, "r": 8, "t": 36, "b": 64},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0, "title": None,
+                "font": {"size": TICK_SIZE, "color": INK}},
         plot_bgcolor="white", paper_bgcolor="white", hoverlabel={"font_size": 15},
-        xaxis_title=None, yaxis_title=None,
+        separators=".,",
     )
-    fig.update_xaxes(showgrid=False, automargin=True)
-    fig.update_yaxes(gridcolor="#e6e6e6", automargin=True, zeroline=False)
+    if title:
+        fig.update_layout(meta={"title": title})
+    fig.update_xaxes(showgrid=False, automargin=True, tickfont=tick, title_font={"size": 15, "color": INK})
+    fig.update_yaxes(gridcolor="#e6e6e6", automargin=True, zeroline=False, tickfont=tick,
+                     title_font={"size": 15, "color": INK})
+    if x_title is not None:
+        fig.update_layout(xaxis_title_text=x_title)
+    if y_title is not None:
+        fig.update_layout(yaxis_title_text=y_title)
+    for trace in fig.data:  # dates read 2026-03 in both languages, never "Mar 2026"
+        if getattr(trace, "orientation", None) != "h" and _is_dates(getattr(trace, "x", None)) \
+                or getattr(trace, "base", None) is not None and _is_dates(getattr(trace, "base", None)):
+            fig.update_xaxes(tickformat="%Y-%m", hoverformat="%Y-%m-%d")
+            break
+    fig.update_annotations(font_color=INK)
     if as_of is not None:
         fig.add_annotation(text=t("chart.as_of", lang, date=as_of), xref="paper", yref="paper", x=1, y=0,
-                           xanchor="right", yanchor="top", yshift=-34, showarrow=False,
-                           font={"size": 12, "color": "#666"})
+                           xanchor="right", yanchor="top", yshift=-40, showarrow=False, name="as_of",
+                           font={"size": 13, "color": MUTED_INK})
+    return fig
+
+
+CARTESIAN = {"bar", "scatter", "heatmap", "box", "funnel"}
+
+
+def check(fig: go.Figure) -> list[str]:
+    """What a drawn figure breaks of the chart contract (empty when it keeps it)."""
+    problems = []
+    layout = fig.layout
+    if not (layout.meta and isinstance(layout.meta, dict) and layout.meta.get("title")):
+        problems.append("no title")
+    types = {trace.type for trace in fig.data}
+    if types & CARTESIAN:
+        for name in ("xaxis", "yaxis"):
+            axis = layout[name]
+            if types == {"funnel"} and name == "xaxis":
+                continue  # a funnel's length is labelled on the bars themselves
+            if axis.visible is False:
+                continue
+            if not (axis.title and axis.title.text):
+                problems.append(f"{name} has no title")
+            size = axis.tickfont.size if axis.tickfont else None
+            if size is None or size < TICK_SIZE:
+                problems.append(f"{name} ticks {size} px")
+    legend = layout.legend.font.size if layout.legend and layout.legend.font else None
+    if len(fig.data) > 1 and layout.showlegend is not False and (legend is None or legend < TICK_SIZE):
+        problems.append(f"legend {legend} px")
+    for note in layout.annotations or ():
+        if note.font and note.font.size is not None and note.font.size < 13:
+            problems.append(f"annotation {note.text!r} at {note.font.size} px")
+    for trace in fig.data:
+        if trace.type == "bar" and not (trace.text is not None or trace.texttemplate):
+            problems.append(f"bar trace {trace.name!r} has no value labels")
+    return problems
+
+
+def value_labels(fig: go.Figure, number_format: str = ",.1~f", *, inside: bool = False,
+                 suffix: str = "") -> go.Figure:
+    """Value labels on every bar: outside the bar for one series, inside (hidden where they do not fit)
+    for stacked or dense ones."""
+    for trace in fig.data:
+        if trace.type != "bar":
+            continue
+        axis = "x" if trace.orientation == "h" else "y"
+        trace.texttemplate = f"%{{{axis}:{number_format}}}{suffix}"
+        trace.textposition = "inside" if inside else "outside"
+        trace.textfont = {"size": TICK_SIZE, "color": "white" if inside else INK}
+        if not inside:
+            trace.cliponaxis = False
+    fig.update_layout(uniformtext={"minsize": 12, "mode": "hide"})
     return fig
 
 
 def bar(data: pd.DataFrame, x: str, y: str, lang: str, as_of: dt.date | None, *, color: str | None = None,
         horizontal: bool = False, text: str | None = None, height: int = 400, labels: dict | None = None,
-        target: float | None = None, target_label: str = "", order: list | None = None) -> go.Figure:
-    """A bar chart (horizontal for long category names), with an optional target line."""
+        target: float | None = None, target_label: str = "", order: list | None = None, title: str | None = None,
+        colours: dict[str, str] | None = None, number_format: str = ",.1~f", suffix: str = "",
+        stacked_labels: bool | None = None) -> go.Figure:
+    """A bar chart (horizontal for long category names) with value labels, axis titles from `labels`,
+    fixed colours per `color` value (`colours`, from colour_map/enum_colours) and an optional target line."""
+    labels = labels or {}
     fig = px.bar(data, x=y if horizontal else x, y=x if horizontal else y, color=color, text=text,
-                 orientation="h" if horizontal else "v", labels=labels or {}, color_discrete_sequence=PALETTE,
-                 category_orders={x: order} if order else None)
+                 orientation="h" if horizontal else "v", labels=labels, color_discrete_sequence=QUALITATIVE,
+                 color_discrete_map=colours or {}, category_orders={x: order} if order else None)
     if text:
-        fig.update_traces(textposition="outside", cliponaxis=False)
+        fig.update_traces(textposition="outside", cliponaxis=False, textfont={"size": TICK_SIZE, "color": INK})
+        fig.update_layout(uniformtext={"minsize": 12, "mode": "hide"})
+    else:
+        inside = stacked_labels if stacked_labels is not None else (color is not None and color != x)
+        value_labels(fig, number_format, inside=inside, suffix=suffix)
     if horizontal:
         fig.update_yaxes(autorange="reversed" if not order else True, type="category")
+    else:
+        fig.update_xaxes(type="category") if order else None
     if target is not None:
         line = {"line_dash": "dash", "line_color": TARGET_COLOUR, "annotation_text": target_label,
-                "annotation_font_color": TARGET_COLOUR}
+                "annotation_font": {"color": TARGET_COLOUR, "size": TICK_SIZE}}
         fig.add_vline(x=target, **line) if horizontal else fig.add_hline(y=target, **line)
-    return style(fig, lang, as_of, height)
+    category_title, value_title = labels.get(x, x), labels.get(y, y)
+    return style(fig, lang, as_of, height, title=title,
+                 x_title=value_title if horizontal else category_title,
+                 y_title=category_title if horizontal else value_title)
 
 
 def line(data: pd.DataFrame, x: str, y: str, lang: str, as_of: dt.date | None, *, color: str | None = None,
-         height: int = 360, labels: dict | None = None) -> go.Figure:
-    fig = px.line(data, x=x, y=y, color=color, markers=True, labels=labels or {}, color_discrete_sequence=PALETTE)
-    return style(fig, lang, as_of, height)
+         height: int = 360, labels: dict | None = None, title: str | None = None,
+         colours: dict[str, str] | None = None) -> go.Figure:
+    labels = labels or {}
+    fig = px.line(data, x=x, y=y, color=color, markers=True, labels=labels, color_discrete_sequence=QUALITATIVE,
+                  color_discrete_map=colours or {})
+    return style(fig, lang, as_of, height, title=title, x_title=labels.get(x, x), y_title=labels.get(y, y))
 
 
 def heatmap(data: pd.DataFrame, x: str, y: str, z: str, lang: str, as_of: dt.date | None, *,
-            height: int = 520, z_label: str = "") -> go.Figure:
-    """A matrix (e.g. branch × month) from long data; rows with the lowest mean on top, missing cells blank."""
+            height: int = 520, z_label: str = "", title: str | None = None, x_title: str | None = None,
+            y_title: str | None = None) -> go.Figure:
+    """A matrix (e.g. branch × month) from long data; rows with the lowest mean on top, missing cells blank,
+    each cell labelled with its value where it fits."""
     grid = data.pivot(index=y, columns=x, values=z)
     grid = grid.loc[grid.mean(axis=1).sort_values().index]
     fig = go.Figure(go.Heatmap(z=grid.values, x=[str(c) for c in grid.columns], y=list(grid.index),
-                               colorscale=SEQUENTIAL, colorbar={"title": z_label}, hoverongaps=False,
-                               hovertemplate="%{y} · %{x}<br>%{z:.1f}<extra></extra>"))
+                               colorscale=SEQUENTIAL, hoverongaps=False, texttemplate="%{z:.0f}",
+                               textfont={"size": 12},
+                               colorbar={"title": {"text": z_label, "font": {"size": TICK_SIZE, "color": INK}},
+                                         "tickfont": {"size": TICK_SIZE, "color": INK}},
+                               hovertemplate="%{y} · %{x}<br>" + (z_label or z) + ": %{z:.1f}<extra></extra>"))
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(type="category")  # "2026-01" stays as written, not re-read as an English date
-    return style(fig, lang, as_of, height)
+    return style(fig, lang, as_of, height, title=title, x_title=x_title, y_title=y_title)
+
+
+def bubbles(data: pd.DataFrame, x: str, y: str, size: str, color: str, lang: str, as_of: dt.date | None, *,
+            labels: dict, title: str, colours: dict[str, str] | None = None, height: int = 360,
+            diagonal: bool = False) -> go.Figure:
+    """A bubble chart (e.g. benefit against funding per studio), one fixed colour per `color` value; with
+    `diagonal`, the line y = x over the range shown (above it, more comes back than went in)."""
+    fig = px.scatter(data, x=x, y=y, size=size, color=color, size_max=36, labels=labels,
+                     color_discrete_sequence=QUALITATIVE, color_discrete_map=colours or {})
+    if diagonal and len(data):
+        reach = float(max(data[x].max(), 1)) * 1.15
+        fig.add_shape(type="line", x0=0, y0=0, x1=reach, y1=reach, line={"dash": "dash", "color": TARGET_COLOUR})
+    return style(fig, lang, as_of, height, title=title, x_title=labels.get(x, x), y_title=labels.get(y, y))
+
+
+def funnel(stages: list[str], counts: list, lang: str, as_of: dt.date | None, *, title: str, y_title: str,
+           height: int = 340) -> go.Figure:
+    """A stage funnel, each stage labelled with its count and its share of the first stage."""
+    fig = go.Figure(go.Funnel(y=stages, x=list(counts), textinfo="value+percent initial", marker_color=PALETTE[0],
+                              textfont={"size": TICK_SIZE}))
+    return style(fig, lang, as_of, height, title=title, y_title=y_title)
+
+
+def timeline(data: pd.DataFrame, start: str, finish: str, y: str, color: str, lang: str, as_of: dt.date | None, *,
+             labels: dict, title: str, colours: dict[str, str] | None = None, height: int = 360) -> go.Figure:
+    """A Gantt-style timeline, one bar per row from `start` to `finish`, coloured by `color`."""
+    fig = px.timeline(data, x_start=start, x_end=finish, y=y, color=color, labels=labels,
+                      color_discrete_sequence=QUALITATIVE, color_discrete_map=colours or {})
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(tickformat="%Y-%m", hoverformat="%Y-%m-%d")
+    fig.update_traces(text=[""] * len(data) if len(data) else None)  # a span needs no number on it
+    return style(fig, lang, as_of, height, title=title, x_title=labels.get("date", ""), y_title=labels.get(y, y))
+
+
+def bars_and_line(data: pd.DataFrame, x: str, bar_y: str, line_y: str, lang: str, as_of: dt.date | None, *,
+                  labels: dict, title: str, height: int = 340, number_format: str = ",.0f") -> go.Figure:
+    """Bars on the left axis and a line on the right one (e.g. hours and person-times by month); each axis
+    keeps its own round ticks from zero."""
+    fig = go.Figure([go.Bar(x=data[x], y=data[bar_y], name=labels[bar_y], marker_color=QUALITATIVE[0]),
+                     go.Scatter(x=data[x], y=data[line_y], name=labels[line_y], yaxis="y2", mode="lines+markers",
+                                line_color=QUALITATIVE[1])])
+    value_labels(fig, number_format, inside=True)
+    fig.update_layout(yaxis={"rangemode": "tozero"},
+                      yaxis2={"overlaying": "y", "side": "right", "showgrid": False, "rangemode": "tozero",
+                              "tickmode": "auto", "nticks": 6, "title": {"text": labels[line_y]},
+                              "tickfont": {"size": TICK_SIZE, "color": INK}})
+    return style(fig, lang, as_of, height, title=title, x_title=labels.get(x, x), y_title=labels[bar_y])
 
 
 def colour_traces(fig: go.Figure, colours: dict[str, str]) -> go.Figure:
@@ -80,13 +270,9 @@ def colour_traces(fig: go.Figure, colours: dict[str, str]) -> go.Figure:
     return fig
 
 
-def ordinal_colours(n: int) -> list[str]:
-    """n shades of one hue, light to dark, for ordered categories (grades, award levels)."""
-    return px.colors.sample_colorscale("Blues", n, low=0.3, high=0.95) if n > 1 else [PALETTE[0]] * n
-
-
 def box_summary(data: pd.DataFrame, x: str, lang: str, as_of: dt.date | None, *, hover: dict[str, str],
-                height: int = 400, y_title: str | None = None) -> go.Figure:
+                height: int = 400, y_title: str | None = None, x_title: str | None = None,
+                title: str | None = None) -> go.Figure:
     """Box plots drawn from summaries computed in SQL (columns min, q1, median, q3, max; mean and sd
     optional), never from raw rows; `hover` maps the columns to show on hover to their labels."""
     has_mean = "mean" in data and "sd" in data
@@ -102,13 +288,13 @@ def box_summary(data: pd.DataFrame, x: str, lang: str, as_of: dt.date | None, *,
     fig.add_trace(go.Scatter(x=list(data[x]), y=list(data["median"]), mode="markers", showlegend=False,
                              marker={"size": 28, "opacity": 0}, customdata=data[columns].to_numpy(),
                              hovertemplate=f"<b>%{{x}}</b><br>{lines}<extra></extra>"))
-    fig.update_yaxes(title_text=y_title)
-    return style(fig, lang, as_of, height)
+    return style(fig, lang, as_of, height, title=title, x_title=x_title, y_title=y_title)
 
 
 def stacked_shares(data: pd.DataFrame, outer: str, inner: str, part: str, share: str, lang: str,
                    as_of: dt.date | None, *, order: list, count: str | None = None, height: int = 420,
-                   share_label: str = "", count_label: str = "") -> go.Figure:
+                   share_label: str = "", count_label: str = "", title: str | None = None,
+                   x_title: str | None = None) -> go.Figure:
     """100% stacked bars, one per (outer, inner) pair on a two-level axis (e.g. line × year), one shade
     per part in `order` (lowest first, lightest); `share` is a fraction 0–1."""
     parts = [p for p in order if p in set(data[part])]
@@ -126,7 +312,7 @@ def stacked_shares(data: pd.DataFrame, outer: str, inner: str, part: str, share:
             customdata=rows[count] if count else None, hovertemplate=hover + "<extra></extra>"))
     fig.update_layout(barmode="stack", uniformtext={"minsize": 11, "mode": "hide"})
     fig.update_yaxes(range=[0, 100], ticksuffix="%", title_text=share_label or None)
-    fig = style(fig, lang, as_of, height)
+    fig = style(fig, lang, as_of, height, title=title, x_title=x_title, y_title=share_label or None)
     # The two-level axis is taller than one: keep the as-of stamp below it.
     fig.update_annotations(yshift=-58)
     fig.update_layout(margin={"b": 80})
@@ -135,7 +321,8 @@ def stacked_shares(data: pd.DataFrame, outer: str, inner: str, part: str, share:
 
 def sankey(data: pd.DataFrame, source: str, target: str, value: str, lang: str, as_of: dt.date | None, *,
            order: list, source_title: str, target_title: str, link_colour: str | None = None,
-           colours: dict | None = None, height: int = 460, value_label: str = "") -> go.Figure:
+           colours: dict | None = None, height: int = 460, value_label: str = "",
+           title: str | None = None) -> go.Figure:
     """Flows from the categories of `source` (left) to those of `target` (right), both stacked in `order`
     with the last (highest) on top; links coloured by the `link_colour` column through `colours`."""
     rank = {v: i for i, v in enumerate(order)}
@@ -169,6 +356,6 @@ def sankey(data: pd.DataFrame, source: str, target: str, value: str, lang: str, 
     for x, text, anchor in ((0, source_title, "left"), (1, target_title, "right")):
         fig.add_annotation(text=f"<b>{text}</b>", x=x, y=1.0, xref="paper", yref="paper", xanchor=anchor,
                            yanchor="bottom", showarrow=False, font={"size": 15})
-    fig = style(fig, lang, as_of, height)
-    fig.update_layout(margin={"l": 8, "r": 8, "t": 40, "b": 56})
+    fig = style(fig, lang, as_of, height, title=title)
+    fig.update_layout(margin={"l": 8, "r": 8, "t": 40, "b": 64})
     return fig

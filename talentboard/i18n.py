@@ -134,6 +134,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "kpi.benefit": ("创新效益（万元）", "Benefit (10k yuan)"),
     "kpi.benefit.help": ("范围内创新课题经济效益合计（万元）", "Economic benefit of innovation projects in scope (万元, 10k yuan)"),
     "chart.as_of": ("数据截至 {date}", "Data as of {date}"),
+    "chart.empty": ("所选期间和范围内没有可画的数据。", "Nothing to draw for the chosen period and scope."),
     "ui.download_csv": ("下载数据（CSV）", "Download data (CSV)"),
     "empty.dataset": ("还没有{dataset}。请在“数据管理”上传，或用命令行 python -m talentboard import 导入。",
                       "No {dataset} yet. Upload them on the Data page, or import them with python -m talentboard import."),
@@ -498,6 +499,7 @@ TEXT: dict[str, tuple[str, str]] = {
                    "columns it does not know."),
     "wb.howto.3": ("3. 保存后在数据页面重新上传本文件；本文件只含被拒绝的行。",
                    "3. Save, then upload this file again on the data page; it holds only the rejected rows."),
+    # --- (new keys go above this line)
 }
 
 

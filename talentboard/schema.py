@@ -36,6 +36,7 @@ class Column:
     percent: bool = False  # "85%" reads as 85 on a 0-100 scale
     describe_zh: str = ""
     describe_en: str = ""
+    labels_en: dict[str, str] = field(default_factory=dict)  # enum: canonical value -> English display name
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,8 @@ EMPLOYEES = Dataset(
         _line(("条线", "岗位序列", "业务条线", "序列")),
         Column("position", TEXT, False, ("岗位", "职务", "岗位名称"), "岗位", "Position"),
         Column("gender", ENUM, False, ("性别",), "性别", "Gender",
-               values={"男": ("男", "m", "male", "男性"), "女": ("女", "f", "female", "女性")}),
+               values={"男": ("男", "m", "male", "男性"), "女": ("女", "f", "female", "女性")},
+               labels_en={"男": "Male", "女": "Female"}),
         Column("birth_date", DATE, False, ("出生日期", "出生年月", "生日"), "出生日期", "Birth date"),
         Column("hire_date", DATE, False, ("入职日期", "入行时间", "参加工作时间", "入职时间", "入行日期"), "入职日期", "Hire date"),
         Column("education", TEXT, False, ("学历", "最高学历", "文化程度"), "学历", "Education"),
@@ -111,6 +113,8 @@ EMPLOYEES = Dataset(
                        "退休": ("退休", "内退", "离退休"), "长期病假": ("长期病假", "病休", "病假"),
                        "借调": ("借调", "外派")},
                unknown="在岗",
+               labels_en={"在岗": "On duty", "离职": "Left", "退休": "Retired", "长期病假": "Long-term sick leave",
+                          "借调": "Seconded"},
                describe_zh="只有“在岗”计入人数", describe_en="Only 在岗 (on duty) counts in headcount"),
     ),
 )
@@ -134,12 +138,16 @@ TRAINING = Dataset(
                        "其他": ("其他", "其它", "综合")},
                contains=(("党", "思想政治"), ("政治", "思想政治"), ("合规", "合规风控"), ("风险", "合规风控"),
                          ("营销", "营销服务"), ("服务", "营销服务"), ("技能", "专业技能"), ("业务", "专业技能")),
-               unknown="其他"),
+               unknown="其他",
+               labels_en={"思想政治": "Political study", "专业技能": "Professional skills", "合规风控": "Compliance & risk",
+                          "营销服务": "Marketing & service", "其他": "Other"}),
         Column("form", ENUM, False, ("培训形式", "形式", "方式", "培训方式"), "培训形式", "Form",
                values={"集中培训": ("集中培训", "集中", "面授", "脱产培训"), "以会代训": ("以会代训",),
                        "外出学习": ("外出学习", "外出培训", "外派学习"), "线上学习": ("线上学习", "线上", "网络学习", "在线学习", "网络培训"),
                        "现场教学": ("现场教学", "现场", "实地教学"), "其他": ("其他", "其它")},
-               unknown="其他"),
+               unknown="其他",
+               labels_en={"集中培训": "Classroom", "以会代训": "Training at meetings", "外出学习": "Off-site study",
+                          "线上学习": "Online", "现场教学": "On-site teaching", "其他": "Other"}),
         Column("organizer", TEXT, False, ("主办部门", "组织部门", "主办单位", "组织单位"), "主办部门", "Organizer"),
         Column("score", NUMBER, False, ("考核成绩", "成绩", "考试成绩", "考核分数"), "考核成绩", "Score",
                minimum=0, maximum=100, percent=True),
@@ -158,7 +166,8 @@ COMPETITION = Dataset(
                describe_zh="只填年份时按当年7月1日计", describe_en="A bare year means 1 July of it"),
         Column("level", ENUM, False, ("竞赛级别", "级别", "比赛级别"), "竞赛级别", "Level",
                values={"联社级": ("联社级", "行社级", "县级", "联社"), "市级": ("市级", "市", "地市级"),
-                       "省级": ("省级", "省", "省联社级"), "全国": ("全国", "国家级", "全国级")}),
+                       "省级": ("省级", "省", "省联社级"), "全国": ("全国", "国家级", "全国级")},
+               labels_en={"联社级": "Union", "市级": "City", "省级": "Provincial", "全国": "National"}),
         _line(),
         Column("event", TEXT, True, ("竞赛项目", "项目", "比赛项目", "赛项"), "竞赛项目", "Event"),
         _employee_id(), _name(), _branch(),
@@ -168,7 +177,9 @@ COMPETITION = Dataset(
         Column("award", ENUM, False, ("奖项", "获奖等级", "获奖情况"), "奖项", "Award",
                values={"特等奖": ("特等奖", "特等"), "一等奖": ("一等奖", "一等", "金", "金奖", "第一名"),
                        "二等奖": ("二等奖", "二等", "银", "银奖", "第二名"), "三等奖": ("三等奖", "三等", "铜", "铜奖", "第三名"),
-                       "优秀奖": ("优秀奖", "优秀", "鼓励奖"), "无": ("无", "未获奖", "-", "/", "—")}),
+                       "优秀奖": ("优秀奖", "优秀", "鼓励奖"), "无": ("无", "未获奖", "-", "/", "—")},
+               labels_en={"特等奖": "Grand prize", "一等奖": "First prize", "二等奖": "Second prize",
+                          "三等奖": "Third prize", "优秀奖": "Merit award", "无": "No award"}),
     ),
 )
 
@@ -197,11 +208,16 @@ INNOVATION = Dataset(
                values={v: (v,) for v in ("管理创新", "服务创新", "业务创新", "产品创新", "技术创新", "党建创新", "普惠金融创新", "其他")},
                contains=(("普惠", "普惠金融创新"), ("党建", "党建创新"), ("管理", "管理创新"), ("服务", "服务创新"),
                          ("产品", "产品创新"), ("技术", "技术创新"), ("科技", "技术创新"), ("业务", "业务创新")),
-               unknown="其他"),
+               unknown="其他",
+               labels_en={"管理创新": "Management", "服务创新": "Service", "业务创新": "Business", "产品创新": "Product",
+                          "技术创新": "Technology", "党建创新": "Party building", "普惠金融创新": "Inclusive finance",
+                          "其他": "Other"}),
         Column("status", ENUM, True, ("状态", "进展", "当前状态", "课题状态", "进展情况"), "状态", "Status",
                values={"立项": ("立项", "已立项", "申报"), "研究中": ("研究中", "在研", "进行中", "实施中"),
                        "已完成": ("已完成", "完成", "结题", "已结题"), "已转化": ("已转化", "转化", "已应用"),
-                       "推广应用": ("推广应用", "推广", "已推广"), "中止": ("中止", "终止", "暂停", "撤销")}),
+                       "推广应用": ("推广应用", "推广", "已推广"), "中止": ("中止", "终止", "暂停", "撤销")},
+               labels_en={"立项": "Approved", "研究中": "In research", "已完成": "Completed", "已转化": "Converted",
+                          "推广应用": "Rolled out", "中止": "Stopped"}),
         Column("start_date", DATE, True, ("立项日期", "开始日期", "立项时间"), "立项日期", "Start date"),
         Column("end_date", DATE, False, ("完成日期", "结题日期", "完成时间", "结题时间"), "完成日期", "End date"),
         Column("converted_date", DATE, False, ("转化日期", "应用日期", "转化时间"), "转化日期", "Converted date"),
@@ -214,7 +230,8 @@ INNOVATION = Dataset(
                describe_zh="经济效益（万元）", describe_en="Economic benefit in 10k yuan (万元)"),
         Column("award_level", ENUM, False, ("获奖级别", "获奖", "获奖情况"), "获奖级别", "Award level",
                values={"国家级": ("国家级", "全国", "国家"), "省级": ("省级", "省"), "市级": ("市级", "市"),
-                       "县级": ("县级", "县", "联社级"), "无": ("无", "未获奖", "-", "/", "—")}),
+                       "县级": ("县级", "县", "联社级"), "无": ("无", "未获奖", "-", "/", "—")},
+               labels_en={"国家级": "National", "省级": "Provincial", "市级": "City", "县级": "County", "无": "None"}),
         Column("patents", INTEGER, False, ("专利", "专利数", "专利数量"), "专利数", "Patents", minimum=0),
     ),
 )
@@ -227,6 +244,27 @@ GRADE_SCALES: tuple[tuple[str, ...], ...] = (
     ("初级", "中级", "高级", "资深", "首席"),
     ("一星", "二星", "三星", "四星", "五星"),
 )
+GRADE_LABELS_EN = dict(zip(GRADE_SCALES[0], ("Grade 1", "Grade 2", "Grade 3", "Grade 4", "Grade 5"))) | dict(
+    zip(GRADE_SCALES[1], ("Junior", "Intermediate", "Senior", "Expert", "Chief"))) | dict(
+    zip(GRADE_SCALES[2], ("1 star", "2 stars", "3 stars", "4 stars", "5 stars")))
+
+
+def enum_values(dataset: str, column: str) -> list[str]:
+    """The canonical values of an enum or grade column, in the registry's order (grades lowest first)."""
+    col = DATASETS[dataset].column(column)
+    if col.type == GRADE:
+        return [g for scale in GRADE_SCALES for g in scale]
+    return list(col.values)
+
+
+def display(dataset: str, column: str, value, lang: str = "zh"):
+    """A stored enum or grade value as the user reads it: canonical Chinese in zh, its English name in en.
+    Values the registry does not know (and None) come back unchanged; stored values stay canonical."""
+    if lang != "en" or not isinstance(value, str):
+        return value
+    col = DATASETS[dataset].column(column)
+    names = GRADE_LABELS_EN if col.type == GRADE else col.labels_en
+    return names.get(value, value)
 
 # Two example rows per dataset, as an office would type them: the templates show them. The same two people
 # (100234 王丽, 100518 陈建国) appear throughout, so the templates tell one story.

@@ -217,7 +217,20 @@ def frame() -> Context:
 # Cards: a titled, bordered block per question, with its chart or table and the data to download
 # ----------------------------------------------------------------------------------------------
 
-PLOTLY_CONFIG = {"displaylogo": False, "displayModeBar": False, "locale": "zh-CN"}
+# Plotly's own toolbar, offline: only the PNG download, its tooltip in the reader's language (the locale
+# travels inside the config, so nothing is fetched); full screen is on the chart's Streamlit toolbar.
+PLOTLY_ZH = {"dictionary": {"Download plot as a PNG": "下载图片（PNG）", "Download plot": "下载图片",
+                            "Reset axes": "还原坐标轴", "Autoscale": "自动缩放", "Zoom in": "放大", "Zoom out": "缩小"},
+             "format": {"days": ["星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"],
+                        "shortDays": ["周日", "周一", "周二", "周三", "周四", "周五", "周六"],
+                        "months": [f"{m}月" for m in range(1, 13)], "shortMonths": [f"{m}月" for m in range(1, 13)],
+                        "date": "%Y-%m-%d", "decimal": ".", "thousands": ","}}
+
+
+def plotly_config(lang: str, name: str) -> dict:
+    return {"displaylogo": False, "displayModeBar": True, "modeBarButtons": [["toImage"]],
+            "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2},
+            "locale": "en" if lang == "en" else "zh-CN", "locales": {"zh-CN": PLOTLY_ZH}}
 
 
 def card(title: str, help_text: str | None = None):
@@ -241,9 +254,16 @@ def download(data: pd.DataFrame, name: str, lang: str, key: str) -> None:
                        key=f"{key}_csv", icon=":material/download:", type="tertiary")
 
 
-def chart(fig, data: pd.DataFrame, name: str, lang: str, key: str, on_select=None) -> None:
-    """A Plotly chart plus its data download; `on_select` makes a click on a point act (e.g. focus a branch)."""
-    st.plotly_chart(fig, key=key, on_select=on_select or "ignore", selection_mode="points", config=PLOTLY_CONFIG)
+def chart(fig, data: pd.DataFrame, name: str, lang: str, key: str, on_select=None, empty_key: str = "chart.empty") -> None:
+    """A Plotly chart in the house theme (Streamlit's own theme would override its type and colours) plus
+    its data download; `on_select` makes a click on a point act (e.g. focus a branch). A figure with
+    nothing to draw shows what is missing instead of an empty frame."""
+    from talentboard.charts import has_data
+    if not has_data(fig):
+        st.info(t(empty_key, lang), icon=":material/info:")
+        return
+    st.plotly_chart(fig, key=key, on_select=on_select or "ignore", selection_mode="points", theme=None,
+                    config=plotly_config(lang, name))
     download(data, name, lang, key)
 
 

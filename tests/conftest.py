@@ -1,9 +1,12 @@
-"""Shared pytest fixtures: the repo root and a throwaway database path."""
+"""Shared pytest fixtures: the repo root, a throwaway database path, the demo loaded once, and AppTest
+helpers (run a page with a URL query; every string, table cell and figure it rendered)."""
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 import pytest
 
@@ -24,6 +27,87 @@ def tmp_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     db_path = tmp_path / "talentboard.duckdb"
     monkeypatch.setenv("TALENTBOARD_DB", str(db_path))
     return db_path
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped demo imported once per test session; tests get copies (demo_db)."""
+    from talentboard import store
+    path = tmp_path_factory.mktemp("demo-template") / "talentboard.duckdb"
+    store.load_demo(db=path)
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the database holding the shipped demo, set as TALENTBOARD_DB."""
+    path = tmp_path / "talentboard.duckdb"
+    shutil.copyfile(demo_template, path)
+    monkeypatch.setenv("TALENTBOARD_DB", str(path))
+    return path
+
+
+def _run_page(page: str, query: dict | None = None, *, timeout: int = 120):
+    """One run of the app straight onto pages/<page>.py with `query` in the URL; fails on an exception."""
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=timeout)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.switch_page(f"pages/{page}.py")
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.fixture
+def run_page() -> Callable:
+    return _run_page
+
+
+def figures(at) -> list[dict]:
+    """Every Plotly figure the run drew, as its JSON spec (data and layout)."""
+    return [json.loads(element.proto.spec) for element in at.get("plotly_chart")]
+
+
+def rendered_strings(at) -> list[str]:
+    """Every string a reader can see: titles, text, captions, alerts, metric labels and values, widget
+    labels and options, table headers and cells, chart titles, axis titles, ticks text, legends, labels."""
+    out: list[str] = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
+        out += [str(e.value) for e in getattr(at, kind)]
+    for m in at.metric:
+        out += [str(m.label), str(m.value), str(m.proto.delta or "")]
+    for kind in ("selectbox", "multiselect", "radio", "text_input", "button", "checkbox", "toggle", "date_input"):
+        for widget in getattr(at, kind):
+            out.append(str(widget.label))
+            options = getattr(widget, "options", None)
+            out += [str(o) for o in options or ()]
+    for frame in at.dataframe:
+        data = frame.value
+        config = json.loads(frame.proto.columns or "{}") if getattr(frame.proto, "columns", None) else {}
+        hidden = {name for name, spec in config.items() if isinstance(spec, dict) and spec.get("hidden")}
+        labels = {name: spec.get("label") for name, spec in config.items() if isinstance(spec, dict)}
+        for column in data.columns:
+            if column in hidden:
+                continue
+            out.append(str(labels.get(column) or column))
+            out += [str(v) for v in data[column].tolist()]
+    for figure in figures(at):
+        layout = figure.get("layout", {})
+        out.append(str((layout.get("meta") or {}).get("title", "")))
+        for name, axis in layout.items():
+            if name.startswith(("xaxis", "yaxis")) and isinstance(axis, dict):
+                out.append(str((axis.get("title") or {}).get("text", "")))
+        out += [str(a.get("text", "")) for a in layout.get("annotations", [])]
+        for trace in figure.get("data", []):
+            out.append(str(trace.get("name", "")))
+            for axis in ("x", "y", "labels"):
+                values = trace.get(axis)
+                if isinstance(values, list):
+                    out += [str(v) for v in values if isinstance(v, str)]
+            node = trace.get("node") or {}
+            out += [str(v) for v in node.get("label", [])]
+    return [s for s in out if s]
 
 
 @pytest.fixture(scope="module")
