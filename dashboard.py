@@ -7,7 +7,7 @@ from talentboard.i18n import t
 # The icon is a local file: a :material/…: page icon would be fetched from a font CDN.
 st.set_page_config(page_title="人才发展看板 · Talentboard", page_icon=str(ui.REPO_ROOT / "talentboard" / "assets" / "icon.png"),
                    layout="wide")
-st.session_state["context"] = context = ui.frame()
+lang = ui.language()
 # One line per view; a page file is registered only once it exists.
 PAGES = [
     ("pages/overview.py", "page.overview", ":material/dashboard:", "overview"),
@@ -16,6 +16,8 @@ PAGES = [
     ("pages/innovation.py", "page.innovation", ":material/lightbulb:", "innovation"),
     ("pages/data.py", "page.data", ":material/upload_file:", "data"),
 ]
-pages = [st.Page(path, title=t(title, context.lang), icon=icon, url_path=url, default=(url == "overview"))
+pages = [st.Page(path, title=t(title, lang), icon=icon, url_path=url, default=(url == "overview"))
          for path, title, icon, url in PAGES if (ui.REPO_ROOT / path).exists()]
-st.navigation(pages).run()
+page = st.navigation(pages)
+st.session_state["context"] = ui.frame(lang, page.url_path or "overview")
+page.run()

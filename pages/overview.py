@@ -1,5 +1,4 @@
 """总览 Overview: headline numbers with their change, highlights, the branch scorecard and monthly trends."""
-import plotly.graph_objects as go
 import streamlit as st
 
 from talentboard import charts, highlights, metrics, training, ui
@@ -10,6 +9,9 @@ context = ui.page_context()
 lang = context.lang
 focus = ui.focused("overview")
 filters = context.filters.focused(focus)
+# Branches are ranked against every branch in the org and line scope: narrowing to one branch picks
+# its row, it does not re-rank it alone (a field of one would score 0).
+ranking_scope = metrics.Filters(filters.start, filters.end, filters.orgs, (), filters.lines)
 
 st.title(t("page.overview", lang))
 st.caption(t("overview.caption", lang, start=filters.start, end=filters.end, asof=context.as_of or "—"))
@@ -23,12 +25,17 @@ if context.as_of is None and kpis.headcount == 0:
     st.stop()
 ui.focus_bar("overview", lang)
 
+# A change needs something to compare with: a previous period without training records has no
+# coverage or hours to speak of (not 0% coverage), so those cards show no change.
+trained_before = before.person_times > 0
 headcount_key = "kpi.headcount_estimate" if kpis.headcount_is_estimate else "kpi.headcount"
 training_row = [
-    (headcount_key, format_number(kpis.headcount, lang), change(kpis.headcount, before.headcount)),
+    (headcount_key, format_number(kpis.headcount, lang), None),  # the roster as it stands: no earlier count
     ("kpi.training_hours", format_number(kpis.training_hours, lang), change(kpis.training_hours, before.training_hours)),
-    ("kpi.hours_per_head", format_number(kpis.hours_per_head, lang), change(kpis.hours_per_head, before.hours_per_head)),
-    ("kpi.coverage", format_percent(kpis.coverage), change_points(kpis.coverage, before.coverage)),
+    ("kpi.hours_per_head", format_number(kpis.hours_per_head, lang),
+     change(kpis.hours_per_head, before.hours_per_head) if trained_before else None),
+    ("kpi.coverage", format_percent(kpis.coverage),
+     change_points(kpis.coverage, before.coverage, lang) if trained_before else None),
     ("kpi.person_times", format_number(kpis.person_times, lang), change(kpis.person_times, before.person_times)),
 ]
 results_row = [
@@ -39,37 +46,52 @@ results_row = [
      change(kpis.converted_projects, before.converted_projects)),
     ("kpi.benefit", format_number(kpis.benefit, lang), change(kpis.benefit, before.benefit)),
 ]
-ui.metric_grid([(t(key, lang), value, delta, t(f"{key}.help", lang) + t("kpi.change_help", lang))
+ui.metric_grid([(t(key, lang), value, delta, t(f"{key}.help", lang) + (t("kpi.change_help", lang) if delta else ""))
                 for key, value, delta in training_row + results_row], per_row=5)
 
-scorecard = ui.compute(context, metrics.branch_scorecard, filters=filters)
+scorecard = ui.compute(context, metrics.branch_scorecard, filters=ranking_scope)
+chosen = filters.branches
 with ui.card(t("overview.highlights", lang), t("overview.highlights.help", lang)):
-    st.markdown("\n".join(f"- {line}" for line in highlights.write(scorecard, kpis, before, lang)))
+    lines = highlights.write(scorecard, kpis, before, lang, branches=chosen, compare=trained_before)
+    st.markdown("\n".join(f"- {line}" for line in lines) if lines else t("hl.none", lang))
 
 if scorecard.empty:  # the scorecard divides by the roster's headcount
     ui.empty(lang, "employees")
     st.stop()
 left, right = st.columns([3, 2])
 with left, ui.card(t("overview.scorecard", lang), t("overview.scorecard.help", lang)):
-    monthly = ui.compute(context, training.branch_month, filters=filters)
+    monthly = ui.compute(context, training.branch_month, filters=ranking_scope)
     trends = monthly.sort_values("month").groupby("branch")["hours_per_head"].apply(list)
-    table = scorecard[["branch", "talent_index", "hours_per_head", "coverage", "points_per_100", "results_per_100"]].assign(
-        coverage=scorecard["coverage"] * 100, trend=scorecard["branch"].map(trends))
+    ranked = scorecard.assign(rank=range(1, len(scorecard) + 1), coverage=scorecard["coverage"] * 100,
+                              trend=scorecard["branch"].map(trends))
+    shown = ranked[ranked["branch"].isin(chosen)] if chosen else ranked
+    table = shown[["rank", "branch", "talent_index", "hours_per_head", "coverage", "points_per_100", "results_per_100",
+                   "trend"]]
     ui.table(table, "branch_scorecard", lang, key="overview_scorecard", height=min(36 * (len(table) + 1) + 4, 620),
              column_config={
-                 "branch": t("col.branch", lang),
+                 "rank": st.column_config.NumberColumn(t("col.rank", lang), format="%d", width=50),
+                 "branch": st.column_config.TextColumn(t("col.branch", lang), pinned=True),
                  "talent_index": st.column_config.ProgressColumn(t("col.talent_index", lang), format="%.0f",
-                                                                 min_value=0, max_value=100),
-                 "hours_per_head": st.column_config.NumberColumn(t("kpi.hours_per_head", lang), format="%.1f"),
-                 "coverage": st.column_config.NumberColumn(t("kpi.coverage", lang), format="%.1f%%"),
+                                                                 min_value=0, max_value=100, width=110),
+                 "hours_per_head": st.column_config.NumberColumn(t("col.hours_per_head_short", lang), format="%.1f"),
+                 "coverage": st.column_config.NumberColumn(t("col.coverage_short", lang), format="%.1f%%"),
                  "points_per_100": st.column_config.NumberColumn(t("col.points_per_100", lang), format="%.1f"),
                  "results_per_100": st.column_config.NumberColumn(t("col.results_per_100", lang), format="%.1f"),
-                 "trend": st.column_config.LineChartColumn(t("col.trend", lang), y_min=0)})
+                 "trend": st.column_config.LineChartColumn(t("col.trend", lang), y_min=0, width=110)})
 with right, ui.card(t("overview.index_chart", lang)):
-    fig = charts.bar(scorecard, "branch", "talent_index", lang, context.as_of, horizontal=True,
-                     height=max(380, 30 * len(scorecard)), order=list(scorecard["branch"]),
-                     labels={"branch": t("col.branch", lang), "talent_index": t("col.talent_index", lang)})
-    fig.update_xaxes(range=[0, 100])
+    marked = set(chosen)
+    bars = scorecard.assign(highlight=[t("overview.chosen" if b in marked else "overview.others", lang)
+                                       for b in scorecard["branch"]])
+    colours = {t("overview.chosen", lang): charts.QUALITATIVE[0],
+               t("overview.others", lang): charts.QUALITATIVE[0] if not marked else "#9DB9D3"}
+    fig = charts.bar(bars, "branch", "talent_index", lang, context.as_of, horizontal=True,
+                     color="highlight", colours=colours, stacked_labels=False, number_format=".0f",
+                     title=t("overview.index_chart", lang), height=max(380, 30 * len(scorecard) + 90),
+                     order=list(scorecard["branch"]),
+                     labels={"branch": t("col.branch", lang), "talent_index": t("col.talent_index_axis", lang),
+                             "highlight": ""})
+    fig.update_layout(showlegend=bool(marked))
+    fig.update_xaxes(range=[0, 108])
     ui.chart(fig, scorecard, "talent_index", lang, key="overview_index",
              on_select=ui.focus_on_click("overview", "overview_index"))
 
@@ -79,10 +101,8 @@ if by_month.empty:
     st.stop()
 with ui.card(t("overview.trend", lang)):
     totals = by_month.groupby("month", as_index=False)[["hours", "person_times"]].sum()
-    fig = go.Figure([go.Bar(x=totals["month"], y=totals["hours"], name=t("col.hours", lang), marker_color=charts.PALETTE[0]),
-                     go.Scatter(x=totals["month"], y=totals["person_times"], name=t("col.person_times", lang),
-                                yaxis="y2", mode="lines+markers", line_color=charts.PALETTE[1])])
-    fig.update_layout(yaxis2={"overlaying": "y", "side": "right", "showgrid": False})
-    fig.update_xaxes(dtick="M1", tickformat="%Y-%m")
-    ui.chart(charts.style(fig, lang, context.dataset_as_of("training"), height=340), totals, "monthly_trend", lang,
-             key="overview_trend")
+    fig = charts.bars_and_line(totals, "month", "hours", "person_times", lang, context.dataset_as_of("training"),
+                               title=t("overview.trend", lang), height=360,
+                               labels={"month": t("col.month", lang), "hours": t("col.hours_unit", lang),
+                                       "person_times": t("col.person_times", lang)})
+    ui.chart(fig, totals, "monthly_trend", lang, key="overview_trend")

@@ -296,22 +296,48 @@ def stacked_shares(data: pd.DataFrame, outer: str, inner: str, part: str, share:
                    share_label: str = "", count_label: str = "", title: str | None = None,
                    x_title: str | None = None) -> go.Figure:
     """100% stacked bars, one per (outer, inner) pair on a two-level axis (e.g. line × year), one shade
-    per part in `order` (lowest first, lightest); `share` is a fraction 0–1."""
-    parts = [p for p in order if p in set(data[part])]
+    per part in `order` (lowest first, lightest; a part outside `order` comes last, never dropped);
+    `share` is a fraction 0–1. Every bar gets every part, at 0 where it has none (a missing value on a
+    two-level axis breaks the stacking). Labels are whole percents rounded by largest remainder, so a
+    bar's labels add up to exactly 100%; only segments of at least 5% carry one (always shown, at 14 px);
+    the hover gives every segment's share to 0.1% and its count."""
+    known = set(order)
+    present = set(data[part])
+    parts = [p for p in order if p in present] + sorted((p for p in present if p not in known), key=str)
     colours = ordinal_colours(len(parts))
+    columns = [outer, inner, part, share] + ([count] if count else [])
     groups = data[[outer, inner]].drop_duplicates().sort_values([outer, inner])
+    grid = groups.merge(pd.DataFrame({part: parts}), how="cross").merge(
+        data[columns], on=[outer, inner, part], how="left")
+    grid[share] = grid[share].astype(float).fillna(0.0)
+    if count:
+        grid[count] = grid[count].astype(float).fillna(0.0)
+    percent = grid[share] * 100
+    floor = (percent // 1).astype(float)
+    remainder = percent - floor
+    for _, bar_rows in grid.groupby([outer, inner], sort=False):
+        short = int(round(percent[bar_rows.index].sum() - floor[bar_rows.index].sum()))
+        if short > 0:
+            floor[remainder[bar_rows.index].sort_values(ascending=False, kind="stable").index[:short]] += 1
+    grid["_label"] = [f"{whole:.0f}%" if value >= 0.05 else "" for whole, value in zip(floor, grid[share])]
     fig = go.Figure()
-    for colour, value in zip(colours, parts):
-        rows = groups.merge(data[data[part] == value], on=[outer, inner], how="left")
-        hover = f"%{{x}}<br>{value}: %{{y:.1f}}%"
+    for place, (colour, value) in enumerate(zip(colours, parts)):
+        rows = grid[grid[part] == value]
+        hover = f"%{{x}}<br>{value}: %{{customdata[0]:.1f}}%"
         if count:
-            hover += f"<br>{count_label}: %{{customdata:,.0f}}"
+            hover += f"<br>{count_label}: %{{customdata[1]:,.0f}}"
+        custom = list(zip(rows[share] * 100, rows[count] if count else [0] * len(rows)))
         fig.add_trace(go.Bar(
-            x=[rows[outer].astype(str).tolist(), rows[inner].astype(str).tolist()], y=rows[share] * 100,
-            name=str(value), marker_color=colour, texttemplate="%{y:.0f}%", textposition="inside",
-            customdata=rows[count] if count else None, hovertemplate=hover + "<extra></extra>"))
-    fig.update_layout(barmode="stack", uniformtext={"minsize": 11, "mode": "hide"})
-    fig.update_yaxes(range=[0, 100], ticksuffix="%", title_text=share_label or None)
+            x=[rows[outer].astype(str).tolist(), rows[inner].astype(str).tolist()], y=(rows[share] * 100).tolist(),
+            name=str(value), marker_color=colour, text=rows["_label"].tolist(), texttemplate="%{text}",
+            textposition="inside", insidetextanchor="middle",
+            textfont={"size": TICK_SIZE, "color": "white" if place >= len(colours) / 2 else INK},
+            customdata=custom, hovertemplate=hover + "<extra></extra>"))
+    # labelled segments (5% and more) always show their label at 14 px: a label that silently hides leaves
+    # the visible ones adding up to less than 100%
+    fig.update_layout(barmode="stack", uniformtext={"minsize": TICK_SIZE, "mode": "show"},
+                      legend={"traceorder": "normal"})
+    fig.update_yaxes(range=[0, 100.5], ticksuffix="%", title_text=share_label or None)
     fig = style(fig, lang, as_of, height, title=title, x_title=x_title, y_title=share_label or None)
     # The two-level axis is taller than one: keep the as-of stamp below it.
     fig.update_annotations(yshift=-58)
@@ -324,7 +350,8 @@ def sankey(data: pd.DataFrame, source: str, target: str, value: str, lang: str, 
            colours: dict | None = None, height: int = 460, value_label: str = "",
            title: str | None = None) -> go.Figure:
     """Flows from the categories of `source` (left) to those of `target` (right), both stacked in `order`
-    with the last (highest) on top; links coloured by the `link_colour` column through `colours`."""
+    with the last (highest) on top, each node labelled with its name and total; links coloured by the
+    `link_colour` column through `colours`."""
     rank = {v: i for i, v in enumerate(order)}
     left = sorted(set(data[source]), key=lambda v: -rank.get(v, -1))
     right = sorted(set(data[target]), key=lambda v: -rank.get(v, -1))
@@ -343,7 +370,10 @@ def sankey(data: pd.DataFrame, source: str, target: str, value: str, lang: str, 
 
     fig = go.Figure(go.Sankey(
         arrangement="fixed",
-        node={"label": [str(v) for v in nodes], "pad": 12, "thickness": 18, "color": PALETTE[0],
+        # each node says how many people it holds: a value label where the link widths alone cannot be read
+        node={"label": [f"{v} · {data.loc[data[column] == v, value].sum():,.0f}"
+                        for side, column in ((left, source), (right, target)) for v in side],
+              "pad": 12, "thickness": 18, "color": PALETTE[0],
               "x": [0.001] * len(left) + [0.999] * len(right),
               "y": centres(left, source) + centres(right, target),
               "hovertemplate": f"%{{label}}<br>{value_label}: %{{value:,.0f}}<extra></extra>"},

@@ -146,11 +146,12 @@ def change(current: float | None, previous: float | None) -> str | None:
     return f"{(current - previous) / abs(previous) * 100:+.1f}%"
 
 
-def change_points(current: float | None, previous: float | None) -> str | None:
-    """The change of a rate against the previous period, in percentage points: "+3.2 pp"."""
+def change_points(current: float | None, previous: float | None, lang: str = "zh") -> str | None:
+    """The change of a rate against the previous period, in percentage points: "+3.2 个百分点" / "+3.2 pp"."""
     if current is None or previous is None:
         return None
-    return f"{(current - previous) * 100:+.1f} pp"
+    unit = "pp" if lang == "en" else "个百分点"
+    return f"{(current - previous) * 100:+.1f} {unit}"
 
 
 def format_percent(value: float | None) -> str:

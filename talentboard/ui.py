@@ -130,14 +130,18 @@ def page_context() -> Context:
     return context
 
 
-def url_choice(widget, label: str, options: list[str], key: str, default: str, format_func, **widget_args) -> str:
+def url_choice(widget, label: str, options: list[str], key: str, default: str, format_func, lang: str = "",
+               **widget_args) -> str:
     """A single choice held in the URL under `key` as its code (zh, this_year, …). Widgets bound to
-    the URL with a format_func would put the display label there instead, so this syncs by hand."""
+    the URL with a format_func would put the display label there instead, so this syncs by hand.
+    The widget is keyed per language: the browser keeps a choice by its shown text, so after a
+    language switch an old widget would send back a label the new options no longer hold, and the
+    next page would fall back to the default."""
     if st.session_state.get(key) not in options:
         wanted = st.query_params.get(key)
         st.session_state[key] = wanted if wanted in options else default
-    widget_key = f"{key}_choice"
-    if st.session_state.get(widget_key) not in options:
+    widget_key = f"{key}_choice{'_' + lang if lang else ''}"
+    if st.session_state.get(widget_key) != st.session_state[key]:
         st.session_state[widget_key] = st.session_state[key]
     widget(label, options, key=widget_key, format_func=format_func,
            on_change=lambda: st.session_state.update({key: st.session_state[widget_key]}), **widget_args)
@@ -145,7 +149,7 @@ def url_choice(widget, label: str, options: list[str], key: str, default: str, f
     return st.session_state[key]
 
 
-def _language() -> str:
+def language() -> str:
     # labelled in both languages: whoever opens the page can find the switch
     return url_choice(st.sidebar.segmented_control, "语言 · Language", list(LANG_NAMES), "lang", "zh",
                       LANG_NAMES.get, required=True)
@@ -158,7 +162,7 @@ def _filters(lang: str, options: dict, as_of: dt.date | None) -> metrics.Filters
     sidebar.header(t("filter.header", lang))
     anchor = as_of or dt.date.today()
     choice = url_choice(sidebar.selectbox, t("filter.period", lang), list(metrics.PERIODS), "range", "this_year",
-                        lambda name: t(f"period.{name}", lang))
+                        lambda name: t(f"period.{name}", lang), lang)
     if choice == "custom":
         start, end = metrics.quick_period("this_year", anchor)
         period = sidebar.date_input(t("filter.custom", lang), value=(start, end), key="period",
@@ -192,9 +196,22 @@ def _orgs_changed() -> None:
     st.session_state["branch"] = []  # a child filter falls back to "all" when its parent changes
 
 
-def frame() -> Context:
-    """Draw the sidebar (language and filters) and return the context every page reads."""
-    lang = _language()
+# Pages whose charts narrow them to one branch (or studio) on a click: the page's URL path -> its focus
+# prefix and what the focus names. The sidebar says so, so it never reads "all" while the page shows one.
+FOCUS_PAGES = {"overview": ("overview", "branch"), "training": ("training", "branch"), "competition": ("comp", "branch"),
+               "innovation": ("innov", "studio")}
+NO_FILTER_PAGES = {"data"}  # pages the period and scope do not apply to: no filters in their sidebar
+STYLE = """<style>
+/* The first screen at 1366x768 starts with the title, not 6 rem of padding. */
+[data-testid="stMainBlockContainer"], .block-container {padding-top: 2.2rem !important;}
+[data-testid="stSidebarUserContent"] {padding-top: 0.5rem !important;}
+</style>"""
+
+
+def frame(lang: str, page: str = "overview") -> Context:
+    """Draw the sidebar's filters for `page` (none where they do not apply) and return the context
+    every page reads."""
+    st.html(STYLE)
     db = str(store.db_path())
     try:
         current = _current_state(db)
@@ -202,14 +219,23 @@ def frame() -> Context:
         options = cached_options(db, version)
         as_of = cached_as_of(db, version)
     except store.DatabaseBusy:
-        st.error(t("err.db_busy", lang, path=db))
+        st.error(t("err.db_busy", lang))
         st.stop()
     except Exception as error:  # a damaged or unreadable database file: say so, never a traceback
-        st.error(t("app.db_error", lang, reason=f"{type(error).__name__}: {error}"))
+        st.error(t("app.db_error", lang, reason=type(error).__name__))
         st.stop()
 
     last = metrics.latest_date(as_of)
-    filters = _filters(lang, options, last)
+    if page in NO_FILTER_PAGES:
+        start, end = metrics.quick_period("this_year", last or dt.date.today())
+        filters = metrics.Filters(start, end)
+    else:
+        filters = _filters(lang, options, last)
+        if page in FOCUS_PAGES:
+            prefix, kind = FOCUS_PAGES[page]
+            name = focused(prefix)
+            if name:
+                st.sidebar.caption(t(f"filter.focus_{kind}", lang, name=name))
     return Context(lang, db, version, filters, current.demo_active, last, as_of)
 
 

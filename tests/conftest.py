@@ -64,9 +64,26 @@ def run_page() -> Callable:
     return _run_page
 
 
+def _decoded(value):
+    """Plotly's JSON keeps numeric arrays as base64 ("bdata"): back to plain lists, everywhere."""
+    if isinstance(value, dict):
+        if "bdata" in value and "dtype" in value:
+            import base64
+            import numpy as np
+            array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+            shape = value.get("shape")
+            if shape:
+                array = array.reshape([int(n) for n in str(shape).split(",")])
+            return array.tolist()
+        return {k: _decoded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decoded(v) for v in value]
+    return value
+
+
 def figures(at) -> list[dict]:
-    """Every Plotly figure the run drew, as its JSON spec (data and layout)."""
-    return [json.loads(element.proto.spec) for element in at.get("plotly_chart")]
+    """Every Plotly figure the run drew, as its JSON spec (data and layout), numbers as plain lists."""
+    return [_decoded(json.loads(element.proto.spec)) for element in at.get("plotly_chart")]
 
 
 def rendered_strings(at) -> list[str]:

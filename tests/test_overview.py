@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from talentboard import highlights, metrics, settings, store
+from talentboard.i18n import t
 from talentboard.metrics import Filters, quick_period
 from test_app import write
 
@@ -81,7 +82,8 @@ def test_previous_period_and_its_change(con):
                                                          sum(h for _, d, h in TRAINING if d.year == 2023))
     assert metrics.change(now.training_hours, then.training_hours) == \
         f"{(now.training_hours - then.training_hours) / then.training_hours * 100:+.1f}%"
-    assert metrics.change_points(0.75, 0.5) == "+25.0 pp" and metrics.change(3, 0) is None
+    assert metrics.change_points(0.75, 0.5, "en") == "+25.0 pp" and metrics.change(3, 0) is None
+    assert metrics.change_points(0.75, 0.5, "zh") == "+25.0 个百分点"  # never "pp" in Chinese
 
 
 @pytest.mark.parametrize("name,start,end", [
@@ -155,3 +157,66 @@ def test_branch_list_follows_the_orgs_and_resets_when_they_change(con, monkeypat
     monkeypatch.setattr(ui.st, "session_state", state)
     ui._orgs_changed()  # the org multiselect's on_change
     assert state["branch"] == []
+
+
+# ----------------------------------------------------------------------------------------------
+# Regressions from issue 8, on the shipped demo
+# ----------------------------------------------------------------------------------------------
+
+def index_bars(at) -> dict[str, float]:
+    """The talent index chart's bars: branch -> index, over all its traces."""
+    from conftest import figures
+    spec = next(f for f in figures(at) if f["layout"].get("meta", {}).get("title") == t("overview.index_chart", "zh"))
+    bars = {}
+    for trace in spec["data"]:
+        bars.update(dict(zip(trace["y"], trace["x"])))
+    return bars
+
+
+def test_a_focused_branch_keeps_its_index_and_the_chart_keeps_every_branch(demo_db, run_page):
+    query = {"range": "last_year"}
+    everyone = run_page("overview", query)
+    focused = run_page("overview", query | {"overview_focus": "城关支行"})
+    before, after = index_bars(everyone), index_bars(focused)
+    with store.connect(demo_db) as con:
+        ranked = metrics.branch_scorecard(con, Filters(dt.date(2025, 1, 1), dt.date(2025, 12, 31)))
+    assert len(after) == len(ranked) == len(before)  # the chart is not emptied down to one bar
+    expected = float(ranked.loc[ranked["branch"] == "城关支行", "talent_index"].iloc[0])
+    assert after["城关支行"] == pytest.approx(expected) == pytest.approx(before["城关支行"])
+    assert expected > 0  # ranked against the other branches, not alone (alone it would be 0)
+
+
+def test_highlights_and_sidebar_speak_of_the_focused_branch(demo_db, run_page):
+    at = run_page("overview", {"range": "last_year", "overview_focus": "城关支行"})
+    text = "\n".join(m.value for m in at.markdown)
+    assert "城关支行培训覆盖率" in text and "全辖" not in text
+    assert any("城关支行" in c.value for c in at.sidebar.caption)  # the sidebar does not just say 全部
+
+
+def test_headcount_shows_no_change_and_zh_changes_read_in_points(demo_db, run_page):
+    at = run_page("overview", {"range": "last_year"})
+    cards = {m.label: m for m in at.metric}
+    assert cards[t("kpi.headcount", "zh")].proto.delta == ""  # a roster snapshot has no earlier count to compare
+    coverage = cards[t("kpi.coverage", "zh")].proto.delta
+    assert coverage.endswith("个百分点") and "pp" not in coverage
+
+
+def test_no_change_against_a_period_without_training(tmp_path, tmp_db, run_page):
+    """Training only in 2025 (no roster): 2025's coverage has nothing before it to be "+100 points" on."""
+    rows = [["工号", "培训名称", "培训日期", "学时"], ["A1", "党史", "2025-03-01", 4], ["A2", "党史", "2025-03-01", 4]]
+    assert store.import_file(write(tmp_path / "t.csv", rows), "training").exit_code == 0
+    at = run_page("overview", {"range": "custom", "period": ["2025-01-01", "2025-12-31"]})
+    cards = {m.label: m for m in at.metric}
+    coverage = cards[t("kpi.coverage", "zh")]
+    assert coverage.value == "100.0%" and coverage.proto.delta == ""
+    assert all(m.value not in ("None", "nan") for m in at.metric)
+    highlights = "\n".join(m.value for m in at.markdown)
+    assert "较上期" not in highlights
+
+
+def test_grading_is_never_stamped_with_a_date_to_come(tmp_path, tmp_db):
+    year = dt.date.today().year
+    rows = [["评定年度", "工号", "等级"], [year, "A1", "三级"]]
+    assert store.import_file(write(tmp_path / "g.csv", rows), "grading").exit_code == 0
+    with store.connect(tmp_db) as con:
+        assert metrics.as_of_dates(con)["grading"] == min(dt.date(year, 12, 31), dt.date.today())
