@@ -58,8 +58,7 @@ with ui.card(t("overview.highlights", lang), t("overview.highlights.help", lang)
 if scorecard.empty:  # the scorecard divides by the roster's headcount
     ui.empty(lang, "employees")
     st.stop()
-left, right = st.columns([3, 2])
-with left, ui.card(t("overview.scorecard", lang), t("overview.scorecard.help", lang)):
+with ui.card(t("overview.scorecard", lang), t("overview.scorecard.help", lang)):
     monthly = ui.compute(context, training.branch_month, filters=ranking_scope)
     trends = monthly.sort_values("month").groupby("branch")["hours_per_head"].apply(list)
     ranked = scorecard.assign(rank=range(1, len(scorecard) + 1), coverage=scorecard["coverage"] * 100,
@@ -77,8 +76,9 @@ with left, ui.card(t("overview.scorecard", lang), t("overview.scorecard.help", l
                  "coverage": st.column_config.NumberColumn(t("col.coverage_short", lang), format="%.1f%%"),
                  "points_per_100": st.column_config.NumberColumn(t("col.points_per_100", lang), format="%.1f"),
                  "results_per_100": st.column_config.NumberColumn(t("col.results_per_100", lang), format="%.1f"),
-                 "trend": st.column_config.LineChartColumn(t("col.trend", lang), y_min=0, width=110)})
-with right, ui.card(t("overview.index_chart", lang)):
+                 "trend": st.column_config.LineChartColumn(t("col.trend", lang), y_min=0, width=140)})
+left, right = st.columns([2, 3])
+with left, ui.card(t("overview.index_chart", lang)):
     marked = set(chosen)
     bars = scorecard.assign(highlight=[t("overview.chosen" if b in marked else "overview.others", lang)
                                        for b in scorecard["branch"]])
@@ -96,13 +96,13 @@ with right, ui.card(t("overview.index_chart", lang)):
              on_select=ui.focus_on_click("overview", "overview_index"))
 
 by_month = ui.compute(context, training.hours_by_month, filters=filters)
-if by_month.empty:
-    ui.empty(lang, "training")
-    st.stop()
-with ui.card(t("overview.trend", lang)):
+with right, ui.card(t("overview.trend", lang)):
+    if by_month.empty:
+        ui.empty(lang, "training")
+        st.stop()
     totals = by_month.groupby("month", as_index=False)[["hours", "person_times"]].sum()
     fig = charts.bars_and_line(totals, "month", "hours", "person_times", lang, context.dataset_as_of("training"),
-                               title=t("overview.trend", lang), height=360,
+                               title=t("overview.trend", lang), height=max(380, 30 * len(scorecard) + 90),
                                labels={"month": t("col.month", lang), "hours": t("col.hours_unit", lang),
                                        "person_times": t("col.person_times", lang)})
     ui.chart(fig, totals, "monthly_trend", lang, key="overview_trend")

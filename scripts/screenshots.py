@@ -35,7 +35,8 @@ def page_url(base_url: str, page_path: str, lang: str) -> str:
     return f"{base_url}/{path}{separator}lang={lang}"
 
 
-def take_screenshots(base_url: str, pages: list[str], out_dir: Path) -> list[Path]:
+def take_screenshots(base_url: str, pages: list[str], out_dir: Path, full: bool = False,
+                     langs: tuple[str, ...] = LANGS) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -47,13 +48,23 @@ def take_screenshots(base_url: str, pages: list[str], out_dir: Path) -> list[Pat
                 context = browser.new_context(viewport={"width": width, "height": height})
                 page = context.new_page()
                 for page_path in pages:
-                    for lang in LANGS:
+                    for lang in langs:
                         page.goto(page_url(base_url, page_path, lang))
                         wait_for_app(page)
+                        page.wait_for_timeout(800)  # Plotly draws after the script has finished
                         target = out_dir / f"{page_slug(page_path)}-{lang}-{width}x{height}.png"
-                        page.screenshot(path=str(target), full_page=True)
+                        page.screenshot(path=str(target))
                         written.append(target)
                         print(target, flush=True)
+                        if full:  # the whole page: Streamlit scrolls inside stMain, so grow the window to it
+                            tall = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
+                            page.set_viewport_size({"width": width, "height": max(height, int(tall))})
+                            page.wait_for_timeout(800)
+                            target = out_dir / f"{page_slug(page_path)}-{lang}-{width}-full.png"
+                            page.screenshot(path=str(target))
+                            page.set_viewport_size({"width": width, "height": height})
+                            written.append(target)
+                            print(target, flush=True)
                 context.close()
         finally:
             browser.close()
@@ -68,12 +79,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "test-artifacts" / "screens",
                         help="output folder (default: test-artifacts/screens)")
     parser.add_argument("--app", default="dashboard.py", help="Streamlit script (default: dashboard.py)")
+    parser.add_argument("--full", action="store_true", help="also the whole page, however long (<page>-<lang>-<width>-full.png)")
+    parser.add_argument("--lang", choices=LANGS, action="append", help="only this language (repeatable)")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="talentboard-screens-") as tmp:
         db_path = args.db.resolve() if args.db else Path(tmp) / "talentboard.duckdb"
         with running_app(db_path, app=args.app) as base_url:
-            take_screenshots(base_url, args.pages, args.out.resolve())
+            take_screenshots(base_url, args.pages, args.out.resolve(), full=args.full, langs=tuple(args.lang or LANGS))
     return 0
 
 

@@ -78,7 +78,7 @@ def style(fig: go.Figure, lang: str, as_of: dt.date | None, height: int = 400, *
     tick = {"size": TICK_SIZE, "color": INK, "family": FONT_FAMILY}
     fig.update_layout(
         font={"family": FONT_FAMILY, "size": 15, "color": INK},
-        colorway=QUALITATIVE, height=height, margin={"l": 8, "r": 8, "t": 36, "b": 64},
+        colorway=QUALITATIVE, height=height, margin={"l": 8, "r": 8, "t": 36, "b": 24},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0, "title": None,
                 "font": {"size": TICK_SIZE, "color": INK}},
         plot_bgcolor="white", paper_bgcolor="white", hoverlabel={"font_size": 15},
@@ -100,9 +100,27 @@ def style(fig: go.Figure, lang: str, as_of: dt.date | None, height: int = 400, *
             break
     fig.update_annotations(font_color=INK)
     if as_of is not None:
-        fig.add_annotation(text=t("chart.as_of", lang, date=as_of), xref="paper", yref="paper", x=1, y=0,
-                           xanchor="right", yanchor="top", yshift=-40, showarrow=False, name="as_of",
+        fig.add_annotation(text=t("chart.as_of", lang, date=as_of), xref="paper", yref="paper", x=1, y=1,
+                           xanchor="right", yanchor="bottom", showarrow=False, name="as_of",
                            font={"size": 13, "color": MUTED_INK})
+    return finish(fig)
+
+
+def finish(fig: go.Figure) -> go.Figure:
+    """Lay out the top band once a page has made its last change: the as-of stamp at the top right, on a
+    row of its own above the legend (or other titles over the plot) when there are any, so neither
+    covers an axis title or the other."""
+    legend = fig.layout.showlegend is not False and sum(
+        1 for trace in fig.data if trace.showlegend is not False and trace.type not in ("sankey", "heatmap")) > 1
+    notes = list(fig.layout.annotations or ())
+    stamp = [note for note in notes if note.name == "as_of"]
+    crowded = legend or any(note.name != "as_of" and note.yref == "paper" and (note.y or 0) >= 1 for note in notes)
+    if legend:
+        fig.update_layout(legend={"y": 1.0, "yanchor": "bottom", "x": 0, "xanchor": "left"})
+    for note in stamp:
+        note.update(y=1, yanchor="bottom", yshift=34 if crowded else 4)
+    if stamp or legend:
+        fig.update_layout(margin={"t": max(70 if crowded else 30, fig.layout.margin.t or 0)})
     return fig
 
 
@@ -151,6 +169,7 @@ def value_labels(fig: go.Figure, number_format: str = ",.1~f", *, inside: bool =
         trace.texttemplate = f"%{{{axis}:{number_format}}}{suffix}"
         trace.textposition = "inside" if inside else "outside"
         trace.textfont = {"size": TICK_SIZE, "color": "white" if inside else INK}
+        trace.textangle = 0  # a label reads across or is hidden (uniformtext), never turned on its side
         if not inside:
             trace.cliponaxis = False
     fig.update_layout(uniformtext={"minsize": 12, "mode": "hide"})
@@ -338,11 +357,7 @@ def stacked_shares(data: pd.DataFrame, outer: str, inner: str, part: str, share:
     fig.update_layout(barmode="stack", uniformtext={"minsize": TICK_SIZE, "mode": "show"},
                       legend={"traceorder": "normal"})
     fig.update_yaxes(range=[0, 100.5], ticksuffix="%", title_text=share_label or None)
-    fig = style(fig, lang, as_of, height, title=title, x_title=x_title, y_title=share_label or None)
-    # The two-level axis is taller than one: keep the as-of stamp below it.
-    fig.update_annotations(yshift=-58)
-    fig.update_layout(margin={"b": 80})
-    return fig
+    return style(fig, lang, as_of, height, title=title, x_title=x_title, y_title=share_label or None)
 
 
 def sankey(data: pd.DataFrame, source: str, target: str, value: str, lang: str, as_of: dt.date | None, *,
@@ -386,6 +401,5 @@ def sankey(data: pd.DataFrame, source: str, target: str, value: str, lang: str, 
     for x, text, anchor in ((0, source_title, "left"), (1, target_title, "right")):
         fig.add_annotation(text=f"<b>{text}</b>", x=x, y=1.0, xref="paper", yref="paper", xanchor=anchor,
                            yanchor="bottom", showarrow=False, font={"size": 15})
-    fig = style(fig, lang, as_of, height, title=title)
-    fig.update_layout(margin={"l": 8, "r": 8, "t": 40, "b": 64})
-    return fig
+    fig.update_layout(margin={"l": 8, "r": 8, "t": 40, "b": 24})
+    return style(fig, lang, as_of, height, title=title)

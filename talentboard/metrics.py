@@ -150,8 +150,8 @@ def change_points(current: float | None, previous: float | None, lang: str = "zh
     """The change of a rate against the previous period, in percentage points: "+3.2 个百分点" / "+3.2 pp"."""
     if current is None or previous is None:
         return None
-    unit = "pp" if lang == "en" else "个百分点"
-    return f"{(current - previous) * 100:+.1f} {unit}"
+    unit = " pp" if lang == "en" else "个百分点"
+    return f"{(current - previous) * 100:+.1f}{unit}"
 
 
 def format_percent(value: float | None) -> str:

@@ -81,16 +81,38 @@ VIEWS = {"overview": ("总览", "Overview"), "training": ("培训", "Training"),
 PRESENT = [v for v in VIEWS if (REPO_ROOT / "pages" / f"{v}.py").exists()]
 
 
+@pytest.mark.parametrize("width,height", [(1920, 1080), (1366, 768)], ids=["1920", "1366"])
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("view", PRESENT)
-def test_every_view_renders(page: Page, app_url: str, view: str, lang: str) -> None:
+def test_every_view_renders(browser: Browser, app_url: str, view: str, lang: str, width: int, height: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN" if lang == "zh" else "en-US")
+    page = context.new_page()
     path = "" if view == "overview" else view  # the default page lives at the root
     open_view(page, f"{app_url}/{path}?lang={lang}")
     title = VIEWS[view][0 if lang == "zh" else 1]
     assert title in page.locator("[data-testid='stMain'] h1").first.inner_text()
     assert_no_errors(page)
+    # the first screen shows the title near the top, not below a band of blank space
+    assert page.locator("[data-testid='stMain'] h1").first.bounding_box()["y"] < 110
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{view}-{lang}-1920.png"))
+    page.wait_for_timeout(500)  # let Plotly finish drawing before the picture
+    page.screenshot(path=str(ARTIFACTS / f"{view}-{lang}-{width}.png"), full_page=True)
+    context.close()
+
+
+def test_the_period_survives_a_language_switch_and_another_view(page: Page, app_url: str) -> None:
+    open_view(page, f"{app_url}/?lang=zh")
+    page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
+    page.get_by_role("option", name="上年").click()
+    wait_for_app(page)
+    page.locator("[data-testid='stSidebar']").get_by_text("English", exact=True).first.click()
+    wait_for_app(page)
+    page.locator("[data-testid='stSidebarNav'] a").nth(1).click()  # the training view
+    page.get_by_text("Hours per head").first.wait_for(timeout=30_000)
+    wait_for_app(page)
+    assert "range=last_year" in page.url
+    caption = page.locator("[data-testid='stSidebar'] [data-testid='stCaptionContainer']").first.inner_text()
+    assert re.search(r"(\d{4})-01-01 to \1-12-31", caption), caption
 
 
 def headcount(page: Page) -> str:

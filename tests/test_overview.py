@@ -83,7 +83,7 @@ def test_previous_period_and_its_change(con):
     assert metrics.change(now.training_hours, then.training_hours) == \
         f"{(now.training_hours - then.training_hours) / then.training_hours * 100:+.1f}%"
     assert metrics.change_points(0.75, 0.5, "en") == "+25.0 pp" and metrics.change(3, 0) is None
-    assert metrics.change_points(0.75, 0.5, "zh") == "+25.0 个百分点"  # never "pp" in Chinese
+    assert metrics.change_points(0.75, 0.5, "zh") == "+25.0个百分点"  # never "pp" in Chinese
 
 
 @pytest.mark.parametrize("name,start,end", [
