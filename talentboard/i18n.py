@@ -350,7 +350,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "comp.col.medals": ("获奖项次", "Awards"),
     "comp.col.people": ("人数", "People"),
     "comp.col.direction": ("变化", "Change"),
-    "comp.col.change": ("变化（个百分点）", "Change (points)"),
+    "comp.col.change": ("变化", "Change"),
     "comp.col.from_percentile": ("上年百分位", "Before"),
     "comp.col.to_percentile": ("当年百分位", "After"),
     "comp.col.promoted": ("升级", "Promoted"),
@@ -618,6 +618,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "comp.improvers.years": ("{before} 年与 {after} 年相比", "{after} against {before}"),
     "comp.col.percentiles": ("上年 → 当年", "Before → after"),
     "comp.col.percentiles.help": ("百分位：上年 → 当年", "Percentile: the year before → that year"),
+    "comp.col.change.help": ("当年平均百分位减上年平均百分位，单位：个百分点", "This year's mean percentile minus last year's, in percentage points"),
+    "ui.all_columns": ("显示全部列", "Show all columns"),
     # --- (new keys go above this line)
 }
 
