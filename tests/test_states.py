@@ -4,6 +4,7 @@ hold for any data: the chart contract, shares that add up, no None/nan, no chart
 with data where the fixture has it, and no text of the other language."""
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from collections import defaultdict
@@ -165,6 +166,11 @@ def test_view_in_state(page, state, demo_template, training_only, data_words, mo
         assert charts.has_data(fig), f"{title}: a chart with nothing to draw"
         assert charts.check(fig) == [], f"{title}: {charts.check(fig)}"
         assert shares_that_do_not_add_up(spec) == [], title
+    for element in at.get("plotly_chart"):  # the PNG download and its tooltip in the reader's language, offline
+        config = json.loads(element.proto.config)
+        assert config["modeBarButtons"] == [["toImage"]] and config["displaylogo"] is False
+        assert config["locale"] == ("en" if lang == "en" else "zh-CN") and "zh-CN" in config["locales"]
+        assert element.proto.theme == ""  # the house style, not Streamlit's chart theme over it
     found = leaks(strings, lang, data_words)
     assert not found, f"other-language text in {lang}: {found[:8]}"
 
