@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from talentboard import settings, sql
+from talentboard.i18n import t
 from talentboard.metrics import Filters
 from talentboard.schema import GRADE_SCALES
 
@@ -15,6 +16,12 @@ AWARD_POINTS = settings.AWARD_POINTS  # one table of medal points: this page and
 
 LEADERBOARD_LIMIT = 1000  # rows a leaderboard shows when no competition is picked
 TOP_IMPROVERS = 15
+
+# The smallest field (entries in one competition and event) whose percentiles the leaderboard shows.
+# In a field of two the runner-up reads 0 and the winner 100 though both may hold a first prize; one
+# place moves a percentile by 100 / (n - 1) points, 25 at five entries: below that a percentile says
+# more about the field's size than about the score.
+MIN_FIELD_FOR_PERCENTILE = 5
 
 
 def _awards() -> dict:
@@ -85,9 +92,25 @@ def choices(con, filters: Filters) -> pd.DataFrame:
 
 
 def leaderboard(con, filters: Filters, competition: str = "", event: str = "", line: str = "") -> pd.DataFrame:
-    """Results, best percentile first; an empty competition, event or line means all."""
+    """Results, best percentile first; an empty competition, event or line means all. The percentile is
+    blank in a field smaller than MIN_FIELD_FOR_PERCENTILE (field_size says how big each field is)."""
     return _competition(con, "competition_leaderboard", filters, {
-        "competition": competition, "event": event, "line": line, "limit": LEADERBOARD_LIMIT})
+        "competition": competition, "event": event, "line": line, "limit": LEADERBOARD_LIMIT,
+        "min_field": MIN_FIELD_FOR_PERCENTILE})
+
+
+def default_competition(options: pd.DataFrame) -> str:
+    """The competition the leaderboard opens on, from choices(): the latest one with an event whose field
+    is big enough for percentiles (a small city-level final says little about a percentile); when none
+    is, the one with the most entries in scope (latest on a tie); "" when there is none."""
+    if options.empty:
+        return ""
+    per = options.groupby("competition", sort=False).agg(date=("date", "max"), entries=("entries", "sum"),
+                                                          field=("field_size", "max")).reset_index()
+    big = per[per["field"] >= MIN_FIELD_FOR_PERCENTILE]
+    if len(big):
+        return str(big.sort_values(["date", "entries"], ascending=False, kind="stable")["competition"].iat[0])
+    return str(per.sort_values(["entries", "date"], ascending=False, kind="stable")["competition"].iat[0])
 
 
 def medal_points(con, filters: Filters) -> pd.DataFrame:
@@ -123,7 +146,8 @@ def improvement_distribution(con, filters: Filters) -> pd.DataFrame:
 # ----------------------------------------------------------------------------------------------
 
 def grade_mix(con, filters: Filters) -> pd.DataFrame:
-    """Per year, line and grade (lowest first): people and share of the line's graded staff."""
+    """Per year, line and grade (lowest first): people and share of the line's graded staff; every bar
+    (year, line) has a row for every grade in the result, at 0 where nobody holds it."""
     return _grading(con, "grading_mix", filters)
 
 
@@ -146,3 +170,11 @@ def grade_movement_shares(con, filters: Filters) -> pd.DataFrame:
     long = moves.assign(pair=moves["from_year"].astype(str) + "→" + moves["to_year"].astype(str)).melt(
         id_vars=["pair", "people"], value_vars=list(MOVEMENTS), var_name="movement", value_name="count")
     return long.assign(share=long["count"] / long["people"])[["pair", "movement", "count", "share"]]
+
+
+def points_change(current: float | None, previous: float | None, lang: str) -> str | None:
+    """The change of a share against the previous period in percentage points, worded per language
+    ("+3.2 个百分点", "+3.2 pp"); None when either side is missing."""
+    if current is None or previous is None:
+        return None
+    return t("comp.delta_points", lang, value=f"{(current - previous) * 100:+.1f}")

@@ -108,10 +108,11 @@ def in_period(filters: Filters, branch: str | None = None):
             and (branch is None or branch_of(r[3], r[4]) == branch)]
 
 
-def percentile(row) -> float | None:
-    """Share of the rest of the field (same competition, date, event) with a lower score, 0-100."""
+def percentile(row, min_field: int = 2) -> float | None:
+    """Share of the rest of the field (same competition, date, event) with a lower score, 0-100; none in a
+    field smaller than min_field (a field of one never has one)."""
     field = [r[6] for r in RESULTS if r[:3] == row[:3]]
-    return None if len(field) == 1 else 100 * sum(s < row[6] for s in field) / (len(field) - 1)
+    return None if len(field) < max(min_field, 2) else 100 * sum(s < row[6] for s in field) / (len(field) - 1)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -168,7 +169,8 @@ def test_score_mean_median_spread_and_quartiles_by_event(con):
     assert got.loc["点钞", "median"] == 79
 
 
-def test_percentile_of_each_score_within_its_competition_and_event(con):
+def test_percentile_of_each_score_within_its_competition_and_event(con, monkeypatch):
+    monkeypatch.setattr(competition, "MIN_FIELD_FOR_PERCENTILE", 2)  # every field of two or more: the plain definition
     board = competition.leaderboard(con, TWO_YEARS)
     assert len(board) == len(in_period(TWO_YEARS))
     got = {(r.competition, r.event, r.employee_id): r.percentile for r in board.itertuples()}
@@ -181,6 +183,8 @@ def test_percentile_of_each_score_within_its_competition_and_event(con):
     assert got[(TELLERS_25, "点钞", "E4")] == got[(TELLERS_25, "点钞", "E8")] == 0
     # the percentile is the whole field's: narrowing the scope to one branch does not change it
     east = competition.leaderboard(con, TWO_YEARS.focused("东关信用社"))
+    assert dict(zip(east["employee_id"] + east["event"], east["field_size"])) == {
+        r[3] + r[2]: sum(x[:3] == r[:3] for x in RESULTS) for r in in_period(TWO_YEARS, "东关信用社")}
     assert set(east["employee_id"]) == {r[3] for r in in_period(TWO_YEARS, "东关信用社")} == {"E4", "E5", "E6"}
     for r in east.itertuples():
         assert r.percentile == got[(r.competition, r.event, r.employee_id)]
@@ -312,9 +316,10 @@ def test_grade_mix_by_line_and_year_lowest_grade_first(con):
     for line in {person[e][2] for e, _ in grades_2025}:
         in_line = [g for e, g in grades_2025 if person[e][2] == line]
         part = mix[mix["line"] == line]
-        assert dict(zip(part["grade"], part["people"])) == {g: in_line.count(g) for g in set(in_line)}
+        every = {g for _, g in grades_2025}  # every grade held in 2025: a row in each line, 0 where nobody holds it
+        assert dict(zip(part["grade"], part["people"])) == {g: in_line.count(g) for g in every}
         assert dict(zip(part["grade"], part["share"])) == pytest.approx(
-            {g: in_line.count(g) / len(in_line) for g in set(in_line)})
+            {g: in_line.count(g) / len(in_line) for g in every})
         order = competition.grade_order()
         assert list(part["grade"]) == sorted(part["grade"], key=order.index)
 
@@ -350,7 +355,13 @@ def test_competition_page_in_both_languages(con, lang):
     yearly = yearly_percentiles()
     changes = [yearly[(e, 2025)] - yearly[(e, 2024)] for e, y in yearly if y == 2024 and (e, 2025) in yearly]
     assert values[t("comp.improved", lang)] == format_percent(sum(c > 0 for c in changes) / len(changes))
-    assert at.selectbox(key="comp_competition").value == MANAGERS_25  # the latest competition
+    # no fixture field reaches MIN_FIELD_FOR_PERCENTILE: the leaderboard opens on the competition with the most
+    # entries in the period (TELLERS_24: 7), not on the latest one
+    entries = defaultdict(int)
+    for r in in_period(TWO_YEARS):
+        entries[r[0]] += 1
+    assert max(entries, key=entries.get) == TELLERS_24
+    assert at.selectbox(key="comp_competition").value == TELLERS_24
     assert len(at.get("plotly_chart")) == 7  # participation, scores, medals, improvement, mix, movements, Sankey
     assert not at.error
 
@@ -383,5 +394,5 @@ def test_competition_page_for_a_period_with_no_results(con):
     assert values[t("comp.participants", "en")] == "0"
     assert values[t("comp.award_rate", "en")] == format_percent(None)
     infos = [i.value for i in at.info]
-    assert t("comp.leaderboard_count", "en", n=0) in infos and t("comp.no_grades", "en") in infos
+    assert t("comp.no_results", "en") in infos and t("comp.no_grades", "en") in infos
     assert not at.get("plotly_chart")
