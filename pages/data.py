@@ -2,13 +2,12 @@
 rollback, and the templates and data dictionary."""
 import dataclasses
 
-import pandas as pd
 import streamlit as st
 
 from talentboard import store, ui, uploads, workbooks
 from talentboard.export import csv_bytes
 from talentboard.i18n import label, t
-from talentboard.schema import DATASETS, DATE
+from talentboard.schema import DATASETS
 
 context = ui.page_context()
 lang = context.lang
@@ -39,13 +38,21 @@ def auto_option(auto_text: str):
     return lambda option: auto_text if option == "auto" else str(option)
 
 
-def file_card(upload: uploads.Upload) -> None:
+def file_card(upload: uploads.Upload, status: dict[int, str]) -> None:
     key = f"data_{upload.digest[:12]}"
     state = st.session_state
     with st.container(border=True):
         st.subheader(upload.name, anchor=False)
-        if f"{key}_done" in state:
-            show_done(state[f"{key}_done"])
+        done = state.get(f"{key}_done")
+        # imported: the card says what was imported, not a second preview of the same file ("将导入 0"), until
+        # the batch is rolled back and the file may be imported afresh
+        if done and done["result"].batch_id is not None:
+            if status.get(done["result"].batch_id, "rolled_back") != "rolled_back":
+                show_done(key, done)
+                return
+            del state[f"{key}_done"]
+        elif done:  # refused as a whole: why, above the file's preview
+            show_done(key, done)
         look = ui.cached_look(upload)
         if look.problem is not None:  # empty, binary or a corrupt workbook: no choice below would help
             st.error(look.problem.text(lang), icon=":material/error:")
@@ -73,7 +80,8 @@ def file_card(upload: uploads.Upload) -> None:
             header_row=None if header == "auto" else header,
             mapping=tuple(state.get(mapping_key, {}).items()),
             replace=state.get(f"{key}_{dataset}_mode", default_mode) == "replace",
-            strict=state.get(f"{key}_strict", False))
+            strict=state.get(f"{key}_strict", False),
+            clear_demo=context.demo and state.get(f"{key}_clear_demo", True))
         with st.spinner(t("data.reading", lang)):
             preview = ui.cached_preview(db, context.version, upload, choices)
         result, layout = preview.result, preview.result.layout
@@ -140,28 +148,35 @@ def show_checks(key: str, dataset: str, upload: uploads.Upload, choices: uploads
                      t("data.rows_duplicate.help", lang)),
                     (t("data.rows_rejected", lang), f"{result.rows_rejected:,}", None,
                      t("data.rows_rejected.help", lang))], per_row=4)
-    for warning in result.warnings:
-        st.caption(f"⚠ {warning.text(lang)}")
+    show_warnings(result)
     if result.errors:
-        st.markdown(f"**{t('data.errors', lang, n=result.rows_rejected)}**")
-        errors = pd.DataFrame([{"row": e.row, "column": e.header or e.column, "value": e.value,
-                                "reason": e.message(lang)} for e in result.errors])
-        st.dataframe(errors, hide_index=True, key=f"{key}_errors", height=min(36 * (len(errors) + 1) + 4, 320),
-                     column_config={"row": st.column_config.NumberColumn(t("data.col.row", lang), format="%d"),
-                                    "column": t("data.col.column", lang), "value": t("data.col.value", lang),
-                                    "reason": t("data.col.reason", lang)})
         report = ui.cached_error_report(db, context.version, upload, choices, lang)  # choices of the preview
-        st.download_button(t("data.error_report", lang), report,
-                           file_name=f"{t('data.error_report_file', lang)}-{upload.name.rsplit('.', 1)[0]}.xlsx",
-                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                           key=f"{key}_error_report", icon=":material/download:")
+        show_errors(key, dataset, upload, result, report)
     if result.preview is not None and len(result.preview):
         st.markdown(f"**{t('data.first_rows', lang, n=len(result.preview))}**")
-        shown = result.preview.dropna(axis=1, how="all")
-        dates = {c.name for c in DATASETS[dataset].columns if c.type == DATE}
+        shown = uploads.preview_table(result.preview, dataset, lang)
         st.dataframe(shown, hide_index=True, key=f"{key}_first_rows",
-                     column_config={c: st.column_config.DateColumn(column_name(dataset, c), format="YYYY-MM-DD")
-                                    if c in dates else column_name(dataset, c) for c in shown.columns})
+                     column_config={c: column_name(dataset, c) for c in shown.columns})
+
+
+def show_warnings(result: store.ImportResult) -> None:
+    for warning in result.warnings:  # worded now, in the reader's language
+        st.caption(f"⚠ {warning.text(lang)}")
+
+
+def show_errors(key: str, dataset: str, upload_name: uploads.Upload | str, result: store.ImportResult, report) -> None:
+    """The rejected rows (row, whose row, column, value, reason) and the error report to fix them in."""
+    name = upload_name if isinstance(upload_name, str) else upload_name.name
+    st.markdown(f"**{t('data.errors', lang, n=result.rows_rejected)}**")
+    errors = uploads.error_table(result.errors, dataset, lang)
+    labels = uploads.error_table_labels(dataset, lang)
+    st.dataframe(errors, hide_index=True, key=f"{key}_errors", height=min(36 * (len(errors) + 1) + 4, 320),
+                 column_config={c: labels[c] for c in errors.columns}
+                 | {"row": st.column_config.NumberColumn(labels["row"], format="%d")})
+    st.download_button(t("data.error_report", lang), report,
+                       file_name=f"{t('data.error_report_file', lang)}-{name.rsplit('.', 1)[0]}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       key=f"{key}_error_report", icon=":material/download:")
 
 
 def import_controls(key: str, dataset: str, upload: uploads.Upload, choices: uploads.Choices,
@@ -172,6 +187,9 @@ def import_controls(key: str, dataset: str, upload: uploads.Upload, choices: upl
                       format_func=lambda m: t(f"data.mode.{m}", lang),
                       captions=[t(f"data.mode.{m}.help", lang) for m in modes])
     right.checkbox(t("data.strict", lang), key=f"{key}_strict", help=t("data.strict_help", lang))
+    if context.demo:  # the first real import: the demo (invented) goes, in the import's own transaction
+        right.checkbox(t("data.clear_demo_first", lang), value=True, key=f"{key}_clear_demo",
+                       help=t("data.clear_demo_first.help", lang))
     if result.rejection is None and result.rows_loaded == 0:
         st.info(t("data.nothing_new", lang), icon=":material/check_circle:")
     ready = result.rejection is None and result.rows_loaded > 0
@@ -189,11 +207,13 @@ def import_controls(key: str, dataset: str, upload: uploads.Upload, choices: upl
         return
     bar.progress(1.0, text=t("progress.done", lang))
     st.session_state[f"{key}_done"] = {"dataset": dataset, "mode": mode, "result": done, "before": before,
-                                       "after": store.row_count(dataset, db)}
+                                       "after": store.row_count(dataset, db), "file": upload.name}
     st.rerun()  # the sidebar's filters and every view read the new data
 
 
-def show_done(done: dict) -> None:
+def show_done(key: str, done: dict) -> None:
+    """What the import did: its counts, the demo cleared first, its warnings and rejected rows, and the way
+    to the charts."""
     result: store.ImportResult = done["result"]
     if result.batch_id is None:
         st.error(result.rejection.text(lang) if result.rejection else t("data.not_imported", lang))
@@ -201,12 +221,29 @@ def show_done(done: dict) -> None:
     st.success(t("data.imported", lang, batch=result.batch_id, loaded=f"{result.rows_loaded:,}",
                  duplicate=f"{result.rows_duplicate:,}", rejected=f"{result.rows_rejected:,}"),
                icon=":material/task_alt:")
+    ui.metric_grid([(t("data.rows_read", lang), f"{result.rows_read:,}", None, t("data.rows_read.help", lang)),
+                    (t("data.rows_loaded", lang), f"{result.rows_loaded:,}", None, t("data.rows_loaded.help", lang)),
+                    (t("data.rows_duplicate", lang), f"{result.rows_duplicate:,}", None,
+                     t("data.rows_duplicate.help", lang)),
+                    (t("data.rows_rejected", lang), f"{result.rows_rejected:,}", None,
+                     t("data.rows_rejected.help", lang))], per_row=4)
+    if result.demo_cleared:
+        st.markdown(t("data.demo_cleared_first", lang, n=result.demo_cleared))
     st.markdown(t("data.count_change", lang, dataset=dataset_name(done["dataset"]), before=f"{done['before']:,}",
                   after=f"{done['after']:,}"))
     if done["mode"] == "replace":
         st.caption(t("data.replaced_note", lang))
+    show_warnings(result)
+    if result.errors:
+        report = lambda: workbooks.error_report_xlsx(result.layout.headers, result.rejected_rows, result.errors, lang)
+        show_errors(key, done["dataset"], done.get("file", ""), result, report)
     view = uploads.VIEW_OF_DATASET[done["dataset"]]
     st.page_link(view, label=t("data.open_view", lang), icon=":material/monitoring:")
+
+
+def uploader_words(limit_mb: int) -> None:
+    """The file uploader in the reader's language, once on this page (see uploads.uploader_css)."""
+    st.html(uploads.uploader_css(lang, limit_mb))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -227,35 +264,36 @@ if context.demo:
             st.session_state["data_notice"] = ("success", t("data.demo_cleared", lang, n=cleared))
             st.rerun()
 
-upload_tab, history_tab, templates_tab = st.tabs([t("data.tab.upload", lang), t("data.tab.history", lang),
-                                                  t("data.tab.templates", lang)])
+# The open tab is kept by Streamlit (a rollback's rerun stays on the history), across a change of language too.
+TABS = ("data.tab.upload", "data.tab.history", "data.tab.templates")
+open_tab = st.session_state.get("data_tab")
+for tab_key in TABS:
+    if open_tab in (t(tab_key, "zh"), t(tab_key, "en")):
+        st.session_state["data_tab"] = t(tab_key, lang)
+upload_tab, history_tab, templates_tab = st.tabs([t(k, lang) for k in TABS], key="data_tab", on_change="rerun")
+batches = store.history(db)  # the history tab's table, and whether a file's batch is still in the data
 with upload_tab:
     limit_mb = st.get_option("server.maxUploadSize")
+    uploader_words(limit_mb)
     files = st.file_uploader(t("data.upload", lang), type=["csv", "xlsx", "xls"], accept_multiple_files=True,
                              key="data_files", help=t("data.upload_help", lang))
-    st.caption(t("data.upload_limit", lang, mb=limit_mb))
     shown_files: dict[str, str] = {}
+    status = {b["batch_id"]: b["status"] for b in batches}
     for file in files or []:
         upload = uploads.keep(file.name, file.getvalue())
         if upload.digest in shown_files:  # the same content twice: one card, one import
             st.caption(t("data.same_upload", lang, file=upload.name, other=shown_files[upload.digest]))
             continue
         shown_files[upload.digest] = upload.name
-        file_card(upload)
+        file_card(upload, status)
 
 with history_tab:
-    batches = store.history(db)
     if not batches:
         st.info(t("cli.history_empty", lang))
     else:
-        table = pd.DataFrame(batches)
-        table = table.assign(dataset=table["dataset"].map(dataset_name),
-                             mode=table["mode"].map(lambda m: t(f"mode.{m}", lang)),
-                             status=table["status"].map(lambda s: t(f"status.{s}", lang)),
-                             user_name=table["user_name"].fillna("—"))
-        shown = ["batch_id", "imported_at", "user_name", "file", "dataset", "mode", "rows_read", "rows_loaded",
-                 "rows_duplicate", "rows_rejected", "status"]
-        ui.table(table[shown], "import_history", lang, key="data_history",
+        table = uploads.history_table(batches, lang)
+        shown = list(uploads.HISTORY_COLUMNS)
+        ui.table(table, "import_history", lang, key="data_history",
                  column_config={c: t(f"data.col.{c}", lang) for c in shown}
                  | {c: st.column_config.NumberColumn(t(f"data.col.{c}", lang), format="localized")
                     for c in ("rows_read", "rows_loaded", "rows_duplicate", "rows_rejected")}
@@ -263,6 +301,10 @@ with history_tab:
                                                                    format="YYYY-MM-DD HH:mm")},
                  height=min(36 * (len(table) + 1) + 4, 420))
         by_id = {b["batch_id"]: b for b in batches}
+        newest = max(by_id)
+        if st.session_state.get("data_batch_newest") != newest:  # a new import: the picker offers it first
+            st.session_state.pop("data_batch", None)
+            st.session_state["data_batch_newest"] = newest
         picked = st.selectbox(t("data.pick_batch", lang), list(by_id), key="data_batch",
                               on_change=lambda: st.session_state.update({"data_rollback_asking": False}),
                               format_func=lambda b: t("data.batch_label", lang, batch=b,

@@ -36,6 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--dry-run", action="store_true", help="check the file; write nothing")
     imp.add_argument("--json", action="store_true")
     imp.add_argument("--user", help="who imports (default $TALENTBOARD_USER or $USER)")
+    imp.add_argument("--clear-demo", action="store_true",
+                     help="take the demo data out of the current data in the same transaction as this import")
 
     hist = commands.add_parser("history", help="list import batches")
     hist.add_argument("--json", action="store_true")
@@ -74,7 +76,7 @@ def cmd_import(args) -> int:
     mapping = parse_map(args.map, args.dataset, lang)
     result = store.import_file(Path(args.file), args.dataset, replace=args.replace, sheet=args.sheet,
                                header_row=args.header_row, mapping=mapping, strict=args.strict,
-                               dry_run=args.dry_run, user=args.user)
+                               dry_run=args.dry_run, user=args.user, clear_demo=args.clear_demo)
     if args.json:
         print(json.dumps(result.as_json(lang), ensure_ascii=False, indent=2, default=str))
         return result.exit_code
@@ -85,11 +87,15 @@ def cmd_import(args) -> int:
         print(t("warn.errors_truncated", lang, n=len(result.errors) - ERRORS_PRINTED))
     for warning in result.warnings:
         print(warning.text(lang))
+        if warning.key == "warn.sheets":  # how, on the command line
+            print(t("cli.sheet_hint", lang))
     if result.rejection is not None:
         print(result.rejection.text(lang), file=sys.stderr)
     else:
         counts = {k: getattr(result, k) for k in ("batch_id", "rows_read", "rows_loaded", "rows_duplicate", "rows_rejected")}
         print(t("cli.dry_run" if args.dry_run else "cli.imported", lang, **counts))
+        if result.demo_cleared:
+            print(t("data.demo_cleared_first", lang, n=result.demo_cleared))
     return result.exit_code
 
 

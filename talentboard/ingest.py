@@ -21,7 +21,7 @@ import pyarrow as pa
 from python_calamine import CalamineWorkbook
 
 from talentboard import schema
-from talentboard.i18n import t
+from talentboard.i18n import label, t
 from talentboard.schema import BOOL, DATE, ENUM, GRADE, INTEGER, NUMBER, TEXT, Column, Dataset
 
 HEADER_SEARCH_ROWS = 30
@@ -34,6 +34,59 @@ _FW_FROM = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000\u00a0"
 _FW_TO = "".join(chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)) + "  "
 
 
+# ----------------------------------------------------------------------------------------------
+# Messages: a key and its values, put into words only when shown, in the reader's language
+# ----------------------------------------------------------------------------------------------
+
+UNIT_KEYS = {"元": "unit.yuan", "万元": "unit.wan_yuan"}
+
+
+@dataclass(frozen=True)
+class Term:
+    """A name from the registry inside a message, worded when the message is shown: a dataset, one of its
+    columns (with the canonical name when `named`), or one of an enum's values."""
+    dataset: str
+    column: str = ""
+    value: str = ""
+    named: bool = False
+
+    def text(self, lang: str) -> str:
+        dataset = schema.DATASETS[self.dataset]
+        if not self.column:
+            return label(dataset, lang)
+        if self.value:
+            return str(schema.display(self.dataset, self.column, self.value, lang))
+        name = label(dataset.column(self.column), lang)
+        return t("data.field", lang, label=name, name=self.column) if self.named else name
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A unit of money (元, 万元) inside a message."""
+    name: str
+
+    def text(self, lang: str) -> str:
+        return t(UNIT_KEYS[self.name], lang) if self.name in UNIT_KEYS else self.name
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Several items inside a message (terms, or text from the file), joined as the reader's language does."""
+    items: tuple
+
+    def text(self, lang: str) -> str:
+        return t("wb.value_sep", lang).join(worded(item, lang) for item in self.items)
+
+
+def worded(value: object, lang: str) -> object:
+    return value.text(lang) if isinstance(value, (Term, Unit, Listing)) else value
+
+
+def resolve(values: dict, lang: str) -> dict:
+    """A message's values in the reader's language."""
+    return {k: worded(v, lang) for k, v in values.items()}
+
+
 class ImportRejected(Exception):
     """The whole file is refused; nothing is written. Carries a translation key and its values."""
 
@@ -43,7 +96,7 @@ class ImportRejected(Exception):
         self.layout: Layout | None = None  # set when the file was read but its columns could not be mapped
 
     def message(self, lang: str = "zh") -> str:
-        return t(self.key, lang, **self.values)
+        return t(self.key, lang, **resolve(self.values, lang))
 
 
 @dataclass
@@ -52,7 +105,7 @@ class Message:
     values: dict = field(default_factory=dict)
 
     def text(self, lang: str = "zh") -> str:
-        return t(self.key, lang, **self.values)
+        return t(self.key, lang, **resolve(self.values, lang))
 
 
 @dataclass
@@ -64,9 +117,11 @@ class RowError:
     params: dict = field(default_factory=dict)
     header: str = ""  # the column as the file names it, for people; `column` is the canonical name
     position: int = -1  # the column's place in the file (0-based), for the error report
+    employee_id: str | None = None  # whose row it is, as the file has it (datasets with these columns)
+    name: str | None = None
 
     def message(self, lang: str = "zh") -> str:
-        return t(self.code, lang, **self.params)
+        return t(self.code, lang, **resolve(self.params, lang))
 
     def as_dict(self, lang: str = "zh") -> dict:
         return {"row": self.row, "column": self.column, "value": self.value, "message": self.message(lang)}
@@ -239,9 +294,9 @@ def find_header(records: list[list], dataset: Dataset, header_index: int | None 
             best, best_score = (i, names), len(matched)
     if best is None:
         found = [str(c) for r in records[:5] for c in r if c not in (None, "")][:15]
-        raise ImportRejected("err.no_header", dataset=dataset.label_zh,
-                             needed="、".join(f"{c.label_zh}({c.name})" for c in dataset.required),
-                             found="、".join(found) or "—")
+        raise ImportRejected("err.no_header", dataset=Term(dataset.name),
+                             needed=Listing(tuple(Term(dataset.name, c.name, named=True) for c in dataset.required)),
+                             found=Listing(tuple(found)) if found else "—")
     return best
 
 
@@ -279,7 +334,7 @@ def excel_records(path: Path, sheet: str | None = None, rows: int | None = None)
         raise ImportRejected("err.bad_excel", file=path.name, reason=str(exc)[:200]) from None
     name = sheet if sheet is not None else sheets[0]
     if name not in sheets:
-        raise ImportRejected("err.no_sheet", sheet=name, sheets="、".join(sheets))
+        raise ImportRejected("err.no_sheet", sheet=name, sheets=Listing(tuple(sheets)))
     data = workbook.get_sheet_by_name(name)
     values = data.to_python(skip_empty_area=False, nrows=rows)
     merged = data.merged_cell_ranges or []
@@ -469,7 +524,7 @@ def map_columns(layout: Layout, dataset: Dataset, mapping: dict[str, str] | None
     normalised = [schema.normalise_header(h) for h in layout.headers]
     for source in [s for s in by_name if s not in normalised] + [f"#{j + 1}" for j in by_position
                                                                   if not 0 <= j < len(normalised)]:
-        raise ImportRejected("err.map_source", source=source, found="、".join(h for h in layout.headers if h))
+        raise ImportRejected("err.map_source", source=source, found=Listing(tuple(h for h in layout.headers if h)))
     warnings, chosen = [], {}
     claimed = set(by_name.values()) | set(by_position.values())
     for j, name in enumerate(normalised):
@@ -486,17 +541,20 @@ def map_columns(layout: Layout, dataset: Dataset, mapping: dict[str, str] | None
         if column in chosen.values():
             k = next(k for k, c in chosen.items() if c == column)
             used = layout.headers[k] or f"#{k + 1}"
-            warnings.append(Message("warn.duplicate_column", {"column": column, "used": used, "ignored": layout.headers[j]}))
+            warnings.append(Message("warn.duplicate_column", {"column": Term(dataset.name, column, named=True),
+                                                              "used": used, "ignored": layout.headers[j]}))
             continue
         chosen[j] = column
     layout.mapping = chosen
     missing = [c for c in dataset.required if c.name not in chosen.values()]
     if missing:
+        found = tuple(h for h in layout.headers if h)
         raise ImportRejected("err.missing_columns",
-                             missing="、".join(f"{c.label_zh}({c.name})" for c in missing),
-                             row=layout.header_row, found="、".join(h for h in layout.headers if h) or "—")
+                             missing=Listing(tuple(Term(dataset.name, c.name, named=True) for c in missing)),
+                             row=layout.header_row, found=Listing(found) if found else "—")
     if layout.ignored:
-        warnings.append(Message("warn.ignored_columns", {"dataset": dataset.label_zh, "columns": "、".join(layout.ignored)}))
+        warnings.append(Message("warn.ignored_columns", {"dataset": Term(dataset.name),
+                                                         "columns": Listing(tuple(layout.ignored))}))
     return warnings
 
 
@@ -560,11 +618,14 @@ def bool_sql(n: str, column: Column) -> str:
 def enum_sql(n: str, column: Column) -> tuple[str, str | None]:
     """The canonical value, and (when unknown words take a default) the SQL flagging such rows."""
     exact = {s.lower(): lit(v) for v, syns in column.values.items() for s in (v, *syns)}
+    for v, english in column.labels_en.items():  # the English names the page shows read back as themselves
+        exact.setdefault(english.lower(), lit(v))
     known = f"{map_sql(exact)}[lower({n})]"
     contains = " ".join(f"when contains({n}, {lit(k)}) then {lit(v)}" for k, v in column.contains)
     default = "null" if column.unknown == "error" else lit(column.unknown)
     fallback = f"(case {contains} else {default} end)" if contains else default
-    value = f"(case when {n} is null then null else coalesce({known}, {fallback}) end)"
+    # a blank takes the default too (counted and told by _parse), never a silent NULL
+    value = f"(case when {n} is null then {default} else coalesce({known}, {fallback}) end)"
     flag = None if column.unknown == "error" else f"({n} is not null and {known} is null)"
     return value, flag
 
@@ -582,11 +643,13 @@ def _grade_synonyms() -> dict[str, str]:
                     synonyms[f"{grade}级"] = grade
                     synonyms[f"{i + 1}星级"] = grade
                     synonyms["★" * (i + 1)] = grade
+    for grade, english in schema.GRADE_LABELS_EN.items():  # Grade 3, Senior, 3 stars
+        synonyms.setdefault(english.replace(" ", "").lower(), grade)
     return synonyms
 
 
 def grade_sql(n: str) -> str:
-    return f"{map_sql({k: lit(v) for k, v in _grade_synonyms().items()})}[replace({n}, ' ', '')]"
+    return f"{map_sql({k: lit(v) for k, v in _grade_synonyms().items()})}[lower(replace({n}, ' ', ''))]"
 
 
 def _check(value: str, column: Column) -> list[tuple[str, str]]:
@@ -644,9 +707,11 @@ def checks_sql(column: Column, n: str, v: str) -> list[tuple[str, str]]:
     return checks
 
 
-def error_params(column: Column) -> dict:
-    values = "、".join(column.values) if column.values else "、".join(s for sc in schema.GRADE_SCALES for s in sc)
-    return {"minimum": column.minimum, "maximum": column.maximum, "values": values}
+def error_params(dataset: Dataset, column: Column) -> dict:
+    """A row error's values; the allowed values are worded in the reader's language when shown."""
+    allowed = schema.enum_values(dataset.name, column.name) if column.type in (ENUM, GRADE) else []
+    return {"minimum": column.minimum, "maximum": column.maximum,
+            "values": Listing(tuple(Term(dataset.name, column.name, value=v) for v in allowed))}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -679,9 +744,11 @@ def file_hash(path: Path) -> str:
 
 def prepare(con, dataset: Dataset, path: Path, file_name: str | None = None, *, sheet: str | None = None,
             header_row: int | None = None, mapping: dict[str, str] | None = None, replace: bool = False,
-            encoding: str | None = None, progress: Callable[[float, str], None] | None = None) -> Prepared:
+            encoding: str | None = None, progress: Callable[[float, str], None] | None = None,
+            without_demo: bool = False) -> Prepared:
     """Stage the file's valid, new rows as temp table _load (canonical columns plus _row); count the rest.
-    `progress(fraction, stage)` hears of each stage as it starts."""
+    `progress(fraction, stage)` hears of each stage as it starts. `without_demo`: the demo is cleared by this
+    import, so a row is new unless it is already in the data that is not the demo."""
     report = progress or (lambda fraction, stage: None)
     path = Path(path)
     if not path.is_file():
@@ -691,7 +758,7 @@ def prepare(con, dataset: Dataset, path: Path, file_name: str | None = None, *, 
         layout = read_raw(con, path, dataset, Path(workdir), sheet, header_row, mapping, encoding)
     prepared = Prepared(dataset, file_name or path.name, file_hash(path), layout)
     if len(layout.sheets) > 1:
-        prepared.warnings.append(Message("warn.sheets", {"n": len(layout.sheets), "sheets": "、".join(layout.sheets),
+        prepared.warnings.append(Message("warn.sheets", {"n": len(layout.sheets), "sheets": Listing(tuple(layout.sheets)),
                                                          "sheet": layout.sheet}))
     try:
         prepared.warnings += map_columns(layout, dataset, mapping)
@@ -703,7 +770,7 @@ def prepare(con, dataset: Dataset, path: Path, file_name: str | None = None, *, 
     _parse(con, dataset, layout, prepared)
     _excel_percentages(con, dataset, layout, prepared)
     report(0.7, "progress.duplicates")
-    _mark_duplicates(con, dataset, prepared, replace)
+    _mark_duplicates(con, dataset, prepared, replace, without_demo)
     return prepared
 
 
@@ -717,7 +784,8 @@ def _drop_blank_and_total_rows(con, layout: Layout, prepared: Prepared) -> None:
     counts = dict(con.execute("select kind, count(*) from _kind where kind is not null group by kind").fetchall())
     if counts.get("total"):
         rows = [r for (r,) in con.execute("select _row from _kind where kind = 'total' order by _row limit 5").fetchall()]
-        prepared.warnings.append(Message("warn.dropped_total", {"n": counts["total"], "rows": "、".join(map(str, rows))}))
+        prepared.warnings.append(Message("warn.dropped_total", {"n": counts["total"],
+                                                                "rows": Listing(tuple(map(str, rows)))}))
     if counts.get("blank"):
         prepared.warnings.append(Message("warn.dropped_blank", {"n": counts["blank"]}))
     if not con.execute("select count(*) from _kind where kind is null").fetchall()[0][0]:
@@ -734,19 +802,25 @@ def _parse(con, dataset: Dataset, layout: Layout, prepared: Prepared) -> None:
     for column in mapped:
         unit = units.get(column.name, "")
         if column.unit and unit in ("元", "万元") and unit != column.unit:
-            prepared.warnings.append(Message("warn.units_converted", {"column": column.label_zh, "unit": unit,
-                                                                      "target": column.unit}))
+            prepared.warnings.append(Message("warn.units_converted", {"column": Term(dataset.name, column.name),
+                                                                      "unit": Unit(unit), "target": Unit(column.unit)}))
         value, flag = value_sql(column, f"n_{column.name}", unit)
         values.append(f"{value} as v_{column.name}")
         if flag:
             flags[column.name] = f"case when {flag} then n_{column.name} end as _u_{column.name}"
+            # a blank cell takes the default too: told below, not stored as a silent NULL
+            flags[f"{column.name}_blank"] = f"n_{column.name} is null as _u_{column.name}_blank"
         for condition, code in checks_sql(column, f"n_{column.name}", f"v_{column.name}"):
             error_cases.append(f"case when {condition} then {{'column': {lit(column.name)}, 'code': {lit(code)}}} end")
     finals = []
     for column in dataset.columns:
         sql_type = schema.SQL_TYPES[column.type]
-        finals.append(f"try_cast(v_{column.name} as {sql_type}) as {column.name}" if column.name in position
-                      else f"cast(null as {sql_type}) as {column.name}")
+        if column.name in position:
+            finals.append(f"try_cast(v_{column.name} as {sql_type}) as {column.name}")
+        elif column.type == ENUM and column.unknown != "error":  # an optional enum's default, never NULL
+            finals.append(f"cast({lit(column.unknown)} as {sql_type}) as {column.name}")
+        else:
+            finals.append(f"cast(null as {sql_type}) as {column.name}")
     errors = f"list_filter([{', '.join(error_cases)}], lambda x: x is not null)" if error_cases else "[]"
     con.execute(f"create or replace temp table _parsed as select _row, {', '.join(finals)}, {errors} as _errors"
                 f"{''.join(f', _u_{name}' for name in flags)} from ("
@@ -756,15 +830,31 @@ def _parse(con, dataset: Dataset, layout: Layout, prepared: Prepared) -> None:
     _relational_checks(con, dataset)
     prepared.rows_read = con.execute("select count(*) from _parsed").fetchall()[0][0]
     _collect_errors(con, dataset, position, prepared)
-    for name in flags:
+    _enum_default_warnings(con, dataset, position, [name for name in flags if not name.endswith("_blank")], prepared)
+
+
+def _enum_default_warnings(con, dataset: Dataset, position: dict[str, int], flagged: list[str],
+                           prepared: Prepared) -> None:
+    """Say how many rows of an optional enum took its default (其他…): unknown words, blank cells, or
+    no such column in the file."""
+    for name in flagged:
         column = dataset.column(name)
+        term, default = Term(dataset.name, name), Term(dataset.name, name, value=column.unknown)
         top = con.execute(f"select _u_{name}, count(*) from _parsed where _u_{name} is not null "
                           f"group by 1 order by 2 desc, 1 limit 5").fetchall()
         if top:
             n = con.execute(f"select count(*) from _parsed where _u_{name} is not null").fetchall()[0][0]
-            prepared.warnings.append(Message("warn.enum_default", {"column": column.label_zh, "n": n,
-                                                                   "default": column.unknown,
-                                                                   "values": "、".join(v for v, _ in top)}))
+            prepared.warnings.append(Message("warn.enum_default", {"column": term, "n": n, "default": default,
+                                                                   "values": Listing(tuple(v for v, _ in top))}))
+        blank = con.execute(f"select count(*) from _parsed where _u_{name}_blank").fetchall()[0][0]
+        if blank:
+            prepared.warnings.append(Message("warn.enum_blank", {"column": term, "n": blank, "default": default}))
+    for column in dataset.columns:
+        if column.type == ENUM and column.unknown != "error" and column.name not in position and prepared.rows_read:
+            prepared.warnings.append(Message("warn.enum_absent", {"column": Term(dataset.name, column.name),
+                                                                  "n": prepared.rows_read,
+                                                                  "default": Term(dataset.name, column.name,
+                                                                                  value=column.unknown)}))
 
 
 def _excel_percentages(con, dataset: Dataset, layout: Layout, prepared: Prepared) -> None:
@@ -779,7 +869,7 @@ def _excel_percentages(con, dataset: Dataset, layout: Layout, prepared: Prepared
                                    f"from _parsed").fetchall()[0]
         if n and low >= 0 and high <= 1 and high > 0:
             con.execute(f"update _parsed set {column.name} = {column.name} * 100")
-            prepared.warnings.append(Message("warn.percent_scaled", {"column": column.label_zh, "n": n}))
+            prepared.warnings.append(Message("warn.percent_scaled", {"column": Term(dataset.name, column.name), "n": n}))
 
 
 def _derive(con, dataset: Dataset, position: dict[str, int]) -> None:
@@ -803,12 +893,15 @@ def _collect_errors(con, dataset: Dataset, position: dict[str, int], prepared: P
         return
     prepared.errors_total = con.execute("select sum(len(_errors)) from _parsed").fetchall()[0][0]
     raw_value = "case e.column " + " ".join(f"when {lit(c)} then r.c{j}" for c, j in position.items()) + " end"
-    rows = con.execute(f"select p._row, e.column, e.code, {raw_value} from "
+    # whose row it is, as the file has it, so a person can find it without counting rows
+    who = ", ".join(f"nullif(trim(r.c{position[c]}), '')" if c in position else "null" for c in ("employee_id", "name"))
+    rows = con.execute(f"select p._row, e.column, e.code, {raw_value}, {who} from "
                        f"(select _row, unnest(_errors) as e from _parsed where len(_errors) > 0) p "
                        f"join _raw r using (_row) order by p._row limit {MAX_ERRORS_LISTED}").fetchall()
-    prepared.errors = [RowError(row, column, value, code, error_params(dataset.column(column)),
-                                header=prepared.layout.headers[position[column]].strip(), position=position[column])
-                       for row, column, code, value in rows]
+    prepared.errors = [RowError(row, column, value, code, error_params(dataset, dataset.column(column)),
+                                header=prepared.layout.headers[position[column]].strip(), position=position[column],
+                                employee_id=employee_id, name=name)
+                       for row, column, code, value, employee_id, name in rows]
     cells = ", ".join(f"c{j}" for j in range(len(prepared.layout.headers)))
     raw = con.execute(f"select _row, {cells} from _raw where _row in (select _row from _parsed where len(_errors) > 0) "
                       f"order by _row limit {MAX_ERRORS_LISTED}").fetchall()
@@ -817,8 +910,24 @@ def _collect_errors(con, dataset: Dataset, position: dict[str, int], prepared: P
         prepared.warnings.append(Message("warn.errors_truncated", {"n": prepared.errors_total - len(prepared.errors)}))
 
 
-def _mark_duplicates(con, dataset: Dataset, prepared: Prepared, replace: bool) -> None:
+def active_batches_sql(without_demo: bool = False) -> str:
+    """The batches whose rows are current; without the demo's when this import clears it."""
+    demo = " and coalesce(origin, '') <> 'demo'" if without_demo else ""
+    return f"(select batch_id from batches where status = 'active'{demo})"
+
+
+def _current_sql(dataset: Dataset, without_demo: bool) -> str:
+    """The current rows to compare with, as the view has them (keys and, for upserts, every column)."""
+    if not without_demo:
+        return dataset.name
+    latest = (f" qualify row_number() over (partition by {', '.join(dataset.key)} order by _batch_id desc) = 1"
+              if dataset.default_mode == "upsert" else "")
+    return f"(select * from {dataset.name}_rows where _batch_id in {active_batches_sql(True)}{latest})"
+
+
+def _mark_duplicates(con, dataset: Dataset, prepared: Prepared, replace: bool, without_demo: bool = False) -> None:
     """Stage the rows to load as _load: valid, first of their key in the file, and not already current."""
+    active = active_batches_sql(without_demo)
     cols = dataset.column_names
     key = ", ".join(dataset.key)
     con.execute(f"create or replace temp table _valid as select _row, {', '.join(cols)} from _parsed "
@@ -826,23 +935,21 @@ def _mark_duplicates(con, dataset: Dataset, prepared: Prepared, replace: bool) -
     repeated = con.execute(f"select count(*) - count(distinct ({key})) from _valid").fetchall()[0][0]
     if repeated:  # the same key twice in one file: the first row counts, the rest are duplicates
         con.execute(f"delete from _valid where _row not in (select min(_row) from _valid group by {key})")
-    current = con.execute(f"select count(*) from {dataset.name}_rows where _batch_id in "
-                          f"(select batch_id from batches where status = 'active')").fetchall()[0][0]
+    current = con.execute(f"select count(*) from {dataset.name}_rows where _batch_id in {active}").fetchall()[0][0]
     if replace or not current:
         con.execute("create or replace temp view _load as select * from _valid")
     else:
         compared = cols if dataset.default_mode == "upsert" else dataset.key  # upsert: only unchanged rows repeat
         joins = " and ".join(f"c.{k} is not distinct from v.{k}" for k in compared)
         con.execute(f"create or replace temp table _load as select v.* from _valid v "
-                    f"where not exists (select 1 from {dataset.name} c where {joins})")
+                    f"where not exists (select 1 from {_current_sql(dataset, without_demo)} c where {joins})")
     prepared.rows_loaded = con.execute("select count(*) from _load").fetchall()[0][0]
     prepared.rows_duplicate = prepared.rows_read - prepared.rows_rejected - prepared.rows_loaded
     if current and not replace and dataset.default_mode != "upsert" and prepared.rows_duplicate > repeated:
         same_key = " and ".join(f"c.{k} is not distinct from v.{k}" for k in dataset.key)
         same_all = " and ".join(f"c.{k} is not distinct from v.{k}" for k in cols)
         # compared with the rows as stored: the view fills name and branch from the roster
-        stored = (f"(select * from {dataset.name}_rows where _batch_id in "
-                  f"(select batch_id from batches where status = 'active'))")
+        stored = f"(select * from {dataset.name}_rows where _batch_id in {active})"
         conflicts = con.execute(f"select count(*) from _valid v where exists (select 1 from {stored} c "
                                 f"where {same_key}) and not exists (select 1 from {stored} c "
                                 f"where {same_all})").fetchall()[0][0]

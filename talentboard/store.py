@@ -126,6 +126,7 @@ class ImportResult:
     layout: ingest.Layout | None = None
     rejected_rows: list[tuple[int, list[str | None]]] = field(default_factory=list)
     preview: pd.DataFrame | None = None  # the first rows to load, as they will be stored
+    demo_cleared: int = 0  # demo batches this import took out of the current data, in its own transaction
 
     @property
     def exit_code(self) -> int:
@@ -147,11 +148,13 @@ class ImportResult:
 def import_file(path: Path | str, dataset_name: str, *, file_name: str | None = None, replace: bool = False,
                 sheet: str | None = None, header_row: int | None = None, mapping: dict[str, str] | None = None,
                 strict: bool = False, dry_run: bool = False, user: str | None = None, origin: str = "cli",
-                encoding: str | None = None, preview_rows: int = 0,
+                encoding: str | None = None, preview_rows: int = 0, clear_demo: bool = False,
                 progress: Callable[[float, str], None] | None = None, db: Path | str | None = None) -> ImportResult:
     """Import one file as one batch, in one transaction: every row valid is loaded, or nothing is.
     `user` None means the account running the process; "" means unknown. `preview_rows` keeps that many
-    of the rows to load in result.preview; `progress(fraction, stage)` hears of each stage."""
+    of the rows to load in result.preview; `progress(fraction, stage)` hears of each stage. `clear_demo`
+    takes the demo out of the current data in the same transaction (a failed import leaves it as it was);
+    rows are then new unless they are already in the data that is not the demo."""
     dataset = DATASETS[dataset_name]
     path = Path(path)
     mode = "replace" if replace else dataset.default_mode
@@ -159,7 +162,8 @@ def import_file(path: Path | str, dataset_name: str, *, file_name: str | None = 
     with connect(db) as con:
         try:
             prepared = ingest.prepare(con, dataset, path, file_name, sheet=sheet, header_row=header_row,
-                                      mapping=mapping, replace=replace, encoding=encoding, progress=progress)
+                                      mapping=mapping, replace=replace, encoding=encoding, progress=progress,
+                                      without_demo=clear_demo)
             _fill(result, prepared)
             if preview_rows:
                 result.preview = con.execute(f"select {', '.join(dataset.column_names)} from _load order by _row "
@@ -168,12 +172,12 @@ def import_file(path: Path | str, dataset_name: str, *, file_name: str | None = 
                 result.rejection = Message("cli.strict_rejected" if strict else "cli.rejected_file")
                 result.rows_loaded = 0
                 return result
-            result.warnings += _same_content_warning(con, prepared)
+            result.warnings += _same_content_warning(con, prepared, clear_demo)
             if not dry_run:
                 if progress:
                     progress(0.85, "progress.write")
-                result.batch_id = _write_batch(con, prepared, mode, ingest.env_user() if user is None else user,
-                                               origin)
+                result.batch_id, result.demo_cleared = _write_batch(
+                    con, prepared, mode, ingest.env_user() if user is None else user, origin, clear_demo)
         except ImportRejected as rejected:
             result.rejection = Message(rejected.key, rejected.values)
             result.layout = rejected.layout
@@ -188,20 +192,25 @@ def _fill(result: ImportResult, prepared: Prepared) -> None:
         setattr(result, name, getattr(prepared, name))
 
 
-def _same_content_warning(con, prepared: Prepared) -> list[Message]:
-    same = con.execute("select batch_id, imported_at from batches where content_hash = ? and dataset = ? "
-                       "and status = 'active' order by batch_id limit 1",
+def _same_content_warning(con, prepared: Prepared, without_demo: bool = False) -> list[Message]:
+    same = con.execute(f"select batch_id, imported_at from batches where content_hash = ? and dataset = ? "
+                       f"and batch_id in {ingest.active_batches_sql(without_demo)} order by batch_id limit 1",
                        [prepared.content_hash, prepared.dataset.name]).fetchall()
     if not same:
         return []
     return [Message("warn.same_file", {"batch": same[0][0], "when": same[0][1].strftime("%Y-%m-%d %H:%M")})]
 
 
-def _write_batch(con, prepared: Prepared, mode: str, user: str, origin: str) -> int:
+def _write_batch(con, prepared: Prepared, mode: str, user: str, origin: str,
+                 clear_demo: bool = False) -> tuple[int, int]:
+    """Write one batch; returns its id and how many demo batches it cleared first."""
     dataset, layout = prepared.dataset, prepared.layout
+    cleared = 0
     con.execute("begin transaction")
     try:
         batch_id = con.execute("select nextval('batch_seq')").fetchall()[0][0]
+        if clear_demo:  # in this transaction: a failed import leaves the demo as it was
+            cleared = _clear_demo(con)
         if mode == "replace":  # archived, not deleted: a rollback of this batch brings them back
             con.execute("update batches set status = 'replaced', replaced_by = ? where dataset = ? and status = 'active'",
                         [batch_id, dataset.name])
@@ -215,7 +224,7 @@ def _write_batch(con, prepared: Prepared, mode: str, user: str, origin: str) -> 
     except BaseException:
         con.execute("rollback")
         raise
-    return batch_id
+    return batch_id, cleared
 
 
 def _insert_rows(con, dataset: Dataset, batch_id: int) -> None:
@@ -330,10 +339,15 @@ def state(db: Path | str | None = None) -> State:
 
 def clear_demo(db: Path | str | None = None) -> int:
     """Take every demo batch out of the current data (kept in history, like any rollback); returns how many."""
-    with connect(db) as con:  # one statement: all of them or none
-        return con.execute("update batches set status = 'rolled_back', rolled_back_at = ?, replaced_by = null "
-                           "where origin = 'demo' and status <> 'rolled_back'",
-                           [dt.datetime.now().replace(microsecond=0)]).fetchall()[0][0]
+    with connect(db) as con:
+        return _clear_demo(con)
+
+
+def _clear_demo(con) -> int:
+    """One statement: all of the demo batches or none."""
+    return con.execute("update batches set status = 'rolled_back', rolled_back_at = ?, replaced_by = null "
+                       "where origin = 'demo' and status <> 'rolled_back'",
+                       [dt.datetime.now().replace(microsecond=0)]).fetchall()[0][0]
 
 
 def load_demo(directory: Path | str = DEMO_DIR, db: Path | str | None = None) -> list[ImportResult]:

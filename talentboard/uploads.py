@@ -10,8 +10,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from talentboard import ingest, store
-from talentboard.schema import DATASETS
+import pandas as pd
+
+from talentboard import ingest, schema, store
+from talentboard.i18n import label, t
+from talentboard.schema import BOOL, DATASETS, DATE, ENUM, GRADE
 
 UPLOAD_DIR = Path(tempfile.gettempdir()) / "talentboard-uploads"
 KEEP_UPLOADS_SECONDS = 24 * 3600
@@ -50,6 +53,7 @@ class Choices:
     mapping: tuple[tuple[str, str], ...] = ()  # hand-made: source header -> column ("" leaves it out)
     replace: bool = False
     strict: bool = False
+    clear_demo: bool = False  # the demo leaves the current data in the import's own transaction
 
 
 @dataclass
@@ -114,7 +118,8 @@ def first_look(upload: Upload) -> Reading:
 def _import(upload: Upload, choices: Choices, mapping: dict[str, str], **options) -> store.ImportResult:
     return store.import_file(upload.path, choices.dataset, file_name=upload.name, replace=choices.replace,
                              sheet=choices.sheet, header_row=choices.header_row, mapping=mapping or None,
-                             strict=choices.strict, encoding=choices.encoding, **options)
+                             strict=choices.strict, encoding=choices.encoding, clear_demo=choices.clear_demo,
+                             **options)
 
 
 def _unexpected(error: Exception) -> ingest.Message:
@@ -150,3 +155,102 @@ def run_import(upload: Upload, choices: Choices, user: str = "", db: str | None 
     if result.batch_id is not None and result.layout is not None and mapping:
         store.remember_mapping(choices.dataset, result.layout.headers, mapping, db=db)
     return result
+
+
+# ----------------------------------------------------------------------------------------------
+# What the page shows: every cell as the reader reads it, never None, nan or NaT
+# ----------------------------------------------------------------------------------------------
+
+MISSING = "—"
+
+
+def _missing(value) -> bool:
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):  # a list or an array: not one missing value
+        return False
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+def cell_text(dataset: str, column: str, value, lang: str) -> str:
+    """One stored value as the page shows it: dates as YYYY-MM-DD, whole numbers without .0, yes/no in
+    words, enum values by their display name; a missing value as a dash."""
+    if _missing(value):
+        return MISSING
+    kind = DATASETS[dataset].column(column).type
+    if kind == DATE or hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d")
+    if kind == BOOL or isinstance(value, bool):
+        return t("wb.yes" if value else "wb.no", lang)
+    if kind in (ENUM, GRADE):
+        return str(schema.display(dataset, column, value, lang))
+    if isinstance(value, float):
+        return _number(value)
+    return str(value)
+
+
+def preview_table(preview: pd.DataFrame, dataset: str, lang: str) -> pd.DataFrame:
+    """The first rows to load, as text; columns the file leaves wholly empty are left out."""
+    shown = preview.dropna(axis=1, how="all")
+    return pd.DataFrame({c: [cell_text(dataset, c, v, lang) for v in shown[c]] for c in shown.columns},
+                        columns=list(shown.columns))
+
+
+def error_table(errors: list[ingest.RowError], dataset: str, lang: str) -> pd.DataFrame:
+    """Rejected rows: the row number, whose row it is (工号 and name, when the dataset has them), the column,
+    the value as the file has it, and why."""
+    names = DATASETS[dataset].column_names
+    who = [c for c in ("employee_id", "name") if c in names and any(getattr(e, c) for e in errors)]
+    blank = t("data.empty_value", lang)
+    rows = [{"row": e.row, **{c: getattr(e, c) or MISSING for c in who}, "column": e.header or e.column,
+             "value": blank if e.value is None or not str(e.value).strip() else e.value,
+             "reason": e.message(lang)} for e in errors]
+    return pd.DataFrame(rows, columns=["row", *who, "column", "value", "reason"])
+
+
+def error_table_labels(dataset: str, lang: str) -> dict[str, str]:
+    """The error table's column headings."""
+    columns = DATASETS[dataset]
+    return {"row": t("data.col.row", lang), "column": t("data.col.column", lang), "value": t("data.col.value", lang),
+            "reason": t("data.col.reason", lang)} | {c: label(columns.column(c), lang) for c in ("employee_id", "name")
+                                                     if c in columns.column_names}
+
+
+HISTORY_COLUMNS = ("batch_id", "imported_at", "user_name", "file", "dataset", "mode", "rows_read", "rows_loaded",
+                   "rows_duplicate", "rows_rejected", "status")
+
+
+def history_table(batches: list[dict], lang: str) -> pd.DataFrame:
+    """The import history as the page shows it: names in the reader's language, a dash for an unknown user."""
+    rows = [{"batch_id": b["batch_id"], "imported_at": b["imported_at"], "user_name": b["user_name"] or MISSING,
+             "file": b["file"] or MISSING, "dataset": label(DATASETS[b["dataset"]], lang),
+             "mode": t(f"mode.{b['mode']}", lang), "rows_read": b["rows_read"] or 0, "rows_loaded": b["rows_loaded"] or 0,
+             "rows_duplicate": b["rows_duplicate"] or 0, "rows_rejected": b["rows_rejected"] or 0,
+             "status": t(f"status.{b['status']}", lang)} for b in batches]
+    return pd.DataFrame(rows, columns=list(HISTORY_COLUMNS))
+
+
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def uploader_css(lang: str, limit_mb: int) -> str:
+    """Streamlit's file uploader writes its button ("Upload"), its limit ("200MB per file") and its drop hint
+    ("Drag and drop files here") in English: a style that hides them and shows ours from the translation
+    table in their place. Plain CSS: offline, no fonts."""
+    zone = '[data-testid="stFileUploaderDropzone"]'
+    button = f'{zone} [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"]'
+    limit = '[data-testid="stFileUploaderDropzoneInstructions"]'
+    drop = f"{zone} > div.euud7oh1 > span"  # the hint shown while a file is dragged over
+    return (f"<style>\n"
+            f"{button} p {{ display: none; }}\n"
+            f"{button}::after {{ content: {_css_string(t('data.uploader_button', lang))}; }}\n"
+            f"{limit} span {{ display: none; }}\n"
+            f"{limit} > div::after {{ content: {_css_string(t('data.upload_limit', lang, mb=limit_mb))}; "
+            f"font-size: 0.875rem; opacity: 0.7; }}\n"
+            f"{drop} {{ font-size: 0; }}\n"
+            f"{drop}::after {{ content: {_css_string(t('data.uploader_drop', lang))}; font-size: 0.875rem; }}\n"
+            f"</style>")

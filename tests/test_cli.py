@@ -70,7 +70,7 @@ def test_import_rejections_exit_1_and_leave_nothing(tmp_path):
     run = cli(db, "import", "training", str(no_hours), "--json")
     assert run.returncode == 1
     report = json.loads(run.stdout)
-    assert report["batch_id"] is None and "学时(hours)" in report["errors"][0]["message"]
+    assert report["batch_id"] is None and "学时（hours）" in report["errors"][0]["message"]
     assert "Traceback" not in run.stderr + run.stdout
     history = json.loads(cli(db, "history", "--json").stdout)
     assert history == []
@@ -159,3 +159,29 @@ def test_demo_writes_files_and_loads(tmp_path):
     history = json.loads(cli(db, "history", "--json").stdout)
     assert sorted(b["dataset"] for b in history) == sorted(["employees", "training", "competition", "grading", "innovation"])
     assert all(b["rows_loaded"] > 0 for b in history)
+
+
+def test_clear_demo_flag_clears_the_demo_with_the_import(tmp_path, demo_db):
+    path = gbk_training_file(tmp_path / "real.csv", GOOD)
+    run = cli(demo_db, "import", "training", str(path), "--clear-demo")
+    assert run.returncode == 0, run.stderr
+    assert "导入前已清除示例数据（5 批）" in run.stdout
+    con = duckdb.connect(str(demo_db), read_only=True)
+    assert con.execute("select count(*) from batches where origin = 'demo' and status = 'active'").fetchall() == [(0,)]
+    assert con.execute("select employee_id, course from training order by 1").fetchall() == [("E1", "反洗钱"),
+                                                                                            ("E2", "党史")]
+    con.close()
+
+
+def test_the_command_line_keeps_its_flag_hints(tmp_path):
+    import openpyxl
+    book = openpyxl.Workbook()
+    book.active.title = "说明"
+    sheet = book.create_sheet("培训")
+    for row in [["工号", "培训名称", "培训日期", "学时"], ["E1", "课", "2024-01-01", 2]]:
+        sheet.append(row)
+    path = tmp_path / "two.xlsx"
+    book.save(path)
+    run = cli(tmp_path / "t.duckdb", "import", "training", str(path), "--sheet", "培训")
+    assert run.returncode == 0, run.stderr
+    assert "可选择其他工作表" in run.stdout and "--sheet" in run.stdout  # the hint the data page leaves out

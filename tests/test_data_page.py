@@ -6,6 +6,8 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import json
+import re
 from pathlib import Path
 
 import openpyxl
@@ -13,6 +15,7 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from conftest import rendered_strings
 from talentboard import store, uploads
 from talentboard.metrics import format_number
 
@@ -393,3 +396,185 @@ def test_columns_without_a_name_or_with_the_same_name_are_mapped_by_position(sto
     run(at.button(key=f"{key}_import").click())
     assert [r for r in current("training", "employee_id, course, score") if r[1] == "信贷业务培训"] == [
         ("E3", "信贷业务培训", 95.0), ("E4", "信贷业务培训", 88.0)]
+
+
+# ---------------------------------------------------------------------------------------------
+# The first real import and the demo; the picker, the open tab and the card after an import
+# ---------------------------------------------------------------------------------------------
+
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+DATASET_NAMES = ("employees", "training", "competition", "grading", "innovation")
+
+
+def blocks(node):
+    """Every block of the page's element tree, depth first."""
+    from streamlit.testing.v1.element_tree import Block
+    for child in getattr(node, "children", {}).values():
+        if isinstance(child, Block):
+            yield child
+            yield from blocks(child)
+
+
+def open_tab(at: AppTest) -> int:
+    """The tab the browser shows after this run (the one the tab container opens on)."""
+    [container] = [b for b in blocks(at._tree) if b.type == "tab_container"]
+    return container.proto.tab_container.default_tab_index
+
+
+def test_the_first_real_import_clears_the_demo_first(tmp_db):
+    at = data_page()  # an empty database: the demo loads
+    demo_rows = sum(store.row_count(name) for name in DATASET_NAMES)
+    assert store.state().demo_active and demo_rows > 0
+    assert "默认先清除示例数据" in at.info[0].value  # what the notice promises ...
+    records = [("E1", "反洗钱", "2025-03-05", "3"), ("E2", "党史学习", "2025-04-01", "2")]
+    key = upload(at, "本单位培训.csv", csv_text(training_rows(records)).encode("utf-8"))
+    box = at.checkbox(key=f"{key}_clear_demo")
+    assert (box.label, box.value) == ("先清除示例数据", True)  # ... is what the page does
+    assert checks(at)["将导入"] == "2"
+    run(at.button(key=f"{key}_import").click())
+    assert not store.state().demo_active
+    assert current("training", "employee_id, course") == [("E1", "反洗钱"), ("E2", "党史学习")]
+    assert sum(store.row_count(name) for name in DATASET_NAMES) == 2  # 2 real rows, no fictional ones
+    assert any("导入前已清除示例数据（5 批）" in m for m in at.markdown.values)
+    assert not [b for b in at.checkbox if b.key == f"{key}_clear_demo"]
+
+
+def test_the_demo_stays_when_the_box_is_unticked(tmp_db):
+    at = data_page()
+    demo_training = store.row_count("training")
+    key = upload(at, "本单位培训.csv", csv_text(training_rows([("E1", "反洗钱", "2025-03-05", "3")])).encode("utf-8"))
+    run(at.checkbox(key=f"{key}_clear_demo").uncheck())
+    run(at.button(key=f"{key}_import").click())
+    assert store.state().demo_active and store.row_count("training") == demo_training + 1
+
+
+def test_after_an_import_the_card_shows_what_was_imported_and_the_picker_offers_it(store_db):
+    at = data_page()
+    first_newest = store.history()[0]["batch_id"]
+    assert at.selectbox(key="data_batch").value == first_newest
+    records = [("E3", "信贷业务培训", "2025-06-03", "2"), ("E4", "信贷业务培训", "2025-06-03", "2")]
+    key = upload(at, "六月.csv", csv_text(training_rows(records)).encode("utf-8"))
+    run(at.button(key=f"{key}_import").click())
+    # the result of the import, not the same file previewed again as "将导入 0" with a disabled button
+    assert checks(at) == {"读取行数": "2", "已导入": "2", "重复（跳过）": "0", "有错误（拒绝）": "0"}
+    assert not [b for b in at.button if b.key == f"{key}_import"]
+    assert not any("没有新数据" in i.value for i in at.info)
+    newest = store.history()[0]["batch_id"]
+    assert newest == first_newest + 1 and at.selectbox(key="data_batch").value == newest
+    run(at.selectbox(key="data_batch").set_value(first_newest))  # a batch the user picks stays picked
+    assert at.selectbox(key="data_batch").value == first_newest
+
+
+def test_a_rollback_keeps_the_history_tab_open(store_db):
+    at = data_page()
+    assert open_tab(at) == 0
+    at.session_state["data_tab"] = "导入历史"  # the user opens the history tab
+    run(at)
+    assert open_tab(at) == 1
+    run(at.button(key="data_rollback").click())
+    run(at.button(key="data_rollback_yes").click())
+    assert store.history()[0]["status"] == "rolled_back"
+    assert open_tab(at) == 1 and any("已回滚第" in s.value for s in at.success)
+    at.query_params["lang"] = "en"  # and across a change of language
+    run(at)
+    assert open_tab(at) == 1
+
+
+def test_rows_with_no_category_show_as_other_with_a_warning(store_db):
+    rows = [["工号", "培训名称", "培训日期", "学时", "培训类别"], ["E3", "信贷业务培训", "2025-06-03", "2", ""],
+            ["E4", "党课", "2025-06-04", "2", "党建"]]
+    at = data_page()
+    key = upload(at, "类别.csv", csv_text(rows).encode("utf-8"))
+    assert list(table_with(at, "category")["category"]) == ["其他", "思想政治"]
+    assert "⚠ “培训类别”有 1 行为空，已记为“其他”" in [c.value for c in at.caption]
+    run(at.button(key=f"{key}_import").click())
+    assert [r for r in current("training", "employee_id, category") if r[0] in ("E3", "E4")] == [
+        ("E3", "其他"), ("E4", "思想政治")]
+
+
+def test_the_error_table_says_whose_row_it_is(store_db):
+    rows = [["工号", "姓名", "培训名称", "培训日期", "学时"], ["E3", "丙", "案防培训", "2025-09-01", "abc"],
+            ["E4", "丁", "案防培训", "", "2"], ["E1", "甲", "案防培训", "2025-09-01", "2"]]
+    at = data_page()
+    upload(at, "九月.csv", csv_text(rows).encode("utf-8"))
+    errors = table_with(at, "reason")
+    assert list(errors.columns) == ["row", "employee_id", "name", "column", "value", "reason"]
+    assert list(zip(errors["row"], errors["employee_id"], errors["name"], errors["column"], errors["value"])) == [
+        (2, "E3", "丙", "学时", "abc"), (3, "E4", "丁", "培训日期", "（空）")]
+    frame = next(d for d in at.dataframe if "reason" in d.value.columns)
+    headings = {name: spec.get("label") for name, spec in json.loads(frame.proto.columns).items()}
+    assert (headings["employee_id"], headings["name"]) == ("工号", "姓名")
+
+
+def test_no_cell_reads_none_nan_or_nat(store_db):
+    rows = [["工号", "培训名称", "培训日期", "学时", "考核成绩", "是否合格", "培训费用"],
+            ["E3", "信贷业务培训", "2025-06-03", "2", "85.5", "合格", ""],
+            ["E4", "信贷业务培训", "2025-06-03", "2", "", "", "300"],
+            ["E1", "", "2025-06-03", "2", "", "", ""]]  # no course: rejected, its value empty
+    at = data_page()
+    key = upload(at, "成绩.csv", csv_text(rows).encode("utf-8"))
+    first_rows = table_with(at, "score")
+    assert list(first_rows["score"]) == ["85.5", "—"] and list(first_rows["passed"]) == ["是", "—"]
+    assert list(first_rows["cost"]) == ["—", "300"]
+    missing = {"None", "nan", "NaN", "NaT", "<NA>"}
+    assert not missing & set(rendered_strings(at))
+    run(at.button(key=f"{key}_import").click())  # from the page: no user known, the history says —
+    assert store.history()[0]["user_name"] is None
+    assert not missing & set(rendered_strings(at))
+    assert table_with(at, "user_name")["user_name"].iloc[0] == "—"
+
+
+def test_an_import_in_english_shows_no_chinese_but_the_files_own_values(store_db):
+    rows = [["工号", "姓名", "培训名称", "培训日期", "学时", "培训类别", "是否合格", "培训费用（万元）", "备注"],
+            ["E3", "丙", "信贷业务培训", "2025-06-03", "2", "团建活动", "合格", "0.5", "x"],
+            ["E4", "丁", "信贷业务培训", "2025-06-03", "abc", "", "也许", "", ""],
+            ["E2", "乙", "信贷业务培训", "2025-06-03", "2", "", "", "", ""],
+            ["合计", "", "", "", "4", "", "", "", ""]]
+    from_file = sorted({v for row in rows for v in row if CJK.search(v)}, key=len, reverse=True)
+
+    def chinese_left(at: AppTest) -> list[str]:
+        strings = rendered_strings(at.tabs[0]) + rendered_strings(at.tabs[1])
+        for value in from_file:
+            strings = [s.replace(value, "") for s in strings]
+        return [s for s in strings if CJK.search(s)]
+
+    at = data_page("en")
+    key = upload(at, "q2.csv", csv_text(rows).encode("utf-8"))
+    captions = " ".join(c.value for c in at.caption)
+    assert "“Cost” is headed in 10k yuan; converted to yuan" in captions
+    assert "row(s) have no “Category”; recorded as “Other”" in captions
+    assert "expected yes or no" in " ".join(table_with(at, "reason")["reason"])
+    assert chinese_left(at) == []
+    run(at.button(key=f"{key}_import").click())
+    assert checks(at)["Loaded"] == "2"
+    assert chinese_left(at) == []
+
+
+def test_no_command_line_flags_or_config_paths_on_the_page(store_db):
+    book = openpyxl.Workbook()
+    book.active.title = "填表说明"
+    sheet = book.create_sheet("培训明细")
+    for row in training_rows([("E3", "信贷业务培训", "2025-06-03", 2)]):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    for lang in ("zh", "en"):
+        at = data_page(lang)
+        upload(at, "明细.xlsx", buffer.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        strings = rendered_strings(at)
+        assert any("可选择其他工作表" in s or "Another can be chosen" in s for s in strings)
+        assert not [s for s in strings if "--sheet" in s or "--map" in s or "config.toml" in s or "maxUploadSize" in s]
+
+
+def test_the_uploader_speaks_the_readers_language(store_db):
+    zh, en = uploads.uploader_css("zh", 200), uploads.uploader_css("en", 200)
+    # Streamlit's own English is hidden and ours shown: the button, the size limit and the drop hint
+    for css in (zh, en):
+        assert css.count("display: none") == 2 and css.count("::after") == 3
+        assert '[data-testid="stFileUploaderDropzoneInstructions"]' in css and "url(" not in css and "@import" not in css
+    assert 'content: "选择文件"' in zh and 'content: "每个文件不超过 200 MB · CSV、XLSX、XLS"' in zh
+    assert 'content: "松开鼠标即可上传"' in zh
+    assert 'content: "Choose files"' in en and not CJK.search(en)
+    at = data_page()
+    ours = [h for h in at.get("html") if "stFileUploaderDropzone" in h.proto.body]
+    assert len(ours) == 1 and "选择文件" in ours[0].proto.body  # on the page, once

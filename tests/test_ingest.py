@@ -87,8 +87,11 @@ def test_file_with_no_recognisable_header_names_needed_and_found_columns(tmp_pat
     path = write_csv(tmp_path / "x.csv", [["甲", "乙"], ["1", "2"]])
     result = store.import_file(path, "training")
     text = result.rejection.text()
-    assert "工号(employee_id)" in text and "学时(hours)" in text and "甲" in text
-    assert "needs at least" in result.rejection.text("en")
+    assert "工号（employee_id）" in text and "学时（hours）" in text and "甲" in text
+    english = result.rejection.text("en")
+    assert "“Training records” needs at least these columns: Employee ID (employee_id), Course (course)" in english
+    # no Chinese but the file's own cells (甲, 乙): the labels are worded when shown, not when the file was read
+    assert "、" not in english and english.endswith("the first rows of the file hold: 甲, 乙, 1, 2")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -200,7 +203,7 @@ def test_missing_required_column_writes_nothing_and_names_it(tmp_path, tmp_db):
     path = write_csv(tmp_path / "nohours.csv", [HEADER[:4]] + [r[:4] for r in TRAINING_ROWS])
     result = store.import_file(path, "training")
     assert result.exit_code == 1
-    assert "学时(hours)" in result.rejection.text() and "hours" in result.rejection.text("en")
+    assert "学时（hours）" in result.rejection.text() and "Hours (hours)" in result.rejection.text("en")
     assert snapshot(tmp_db) == before
 
 
@@ -496,3 +499,83 @@ def test_excel_percent_cells_read_on_the_0_to_100_scale(tmp_path, tmp_db):
     result = store.import_file(path, "training")
     assert sorted(v for (v,) in table(tmp_db, "select score from training")) == [62.5, 85.0, 90.0]
     assert any("0～1" in w.text() for w in result.warnings)
+
+
+# ---------------------------------------------------------------------------------------------
+# Optional enums never store NULL; the demo cleared by the first real import; messages worded when shown
+# ---------------------------------------------------------------------------------------------
+
+def test_blank_or_absent_categories_are_stored_as_other_with_a_warning(tmp_path, tmp_db):
+    rows = [["工号", "培训名称", "培训日期", "学时", "培训类别"], ["E1", "甲", "2024-01-02", "1", "党建"],
+            ["E2", "乙", "2024-01-02", "1", ""], ["E3", "丙", "2024-01-02", "1", "  "], ["E4", "丁", "2024-01-02", "1", "团建"]]
+    result = store.import_file(write_csv(tmp_path / "c.csv", rows), "training")
+    assert dict(table(tmp_db, "select employee_id, category from training")) == {
+        "E1": "思想政治", "E2": "其他", "E3": "其他", "E4": "其他"}
+    blank = [w for w in result.warnings if w.key == "warn.enum_blank"]
+    assert [w.text() for w in blank] == ["“培训类别”有 2 行为空，已记为“其他”"]
+    assert [w.text("en") for w in blank] == ["2 row(s) have no “Category”; recorded as “Other”"]
+    # the form column is not in the file at all: every row takes its default too, and the user is told
+    assert table(tmp_db, "select distinct form from training") == [("其他",)]
+    absent = [w.text() for w in result.warnings if w.key == "warn.enum_absent"]
+    assert absent == ["文件中没有“培训形式”列，4 行都记为“其他”"]
+    assert table(tmp_db, "select count(*) from training_rows where category is null or form is null") == [(0,)]
+
+
+def test_a_roster_without_a_status_stores_on_duty(tmp_path, tmp_db):
+    rows = [["工号", "姓名", "机构", "状态"], ["E1", "甲", "城关信用社", ""], ["E2", "乙", "城关信用社", "退休"]]
+    result = store.import_file(write_csv(tmp_path / "r.csv", rows), "employees")
+    assert table(tmp_db, "select employee_id, status from employees order by 1") == [("E1", "在岗"), ("E2", "退休")]
+    assert [w.values["n"] for w in result.warnings if w.key == "warn.enum_blank"] == [1]
+
+
+def test_english_names_read_back_and_allowed_values_are_listed_in_the_readers_language(tmp_path, tmp_db):
+    rows = [["竞赛名称", "竞赛日期", "竞赛级别", "竞赛项目", "工号", "成绩"], ["技能赛", "2024-06-01", "Provincial", "点钞", "E1", "90"],
+            ["技能赛", "2024-06-01", "乡级", "点钞", "E2", "80"]]
+    result = store.import_file(write_csv(tmp_path / "c.csv", rows), "competition")
+    assert table(tmp_db, "select employee_id, level from competition") == [("E1", "省级")]
+    error = result.errors[0]
+    assert (error.row, error.value) == (3, "乡级")
+    assert error.message("zh") == "不是允许的取值，可用：联社级、市级、省级、全国"
+    assert error.message("en") == "not an allowed value; use one of: Union, City, Provincial, National"
+    grades = [["评定年度", "工号", "评定等级"], ["2024", "E1", "Grade 3"], ["2024", "E2", "senior"]]
+    store.import_file(write_csv(tmp_path / "g.csv", grades), "grading")
+    assert table(tmp_db, "select employee_id, grade from grading order by 1") == [("E1", "三级"), ("E2", "高级")]
+
+
+def test_warnings_built_while_reading_are_worded_in_the_readers_language(tmp_path, tmp_db):
+    rows = [["工号", "培训名称", "培训日期", "学时", "培训类别", "培训费用（万元）", "备注"],
+            ["E1", "甲", "2024-01-02", "1", "团建活动", "0.5", "x"], ["合计", "", "", "1", "", "", ""]]
+    result = store.import_file(write_csv(tmp_path / "w.csv", rows), "training")
+    english = {w.key: w.text("en") for w in result.warnings}
+    assert english["warn.units_converted"] == "“Cost” is headed in 10k yuan; converted to yuan"
+    assert english["warn.enum_default"] == "1 value(s) in “Category” are not standard and were recorded as “Other”: 团建活动"
+    assert english["warn.ignored_columns"] == "These columns are not part of “Training records” and were ignored: 备注"
+    assert english["warn.dropped_total"] == "Ignored 1 total row(s) (row 3)"
+    chinese = {w.key: w.text("zh") for w in result.warnings}
+    assert chinese["warn.units_converted"] == "“培训费用”表头单位为万元，已换算为元"
+
+
+def test_clearing_the_demo_is_part_of_the_import(tmp_path, demo_db, monkeypatch):
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        demo_rows = con.execute("select employee_id, course, start_date, hours from training "
+                                "order by all limit 2").fetchall()
+        demo_batches = con.execute("select count(*) from batches where origin = 'demo'").fetchall()[0][0]
+    rows = [["工号", "培训名称", "培训日期", "学时"], *[[i, c, d.isoformat(), h] for i, c, d, h in demo_rows]]
+    path = write_csv(tmp_path / "real.csv", rows)
+    # the same two rows are in the demo: duplicates while the demo stays, new rows when it goes
+    assert store.import_file(path, "training", dry_run=True).rows_duplicate == 2
+    assert store.import_file(path, "training", dry_run=True, clear_demo=True).rows_loaded == 2
+
+    before = snapshot(demo_db)
+    real_insert = store._insert_rows
+    monkeypatch.setattr(store, "_insert_rows", lambda con, dataset, batch_id: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        store.import_file(path, "training", clear_demo=True)
+    assert snapshot(demo_db) == before and store.state(demo_db).demo_active  # the demo as it was
+    monkeypatch.setattr(store, "_insert_rows", real_insert)
+
+    result = store.import_file(path, "training", clear_demo=True)
+    assert (result.rows_loaded, result.demo_cleared) == (2, demo_batches)
+    assert not store.state(demo_db).demo_active
+    assert table(demo_db, "select employee_id, course, start_date, hours from training order by all") == demo_rows
+    assert table(demo_db, "select count(*) from employees") == [(0,)]
