@@ -1,11 +1,17 @@
 """创新成果 Innovation: what the model-worker studios produce, how far projects get, and what they return."""
-import plotly.express as px
-import plotly.graph_objects as go
 import streamlit as st
 
 from talentboard import charts, innovation, ui
 from talentboard.i18n import t
-from talentboard.metrics import format_number, format_percent
+from talentboard.schema import display
+
+
+def readable(fig, longest: float | None = None):
+    """Room past the longest bar of a half-width card for its value label (else the label is cut)."""
+    if longest is not None and longest > 0:
+        fig.update_xaxes(range=[0, longest * 1.3])
+    return fig
+
 
 context = ui.page_context()
 lang = context.lang
@@ -23,80 +29,115 @@ if filters.lines:
 ui.focus_bar("innov", lang, hint_key="innov.focus_hint")
 
 table = ui.compute(context, innovation.studios, studio, filters=filters)
-totals = innovation.totals(table)
-cards = [("innov.studios", str(totals["studios"])), ("kpi.active_projects", str(totals["active"])),
-         ("kpi.converted_projects", str(totals["converted"])), ("innov.conversion_rate", format_percent(totals["conversion_rate"])),
-         ("kpi.benefit", format_number(totals["benefit"], lang)),
-         ("innov.benefit_per_funding", format_number(totals["benefit_per_funding"], lang, digits=2))]
-ui.metric_grid([(t(key, lang), value, None, t(f"{key}.help", lang)) for key, value in cards], per_row=3)
+if table.empty:  # nothing started by the period's end in this scope: say so, no zero cards, no blank charts
+    st.info(t("innov.no_projects", lang), icon=":material/info:")
+    st.stop()
 
-with ui.card(t("innov.studio_table", lang), t("innov.studio_table.help", lang)):
-    shown = table.assign(conversion_rate=table["conversion_rate"] * 100)
-    ui.table(shown, "innovation_studios", lang, key="innov_studio_table", column_config={
-        "studio": t("innov.col.studio", lang), "projects": t("innov.col.projects", lang),
-        "active": t("innov.col.active", lang), "completed": t("innov.col.completed", lang),
-        "converted": t("innov.col.converted", lang), "stopped": t("innov.col.stopped", lang),
-        "conversion_rate": st.column_config.ProgressColumn(t("innov.conversion_rate", lang), format="%.0f%%",
-                                                           min_value=0, max_value=100),
-        "members": t("innov.col.members", lang),
-        "results_per_member": st.column_config.NumberColumn(t("innov.col.results_per_member", lang), format="%.2f"),
-        "benefit": st.column_config.NumberColumn(t("innov.col.benefit", lang), format="%.1f"),
-        "funding": st.column_config.NumberColumn(t("innov.col.funding", lang), format="%.1f"),
-        "benefit_per_funding": st.column_config.NumberColumn(t("innov.benefit_per_funding", lang), format="%.2f"),
-        "patents": t("innov.col.patents", lang)})
+# One colour per studio on every chart, from its place among all studios in the store (not the filtered ones).
+studio_colours = charts.colour_map(ui.compute(context, innovation.studio_names))
+now = innovation.totals(table)
+before = ui.compute(context, innovation.summary, studio, filters=filters.previous())
+ui.metric_grid([(t(f"innov.kpi.{name}", lang), value, delta,
+                 t(f"innov.kpi.{name}.help", lang) + t("innov.kpi.change_help", lang))
+                for name, value, delta in innovation.kpi_cards(now, before, lang)], per_row=3)
 
 left, right = st.columns(2)
 with left, ui.card(t("innov.funnel", lang), t("innov.funnel.help", lang)):
     stages = ui.compute(context, innovation.funnel, studio, filters=filters)
-    labels = [t(f"innov.stage.{s}", lang) for s in stages["stage"]]
-    fig = go.Figure(go.Funnel(y=labels, x=stages["projects"], textinfo="value+percent initial",
-                              marker_color=charts.PALETTE[0]))
-    ui.chart(charts.style(fig, lang, as_of, height=340), stages, "innovation_funnel", lang, key="innov_funnel")
+    names = [t("innov.stage.4", lang) if s == 4 else display("innovation", "status", name, lang)
+             for s, name in zip(stages["stage"], stages["stage_name"])]
+    fig = charts.funnel(names, stages["projects"], lang, as_of, title=t("innov.funnel", lang),
+                        y_title=t("innov.col.stage", lang), height=440)
+    ui.chart(fig, stages.assign(stage_name=names), "innovation_funnel", lang, key="innov_funnel")
 with right, ui.card(t("innov.benefit_vs_funding", lang), t("innov.benefit_vs_funding.help", lang)):
-    fig = px.scatter(table, x="funding", y="benefit", size="projects", color="studio", size_max=36,
-                     labels={"funding": t("innov.col.funding", lang), "benefit": t("innov.col.benefit", lang),
-                             "studio": t("innov.col.studio", lang)},
-                     color_discrete_sequence=charts.PALETTE)
-    reach = float(max(table["funding"].max(), 1)) * 1.15  # benefit = funding, over the funding range shown
-    fig.add_shape(type="line", x0=0, y0=0, x1=reach, y1=reach, line={"dash": "dash", "color": charts.TARGET_COLOUR})
-    ui.chart(charts.style(fig, lang, as_of, height=340), table[["studio", "funding", "benefit", "projects"]],
-             "innovation_benefit_funding", lang, key="innov_scatter")
+    fig = charts.bubbles(table, "funding", "benefit", "projects", "studio", lang, as_of,
+                         labels={"funding": t("innov.col.funding", lang), "benefit": t("innov.col.benefit", lang),
+                                 "studio": t("innov.col.studio", lang), "projects": t("innov.col.project_count", lang)},
+                         title=t("innov.benefit_vs_funding", lang), colours=studio_colours, height=440, diagonal=True)
+    ui.chart(fig, table[["studio", "funding", "benefit", "projects"]], "innovation_benefit_funding", lang,
+             key="innov_scatter")
+
+# The studio table: the columns a reader needs first (the sort column, benefit, among them); the rest on demand.
+MAIN = ["studio", "benefit", "projects", "active", "converted", "conversion_rate", "benefit_per_funding"]
+EXTRA = ["funding", "completed", "stopped", "members", "results_per_member", "patents"]
+column_names = {"studio": t("innov.col.studio", lang), "projects": t("innov.col.projects", lang),
+                "active": t("innov.col.active", lang), "completed": t("innov.col.completed", lang),
+                "converted": t("innov.col.converted", lang), "stopped": t("innov.col.stopped", lang),
+                "conversion_rate": t("innov.conversion_rate", lang), "members": t("innov.col.members", lang),
+                "results_per_member": t("innov.col.results_per_member", lang),
+                "benefit": t("innov.col.benefit", lang), "funding": t("innov.col.funding", lang),
+                "benefit_per_funding": t("innov.benefit_per_funding", lang), "patents": t("innov.col.patents", lang)}
+with ui.card(t("innov.studio_table", lang), t("innov.studio_table.help", lang)):
+    shown = innovation.table_view(table[MAIN + EXTRA])
+    config = {
+        "studio": st.column_config.TextColumn(column_names["studio"], pinned=True),
+        "benefit": st.column_config.NumberColumn(column_names["benefit"], format="%.1f"),
+        "projects": st.column_config.NumberColumn(column_names["projects"], width="small"),
+        "active": st.column_config.NumberColumn(column_names["active"], width="small"),
+        "converted": st.column_config.NumberColumn(column_names["converted"], width="small"),
+        "conversion_rate": st.column_config.TextColumn(column_names["conversion_rate"], alignment="right"),
+        "benefit_per_funding": st.column_config.TextColumn(column_names["benefit_per_funding"], alignment="right"),
+        "funding": st.column_config.NumberColumn(column_names["funding"], format="%.1f"),
+        "completed": column_names["completed"], "stopped": column_names["stopped"],
+        "members": column_names["members"],
+        "results_per_member": st.column_config.TextColumn(column_names["results_per_member"], alignment="right"),
+        "patents": column_names["patents"]}
+    ui.table(shown, "innovation_studios", lang, key="innov_studio_table", column_config=config, extra=EXTRA)
 
 left, right = st.columns(2)
 with left, ui.card(t("innov.benefit_by_studio", lang), t("innov.benefit_by_studio.help", lang)):
-    fig = charts.bar(table, "studio", "benefit", lang, as_of, horizontal=True, height=max(300, 44 * len(table)),
+    fig = charts.bar(table, "studio", "benefit", lang, as_of, horizontal=True, color="studio", colours=studio_colours,
+                     order=list(table["studio"]),  # highest benefit on top
+                     height=max(300, 44 * len(table)), title=t("innov.benefit_by_studio", lang),
                      labels={"studio": t("innov.col.studio", lang), "benefit": t("innov.col.benefit", lang)})
-    ui.chart(fig, table[["studio", "benefit"]], "innovation_benefit_by_studio", lang, key="innov_benefit",
+    fig.update_layout(showlegend=False)  # the axis names each bar
+    ui.chart(readable(fig, table["benefit"].max()), table[["studio", "benefit"]], "innovation_benefit_by_studio", lang, key="innov_benefit",
              on_select=ui.focus_on_click("innov", "innov_benefit"))
 with right, ui.card(t("innov.stage_days", lang), t("innov.stage_days.help", lang)):
     days = ui.compute(context, innovation.stage_days, studio, filters=filters)
-    order = {"to_complete": 0, "to_convert": 1, "start_to_convert": 2}
-    overall = (days[days["studio"].isna()].sort_values("span", key=lambda spans: spans.map(order))
-               .assign(span_name=lambda d: [t(f"innov.span.{s}", lang) for s in d["span"]]))
-    fig = charts.bar(overall, "span_name", "median_days", lang, as_of, text="median_days", height=300,
-                     horizontal=True, order=list(overall["span_name"]),
-                     labels={"span_name": "", "median_days": t("innov.col.median_days", lang)})
-    ui.chart(fig, days, "innovation_stage_days", lang, key="innov_days")
+    overall = innovation.overall_stage_days(days).assign(
+        span_name=lambda d: [t(f"innov.span.{s}", lang) for s in d["span"]])
+    if overall.empty:
+        st.info(t("innov.no_stage_days", lang), icon=":material/info:")
+    else:
+        fig = charts.bar(overall, "span_name", "median_days", lang, as_of, height=300, horizontal=True,
+                         title=t("innov.stage_days", lang), number_format=",.0f", suffix=t("innov.unit.days", lang),
+                         labels={"span_name": t("innov.col.stage", lang),
+                                 "median_days": t("innov.col.median_days", lang)})
+        ui.chart(readable(fig, overall["median_days"].max()), days, "innovation_stage_days", lang, key="innov_days")
 
 left, right = st.columns(2)
 with left, ui.card(t("innov.categories", lang)):
     mix = ui.compute(context, innovation.categories, studio, filters=filters)
-    fig = charts.bar(mix, "category", "projects", lang, as_of, horizontal=True, height=320,
-                     labels={"category": t("col.category", lang), "projects": t("innov.col.projects", lang)})
-    ui.chart(fig, mix, "innovation_categories", lang, key="innov_categories")
-with right, ui.card(t("innov.awards", lang), t("innov.awards.help", lang, patents=totals["patents"])):
+    mix = mix.assign(category=[display("innovation", "category", c, lang) for c in mix["category"]])
+    fig = charts.bar(mix, "category", "projects", lang, as_of, horizontal=True, color="category",
+                     colours=charts.enum_colours("innovation", "category", lang), order=list(mix["category"]),
+                     height=max(300, 40 * len(mix)), title=t("innov.categories", lang), number_format=",.0f",
+                     labels={"category": t("innov.col.category", lang),
+                             "projects": t("innov.col.project_count", lang)})
+    fig.update_layout(showlegend=False)  # the axis names each bar
+    ui.chart(readable(fig, mix["projects"].max()), mix, "innovation_categories", lang, key="innov_categories")
+with right, ui.card(t("innov.awards", lang), t("innov.awards.help", lang, patents=now["patents"])):
     prizes = ui.compute(context, innovation.awards, studio, filters=filters)
     if prizes.empty:
-        st.caption(t("innov.no_awards", lang))
+        st.info(t("innov.no_awards", lang), icon=":material/info:")
     else:
-        fig = charts.bar(prizes, "award_level", "projects", lang, as_of, text="projects", height=300,
-                         labels={"award_level": "", "projects": t("innov.col.projects", lang)})
+        prizes = prizes.assign(award_level=[display("innovation", "award_level", a, lang)
+                                            for a in prizes["award_level"]])
+        fig = charts.bar(prizes, "award_level", "projects", lang, as_of, height=300, number_format=",.0f",
+                         title=t("innov.awards", lang), order=list(prizes["award_level"]),
+                         labels={"award_level": t("innov.col.award_level", lang),
+                                 "projects": t("innov.col.project_count", lang)})
         ui.chart(fig, prizes, "innovation_awards", lang, key="innov_awards")
 
 with ui.card(t("innov.timeline", lang), t("innov.timeline.help", lang, n=innovation.TIMELINE_LIMIT)):
     bars = ui.compute(context, innovation.timeline, studio, as_of, filters=filters)
-    fig = px.timeline(bars, x_start="start_date", x_end="finish", y="title", color="studio",
-                      color_discrete_sequence=charts.PALETTE, labels={"studio": t("innov.col.studio", lang)})
-    fig.update_yaxes(autorange="reversed", title=None)
-    ui.chart(charts.style(fig, lang, as_of, height=max(360, 22 * len(bars))), bars, "innovation_timeline", lang,
-             key="innov_timeline")
+    bars = bars.assign(status=[display("innovation", "status", s, lang) for s in bars["status"]])
+    fig = charts.timeline(bars, "start_date", "finish", "title", "studio", lang, as_of,
+                          labels={"studio": t("innov.col.studio", lang), "title": t("innov.col.title", lang),
+                                  "start_date": t("innov.col.start", lang), "finish": t("innov.col.finish", lang),
+                                  "date": t("innov.col.date", lang)},
+                          title=t("innov.timeline", lang), colours=studio_colours,
+                          height=max(360, 22 * len(bars) + 120))
+    fig.update_yaxes(categoryorder="array", categoryarray=list(bars["title"]))  # most recently started on top
+    ui.chart(fig, bars, "innovation_timeline", lang, key="innov_timeline")

@@ -145,3 +145,218 @@ def test_innovation_page_focused_on_a_studio(con, lang, title):
     assert values[:4] == ["1", str(sum(s[0] for s in states)), str(sum(s[1] for s in states)),
                           format_percent(sum(s[1] for s in states) / sum(s[2] for s in states))]
     assert values[4] == format_number(sum(p[8] for p in projects), lang)
+
+
+# ----------------------------------------------------------------------------------------------
+# Issue 8: numbers an executive can trust in every state, text a meeting room can read.
+# ----------------------------------------------------------------------------------------------
+import json  # noqa: E402
+
+import duckdb  # noqa: E402
+import plotly.graph_objects as go  # noqa: E402
+
+from conftest import figures, rendered_strings  # noqa: E402
+from talentboard import charts, schema  # noqa: E402
+from talentboard.i18n import t  # noqa: E402
+
+CHART_TITLES = ("innov.funnel", "innov.benefit_vs_funding", "innov.benefit_by_studio", "innov.stage_days",
+                "innov.categories", "innov.awards", "innov.timeline")
+SECOND_HALF = Filters(D(2024, 7, 1), D(2024, 12, 31))  # previous: the portfolio as of 2024-06-30
+
+
+def by_title(at) -> dict[str, dict]:
+    return {(f["layout"].get("meta") or {}).get("title"): f for f in figures(at)}
+
+
+def relative(now, before) -> str | None:
+    return None if now is None or not before else f"{(now - before) / abs(before) * 100:+.1f}%"
+
+
+def portfolio(end: dt.date) -> dict:
+    """The KPIs as of `end`, worked out from PROJECTS in plain Python."""
+    projects = in_scope(end)
+    states = [state(p, end) for p in projects]
+    converted, finished = sum(s[1] for s in states), sum(s[2] for s in states)
+    benefit, funding = sum(p[8] for p in projects), sum(p[9] for p in projects)
+    return {"studios": len({p[1] for p in projects}), "active": sum(s[0] for s in states), "converted": converted,
+            "conversion_rate": converted / finished if finished else None, "benefit": benefit,
+            "benefit_per_funding": benefit / funding if funding else None}
+
+
+def test_studio_names_are_every_studio_in_the_store_whatever_the_filters(con):
+    everyone = sorted({p[1] for p in PROJECTS})
+    assert innovation.studio_names(con, YEAR) == everyone
+    # 丙工作室 starts after 2024 and 乙 has no project in 营业部: still listed, so colours never shift
+    assert innovation.studio_names(con, Filters(YEAR.start, YEAR.end, branches=("营业部",))) == everyone
+
+
+@pytest.mark.parametrize("lang,points", [("zh", "个百分点"), ("en", "pp")])
+def test_kpi_cards_change_against_the_previous_portfolio(con, lang, points):
+    now, before = portfolio(SECOND_HALF.end), portfolio(SECOND_HALF.previous().end)
+    assert SECOND_HALF.previous().end == D(2024, 6, 30)
+    cards = innovation.kpi_cards(innovation.summary(con, SECOND_HALF),
+                                 innovation.summary(con, SECOND_HALF.previous()), lang)
+    assert [name for name, _, _ in cards] == ["studios", "active", "converted", "conversion_rate", "benefit",
+                                              "benefit_per_funding"]
+    deltas = {name: delta for name, _, delta in cards}
+    for name in ("studios", "active", "converted", "benefit", "benefit_per_funding"):
+        assert deltas[name] == relative(now[name], before[name]), name
+    rate_change = (now["conversion_rate"] - before["conversion_rate"]) * 100
+    assert deltas["conversion_rate"].startswith(f"{rate_change:+.1f}") and deltas["conversion_rate"].endswith(points)
+    assert lang == "en" or "pp" not in deltas["conversion_rate"]
+    assert before["converted"] == 1 and now["converted"] == 2  # 甲二 converts in August: a real change
+    assert all(delta is not None for delta in deltas.values())
+    values = {name: value for name, value, _ in cards}
+    assert values["conversion_rate"] == format_percent(now["conversion_rate"])
+    assert values["benefit_per_funding"] == format_number(now["benefit_per_funding"], lang, digits=2)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_page_kpis_show_their_change_and_short_labels(con, run_page, lang):
+    at = run_page("innovation", {"lang": lang, "range": "custom", "period": ["2024-07-01", "2024-12-31"]})
+    now, before = portfolio(SECOND_HALF.end), portfolio(SECOND_HALF.previous().end)
+    metrics = at.metric
+    assert [m.value for m in metrics][:3] == [str(now["studios"]), str(now["active"]), str(now["converted"])]
+    deltas = [m.proto.delta for m in metrics]
+    assert deltas[1] == relative(now["active"], before["active"])
+    assert deltas[2] == relative(now["converted"], before["converted"])
+    assert "pp" not in deltas[3] if lang == "zh" else deltas[3].endswith(" pp")
+    assert all(d and d not in ("None", "nan") for d in deltas)
+    assert all(m.value not in ("0", "None", "nan", "—") for m in metrics)
+    if lang == "en":  # a KPI label must fit a card at 1366 px even five to a row: no "Converted resu…"
+        assert max(len(m.label) for m in metrics) <= 16, [m.label for m in metrics]
+
+
+def studio_colours_drawn(at, studios) -> dict[str, dict[str, set[str]]]:
+    """Studio -> {kind of chart: colours it is drawn in}: bubbles (scatter), bars and the timeline (bars
+    with a base date), found by what they draw, not by their titles."""
+    seen: dict[str, dict[str, set[str]]] = {}
+    for figure in figures(at):
+        for trace in figure["data"]:
+            if trace.get("name") not in studios:
+                continue
+            kind = "bubbles" if trace["type"] == "scatter" else "timeline" if trace.get("base") else "bars"
+            seen.setdefault(trace["name"], {}).setdefault(kind, set()).add((trace.get("marker") or {}).get("color"))
+    return seen
+
+
+def test_a_studio_has_one_colour_in_every_chart_and_under_every_filter(demo_db, run_page):
+    with duckdb.connect(str(demo_db), read_only=True) as db:
+        everyone = sorted({row[0] for row in db.execute("select studio from innovation").fetchall()})
+    fixed = dict(zip(everyone, charts.QUALITATIVE))  # place in the full sorted list -> palette colour
+    views = [{}, {"branch": ["龙潭信用社", "柳林支行"]}, {"innov_focus": everyone[3]}, {"range": "last_year"}]
+    for query in views:
+        seen = studio_colours_drawn(run_page("innovation", {"lang": "zh", **query}), everyone)
+        assert seen, query
+        for studio, kinds in seen.items():
+            assert {"bubbles", "timeline"} <= set(kinds), (query, studio)  # shown in both charts
+            for kind, colours in kinds.items():
+                assert colours == {fixed[studio]}, (query, studio, kind, colours)
+    focused = studio_colours_drawn(run_page("innovation", {"innov_focus": everyone[3]}), everyone)
+    assert set(focused) == {everyone[3]}
+
+
+def test_categories_have_fixed_colours(demo_db, run_page):
+    for lang in ("zh", "en"):
+        fixed = {schema.display("innovation", "category", value, lang): charts.QUALITATIVE[i]
+                 for i, value in enumerate(schema.enum_values("innovation", "category"))}
+        for query in ({}, {"branch": ["城关支行"]}):
+            at = run_page("innovation", {"lang": lang, **query})
+            drawn = {}
+            for figure in figures(at):
+                for trace in figure["data"]:
+                    for name in trace.get("y") or ():
+                        if name in fixed and trace["type"] == "bar":
+                            colour = (trace.get("marker") or {}).get("color")
+                            drawn[name] = colour[list(trace["y"]).index(name)] if isinstance(colour, list) else colour
+            assert drawn, (lang, query)
+            assert drawn == {name: fixed[name] for name in drawn}, (lang, query)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_chart_keeps_the_chart_contract(demo_db, run_page, lang):
+    at = run_page("innovation", {"lang": lang})
+    drawn = by_title(at)
+    assert set(drawn) == {t(k, lang) for k in CHART_TITLES}
+    for title, spec in drawn.items():
+        assert charts.check(go.Figure(spec)) == [], title
+    bubbles = drawn[t("innov.benefit_vs_funding", lang)]["layout"]
+    assert bubbles["xaxis"]["title"]["text"] == t("innov.col.funding", lang)
+    assert bubbles["yaxis"]["title"]["text"] == t("innov.col.benefit", lang)
+    assert ("万元" if lang == "zh" else "10k yuan") in bubbles["xaxis"]["title"]["text"]
+    days = drawn[t("innov.stage_days", lang)]
+    assert ("天" if lang == "zh" else "days") in days["layout"]["xaxis"]["title"]["text"]
+    assert all(("天" if lang == "zh" else " d") in trace["texttemplate"] for trace in days["data"])
+    assert drawn[t("innov.categories", lang)]["layout"]["xaxis"]["title"]["text"] == t("innov.col.project_count", lang)
+    awards = drawn[t("innov.awards", lang)]["layout"]
+    assert awards["xaxis"]["title"]["text"] and awards["yaxis"]["title"]["text"]
+    timeline = drawn[t("innov.timeline", lang)]["layout"]
+    assert timeline["xaxis"]["tickformat"] == "%Y-%m"  # 2026-03 in both languages, never "Mar 2026"
+    assert timeline["xaxis"]["title"]["text"]
+
+
+def test_english_shows_display_names_for_enums(demo_db, run_page):
+    at = run_page("innovation", {"lang": "en"})
+    chinese = {value for column in ("category", "status", "award_level")
+               for value in schema.enum_values("innovation", column)
+               if schema.display("innovation", column, value, "en") != value}
+    shown = rendered_strings(at)
+    assert not [s for s in shown if s in chinese]  # cells, axis categories, legends, labels
+    drawn = by_title(at)
+    with duckdb.connect(str(demo_db), read_only=True) as db:
+        categories = {row[0] for row in db.execute("select distinct category from innovation").fetchall()}
+        levels = {row[0] for row in db.execute("select distinct award_level from innovation where award_level <> '无'")
+                  .fetchall()}
+    category_axis = {y for trace in drawn["Categories"]["data"] for y in trace["y"]}
+    assert category_axis == {schema.DATASETS["innovation"].column("category").labels_en[c] for c in categories}
+    award_axis = {x for trace in drawn["Awards"]["data"] for x in trace["x"]}
+    assert award_axis == {schema.DATASETS["innovation"].column("award_level").labels_en[a] for a in levels}
+    funnel = drawn["How far projects get"]["data"][0]["y"]
+    assert funnel[:3] == ["Approved", "In research", "Completed"] and not any("转化" in s for s in funnel)
+
+
+def visible_columns(frame) -> list[str]:
+    config = json.loads(frame.proto.columns or "{}") if getattr(frame.proto, "columns", None) else {}
+    order = list(frame.proto.column_order) or list(frame.value.columns)
+    return [c for c in order if not (isinstance(config.get(c), dict) and config[c].get("hidden"))]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_studio_table_fits_with_the_sort_column_visible(demo_db, run_page, lang):
+    at = run_page("innovation", {"lang": lang, "range": "last_year"})
+    frame = at.dataframe[0]
+    shown = visible_columns(frame)
+    cells = {str(v) for column in frame.value.columns for v in frame.value[column]}
+    assert not cells & {"nan", "None", "NaN", "<NA>"}
+    with duckdb.connect(str(demo_db), read_only=True) as db:  # 2025: a studio with no finished project yet
+        unfinished = {row[0] for row in db.execute(
+            "select studio from innovation where start_date <= date '2025-12-31' group by studio "
+            "having count(*) filter (where status in ('已完成', '已转化', '推广应用') "
+            "and coalesce(end_date, converted_date, start_date) <= date '2025-12-31') = 0").fetchall()}
+    assert unfinished
+    rates = dict(zip(frame.value["studio"], frame.value["conversion_rate"]))
+    assert {rates[name] for name in unfinished} == {"—"}  # no rate yet: not 0%, not nan
+    assert len(shown) <= 7 and "benefit" in shown, shown  # the column the table is sorted by
+    benefit = list(frame.value["benefit"])
+    assert benefit == sorted(benefit, reverse=True)
+    assert len(frame.value.columns) == 13  # the download keeps every column
+    at.toggle(key="innov_studio_table_all").set_value(True).run()
+    assert not at.exception
+    assert set(visible_columns(at.dataframe[0])) == set(frame.value.columns)  # the rest on demand
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_period_with_no_projects_says_so(demo_db, run_page, lang):
+    # the demo's projects start in 2024; the portfolio as of 2017's end is empty
+    at = run_page("innovation", {"lang": lang, "range": "custom", "period": ["2017-01-01", "2017-12-31"]})
+    assert at.caption[0].value.startswith(t("innov.caption", lang, end="2017-12-31", asof="")[:8])
+    assert "2017-12-31" in at.caption[0].value
+    assert [i.value for i in at.info] == [t("innov.no_projects", lang)]
+    assert figures(at) == [] and len(at.metric) == 0 and len(at.dataframe) == 0
+    assert not [m.value for m in at.markdown if m.value.startswith("**")]  # no bare card title
+
+
+def test_a_focused_studio_with_nothing_yet_says_so(con, run_page):
+    at = run_page("innovation", {"range": "custom", "period": ["2024-01-01", "2024-12-31"], "innov_focus": "丙工作室"})
+    assert [i.value for i in at.info] == [t("innov.no_projects", "zh")]
+    assert figures(at) == [] and len(at.metric) == 0
