@@ -131,27 +131,29 @@ else:
                     t("comp.separator", lang) + t("comp.leaderboard.small_field", lang,
                                                   n=competition.MIN_FIELD_FOR_PERCENTILE) if small else ""))
                 shown = board.assign(award=board["award"].map(award_label, na_action="ignore"))
+                # columns a pick makes the same on every row go to the caption; across all competitions the
+                # line gives way to the competition's name (a competition is one line's), so the board fits 1366 px
                 hidden = {"employee_id", "level", *(c for c, picked in (("competition", chosen), ("event", event),
-                                                                          ("line", line)) if picked)}
+                                                                          ("line", line or not chosen)) if picked)}
                 order = [c for c in ("rank", "name", "branch", "competition", "event", "line", "score", "percentile",
                                      "award", "field_size") if c not in hidden]
                 st.dataframe(shown[order], hide_index=True, key="comp_leaderboard_table",
                              height=rows_height(len(board), 12), placeholder="—", column_config={
-                                 "rank": st.column_config.NumberColumn(t("comp.col.rank", lang), format="%d", width=70),
-                                 "name": st.column_config.TextColumn(t("col.name", lang), width=90),
-                                 "branch": st.column_config.TextColumn(t("col.branch", lang), width=110),
-                                 "competition": st.column_config.TextColumn(t("comp.col.competition", lang), width=270),
-                                 "event": st.column_config.TextColumn(t("comp.col.event", lang), width=90),
-                                 "line": st.column_config.TextColumn(t("col.line", lang), width=90),
+                                 "rank": st.column_config.NumberColumn(t("comp.col.rank", lang), format="%d", width=56),
+                                 "name": st.column_config.TextColumn(t("col.name", lang), width=80),
+                                 "branch": st.column_config.TextColumn(t("col.branch", lang), width=100),
+                                 "competition": st.column_config.TextColumn(t("comp.col.competition", lang), width=240),
+                                 "event": st.column_config.TextColumn(t("comp.col.event", lang), width=80),
+                                 "line": st.column_config.TextColumn(t("col.line", lang), width=80),
                                  "score": st.column_config.NumberColumn(t("comp.col.score", lang), format="%.1f",
-                                                                        width=80),
+                                                                        width=64),
                                  "percentile": st.column_config.ProgressColumn(
                                      t("comp.col.percentile", lang), format="%.1f", min_value=0, max_value=100,
-                                     width=130, help=t("comp.leaderboard.small_field", lang,
+                                     width=100, help=t("comp.leaderboard.small_field", lang,
                                                        n=competition.MIN_FIELD_FOR_PERCENTILE)),
-                                 "award": st.column_config.TextColumn(t("comp.col.award", lang), width=120),
+                                 "award": st.column_config.TextColumn(t("comp.col.award", lang), width=100),
                                  "field_size": st.column_config.NumberColumn(t("comp.col.field", lang), format="%d",
-                                                                             width=80, help=t("comp.col.field.help", lang))})
+                                                                             width=60, help=t("comp.col.field.help", lang))})
                 ui.download(board, "competition_leaderboard", lang, "comp_leaderboard_table")
 
         medals = ui.compute(context, competition.medal_table, filters=filters)

@@ -270,6 +270,13 @@ def test_tables_fit_1366_px(demo_db, run_page, lang):
             if column in ("score", "percentile", "change"):
                 assert fmt in ("%.1f", "%+.1f"), (key, column, fmt)
     assert "employee_id" not in shown_frame(at, "comp_leaderboard_table").value.columns
+    # across all competitions the competition's name shows (the line gives way) and the board still fits
+    at.selectbox(key="comp_competition").set_value("").run()
+    assert not at.exception
+    frame = shown_frame(at, "comp_leaderboard_table")
+    config = frame_config(frame)
+    assert "competition" in frame.value.columns and "percentile" in frame.value.columns
+    assert sum(config[c]["width"] for c in frame.value.columns) <= FULL
 
 
 # ----------------------------------------------------------------------------------------------
