@@ -1,9 +1,9 @@
 """培训 Training: does training reach everyone, enough hours, the right mix — by month, branch, line and course."""
 import streamlit as st
 
-from talentboard import charts, metrics, settings, training, ui
+from talentboard import charts, settings, training, ui
 from talentboard.i18n import t
-from talentboard.metrics import format_number, format_percent
+from talentboard.metrics import format_number
 
 context = ui.page_context()
 lang = context.lang
@@ -18,87 +18,138 @@ if as_of is None:
     st.stop()
 ui.focus_bar("training", lang)
 
-kpis = ui.compute(context, metrics.overview, filters=filters)
-previous = ui.compute(context, metrics.overview, filters=filters.previous())
-summary = ui.compute(context, training.summary, filters=filters)
-attainment = ui.compute(context, training.attainment, filters=filters)
-latest = attainment[attainment["year"] == attainment["year"].max()] if len(attainment) else attainment
-attained_share = latest["attained"].sum() / latest["headcount"].sum() if len(latest) and latest["headcount"].sum() else None
+now = ui.compute(context, training.headline, filters=filters)
+before = ui.compute(context, training.headline, filters=filters.previous())
+if now.records == 0:
+    first, last = ui.compute(context, training.date_range, filters=filters)
+    st.info(t("training.no_training", lang, start=filters.start, end=filters.end, first=first, last=last),
+            icon=":material/event_busy:")
+else:
+    ui.metric_grid(training.kpi_cards(now, before, lang), per_row=3)
+    if not now.roster:
+        st.info(t("training.no_roster_note", lang, n=format_number(now.headcount, lang)), icon=":material/upload_file:")
 
-cards = [
-    ("kpi.hours_per_head", format_number(kpis.hours_per_head, lang), metrics.change(kpis.hours_per_head, previous.hours_per_head)),
-    ("kpi.coverage", format_percent(kpis.coverage), metrics.change_points(kpis.coverage, previous.coverage)),
-    ("training.political_share", format_percent(summary.political_share), None),
-    ("training.attainment", format_percent(attained_share), None),
-    ("training.pass_rate", format_percent(summary.pass_rate), None),
-    ("training.cost_per_head", format_number(summary.cost / kpis.headcount if kpis.headcount else None, lang, digits=0), None),
-]
-ui.metric_grid([(t(key, lang), value, delta, t(f"{key}.help", lang, target=settings.TRAINING_TARGET_HOURS))
-                for key, value, delta in cards], per_row=3)
 
-monthly = ui.compute(context, training.hours_by_month, filters=filters)
-with ui.card(t("training.by_month", lang), t("training.by_month.help", lang)):
-    labels = {"month": t("col.month", lang), "hours": t("col.hours", lang), "category": t("col.category", lang)}
-    fig = charts.bar(monthly, "month", "hours", lang, as_of, color="category", labels=labels, height=380)
-    fig.update_xaxes(dtick="M1", tickformat="%Y-%m")
-    ui.chart(fig, monthly, "training_hours_by_month", lang, key="training_month")
+def blocked(title: str, needs_roster: bool = False) -> bool:
+    """Say why a card has nothing to show (no training in the period, or no roster for a per-head measure)."""
+    if now.records == 0:
+        st.info(t("training.no_training_card", lang), icon=":material/info:")
+        return True
+    if needs_roster and not now.roster:
+        st.info(t("training.needs_roster", lang, what=title), icon=":material/upload_file:")
+        return True
+    return False
+
+
+title = t("training.by_month", lang)
+with ui.card(title, t("training.by_month.help", lang)):
+    if not blocked(title):
+        monthly = ui.compute(context, training.hours_by_month, filters=filters)
+        shown = training.month_chart_data(monthly, lang)
+        fig = charts.bar(shown, "month", "hours", lang, as_of, color="category", height=400, title=title,
+                         labels={"month": t("col.month", lang), "hours": t("training.axis.hours", lang),
+                                 "category": t("col.category", lang)},
+                         colours=charts.enum_colours("training", "category", lang), number_format=",.0f")
+        if shown["month"].nunique() <= 18:
+            fig.update_xaxes(dtick="M1")
+        ui.chart(fig, monthly, "training_hours_by_month", lang, key="training_month")
 
 branches = ui.compute(context, training.by_branch, filters=filters).dropna(subset=["hours_per_head"])
+target = training.prorated_target(filters)
 left, right = st.columns(2)
-with left, ui.card(t("training.branch_hours", lang), t("training.branch_hours.help", lang,
-                                                       target=format_number(training.prorated_target(filters), lang))):
-    target = training.prorated_target(filters)
-    fig = charts.bar(branches, "branch", "hours_per_head", lang, as_of, horizontal=True, height=max(360, 28 * len(branches)),
-                     labels={"branch": t("col.branch", lang), "hours_per_head": t("kpi.hours_per_head", lang)},
-                     target=target, target_label=t("training.target_line", lang, hours=format_number(target, lang)))
-    ui.chart(fig, branches, "training_by_branch", lang, key="training_branch_hours",
-             on_select=ui.focus_on_click("training", "training_branch_hours"))
-with right, ui.card(t("training.branch_coverage", lang), t("kpi.coverage.help", lang)):
-    by_coverage = branches.sort_values("coverage")
-    fig = charts.bar(by_coverage.assign(coverage_pct=by_coverage["coverage"] * 100), "branch", "coverage_pct", lang,
-                     as_of, horizontal=True, height=max(360, 28 * len(branches)),
-                     labels={"branch": t("col.branch", lang), "coverage_pct": t("kpi.coverage", lang) + " %"},
-                     target=100.0, target_label="100%", order=list(by_coverage["branch"]))
-    ui.chart(fig, by_coverage, "training_coverage_by_branch", lang, key="training_branch_coverage",
-             on_select=ui.focus_on_click("training", "training_branch_coverage"))
+title = t("training.branch_hours", lang)
+with left, ui.card(title, t("training.branch_hours.help", lang, target=format_number(target, lang))):
+    if not blocked(title, needs_roster=True):
+        fig = charts.bar(branches, "branch", "hours_per_head", lang, as_of, horizontal=True,
+                         height=max(360, 30 * len(branches) + 120), title=title, number_format=",.1f",
+                         labels={"branch": t("col.branch", lang),
+                                 "hours_per_head": t("training.axis.hours_per_head", lang)},
+                         target=target, target_label=t("training.target_line", lang, hours=format_number(target, lang)))
+        fig.update_xaxes(range=[0, max([target, *branches["hours_per_head"]]) * 1.18])  # room for the labels
+        ui.chart(fig, branches, "training_by_branch", lang, key="training_branch_hours",
+                 on_select=ui.focus_on_click("training", "training_branch_hours"))
+title = t("training.branch_coverage", lang)
+with right, ui.card(title, t("kpi.coverage.help", lang)):
+    if not blocked(title, needs_roster=True):
+        by_coverage = branches.sort_values("coverage")
+        fig = charts.bar(by_coverage.assign(coverage_pct=by_coverage["coverage"] * 100), "branch", "coverage_pct",
+                         lang, as_of, horizontal=True, height=max(360, 30 * len(branches) + 120), title=title,
+                         labels={"branch": t("col.branch", lang), "coverage_pct": t("training.axis.coverage", lang)},
+                         number_format=",.1f", suffix="%", stacked_labels=True, order=list(by_coverage["branch"]))
+        fig.update_xaxes(range=[0, 101], dtick=25)  # the 100 tick shows
+        ui.chart(fig, by_coverage, "training_coverage_by_branch", lang, key="training_branch_coverage",
+                 on_select=ui.focus_on_click("training", "training_branch_coverage"))
 
-heat = ui.compute(context, training.branch_month, filters=filters)
-with ui.card(t("training.heatmap", lang), t("training.heatmap.help", lang)):
-    if len(heat):
+title = t("training.heatmap", lang)
+with ui.card(title, t("training.heatmap.help", lang)):
+    if not blocked(title, needs_roster=True):
+        heat = ui.compute(context, training.branch_month, filters=filters)
         heat = heat.assign(month=heat["month"].astype(str).str[:7])
-        fig = charts.heatmap(heat, "month", "branch", "hours_per_head", lang, as_of,
-                             height=max(360, 30 * heat["branch"].nunique()), z_label=t("kpi.hours_per_head", lang))
+        months = heat["month"].nunique()
+        fig = charts.heatmap(heat, "month", "branch", "hours_per_head", lang, as_of, title=title,
+                             height=max(360, 34 * heat["branch"].nunique() + 120),
+                             x_title=t("col.month", lang), y_title=t("col.branch", lang),
+                             z_label=t("training.axis.hours_per_head", lang))
+        # a number in every cell while cells are wide enough to hold one at 14 px
+        fig.update_traces(texttemplate="%{z:.1f}" if months <= 18 else None, textfont_size=charts.TICK_SIZE)
+        fig.update_yaxes(title_standoff=12)
         ui.chart(fig, heat, "training_branch_month", lang, key="training_heatmap")
 
 left, right = st.columns(2)
-lines = ui.compute(context, training.by_line, filters=filters)
-with left, ui.card(t("training.by_line", lang), t("training.by_line.help", lang)):
-    shown = lines.assign(coverage=lines["coverage"] * 100)
-    ui.table(shown, "training_by_line", lang, key="training_line_table", column_config={
-        "line": t("col.line", lang), "headcount": t("kpi.headcount", lang), "trained": t("col.trained", lang),
-        "hours": st.column_config.NumberColumn(t("col.hours", lang), format="%.0f"),
-        "hours_per_head": st.column_config.NumberColumn(t("kpi.hours_per_head", lang), format="%.1f"),
-        "coverage": st.column_config.ProgressColumn(t("kpi.coverage", lang), format="%.1f%%", min_value=0, max_value=100)})
-with right, ui.card(t("training.attainment_by_line", lang),
-                    t("training.attainment.help", lang, target=settings.TRAINING_TARGET_HOURS)):
-    if len(attainment):
-        shown = attainment.assign(attainment_pct=attainment["attainment"] * 100, year=attainment["year"].astype(str))
-        fig = charts.bar(shown, "line", "attainment_pct", lang, as_of, color="year", height=320,
-                         labels={"line": t("col.line", lang), "attainment_pct": t("training.attainment", lang) + " %",
-                                 "year": t("col.year", lang)})
+title = t("training.by_line", lang)
+with left, ui.card(title, t("training.by_line.help", lang)):
+    if not blocked(title, needs_roster=True):
+        lines = ui.compute(context, training.by_line, filters=filters)
+        shown = training.for_display(lines.assign(coverage=lines["coverage"] * 100), lang)
+        # sorted by headcount, shown; trained and hours come with "all columns"
+        ui.table(shown, "training_by_line", lang, key="training_line_table", extra=["trained", "hours"],
+                 column_config={
+                     "line": st.column_config.TextColumn(t("col.line", lang), width="small"),
+                     "headcount": st.column_config.NumberColumn(t("kpi.headcount", lang), format="%d"),
+                     "trained": st.column_config.NumberColumn(t("col.trained", lang), format="%d"),
+                     "hours": st.column_config.NumberColumn(t("col.hours", lang), format="%.0f"),
+                     "hours_per_head": st.column_config.NumberColumn(t("kpi.hours_per_head", lang), format="%.1f"),
+                     "coverage": st.column_config.ProgressColumn(t("kpi.coverage", lang), format="%.1f%%",
+                                                                 min_value=0, max_value=100)})
+title = t("training.attainment_by_line", lang)
+with right, ui.card(title, t("training.attainment.help", lang, target=settings.TRAINING_TARGET_HOURS)):
+    if not blocked(title, needs_roster=True):
+        attainment = ui.compute(context, training.attainment, filters=filters)
+        shown = training.attainment_chart_data(attainment)
+        years = sorted(shown["year"].unique())
+        fig = charts.bar(shown, "line", "attainment_pct", lang, as_of, color="year", height=360, title=title,
+                         labels={"line": t("col.line", lang), "attainment_pct": t("training.axis.attainment", lang),
+                                 "year": t("col.year", lang)},
+                         colours=charts.colour_map(years), number_format=".0f", suffix="%", stacked_labels=False)
         fig.update_layout(barmode="group")
-        ui.chart(fig, attainment, "training_attainment", lang, key="training_attainment")
+        fig.update_yaxes(range=[0, 115], tickvals=[0, 25, 50, 75, 100])  # the labels of a full bar fit above it
+        ui.chart(fig, shown, "training_attainment", lang, key="training_attainment")
 
 left, right = st.columns(2)
-with left, ui.card(t("training.top_courses", lang)):
-    courses = ui.compute(context, training.top_courses, filters=filters)
-    ui.table(courses, "training_top_courses", lang, key="training_courses_table", column_config={
-        "course": t("col.course", lang), "category": t("col.category", lang), "sessions": t("col.sessions", lang),
-        "person_times": t("kpi.person_times", lang),
-        "hours": st.column_config.NumberColumn(t("col.hours", lang), format="%.0f")})
-with right, ui.card(t("training.untrained", lang), t("training.untrained.help", lang)):
-    missing = ui.compute(context, training.untrained, filters=filters)
-    st.markdown(t("training.untrained_count", lang, n=len(missing)))
-    ui.table(missing, "training_untrained", lang, key="training_untrained_table", height=360, column_config={
-        "employee_id": t("col.employee_id", lang), "name": t("col.name", lang), "branch": t("col.branch", lang),
-        "line": t("col.line", lang), "position": t("col.position", lang)})
+title = t("training.top_courses", lang)
+with left, ui.card(title):
+    if not blocked(title):
+        courses = training.for_display(ui.compute(context, training.top_courses, filters=filters), lang)
+        # sorted by person-times, shown next to the course; sessions and hours come with "all columns"
+        courses = courses[["course", "person_times", "category", "sessions", "hours"]]
+        ui.table(courses, "training_top_courses", lang, key="training_courses_table", extra=["sessions", "hours"],
+                 column_config={
+                     "course": st.column_config.TextColumn(t("col.course", lang), width=180),
+                     "person_times": st.column_config.NumberColumn(t("kpi.person_times", lang), format="%d",
+                                                                   width=100),
+                     "category": st.column_config.TextColumn(t("col.category", lang), width=130),
+                     "sessions": st.column_config.NumberColumn(t("col.sessions", lang), format="%d"),
+                     "hours": st.column_config.NumberColumn(t("col.hours", lang), format="%.0f")})
+title = t("training.untrained", lang)
+with right, ui.card(title, t("training.untrained.help", lang)):
+    if not blocked(title, needs_roster=True):
+        missing = ui.compute(context, training.untrained, filters=filters)
+        if missing.empty:
+            st.success(t("training.all_trained", lang), icon=":material/check_circle:")
+        else:
+            st.markdown(t("training.untrained_count", lang, n=len(missing)))
+            ui.table(training.for_display(missing, lang), "training_untrained", lang, key="training_untrained_table",
+                     height=360, extra=["position"], column_config={
+                         "employee_id": t("col.employee_id", lang), "name": t("col.name", lang),
+                         "branch": t("col.branch", lang), "line": t("col.line", lang),
+                         "position": t("col.position", lang)})

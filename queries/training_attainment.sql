@@ -1,6 +1,7 @@
 -- Target attainment: for each calendar year the period touches, the share of headcount whose
 -- training hours in that whole year reach the annual target of their line ($target_lines and
--- $target_hours pair up; everyone else has $target_default).
+-- $target_hours pair up; everyone else has $target_default). `trained`: staff with any hours that
+-- year (a year nobody trained in is a year without data, not a year of zero attainment).
 with population as (
     select employee_id, coalesce(line, '—') as line
     from population($orgs, $branches, $lines)
@@ -37,7 +38,8 @@ select
     count(*) as headcount,
     count(*) filter (where hours >= target) as attained,
     count(*) filter (where hours >= target) / count(*) as attainment,
-    max(target) as target
+    max(target) as target,
+    count(*) filter (where hours > 0) as trained
 from people
 group by all
 order by year, line
