@@ -54,6 +54,7 @@ with right, ui.card(t("innov.benefit_vs_funding", lang), t("innov.benefit_vs_fun
                          labels={"funding": t("innov.col.funding", lang), "benefit": t("innov.col.benefit", lang),
                                  "studio": t("innov.col.studio", lang), "projects": t("innov.col.project_count", lang)},
                          title=t("innov.benefit_vs_funding", lang), colours=studio_colours, height=440, diagonal=True)
+    fig.update_layout(legend_orientation="v")  # one studio a row, left: never under the as-of stamp on the right
     ui.chart(fig, table[["studio", "funding", "benefit", "projects"]], "innovation_benefit_funding", lang,
              key="innov_scatter")
 
@@ -140,4 +141,5 @@ with ui.card(t("innov.timeline", lang), t("innov.timeline.help", lang, n=innovat
                           title=t("innov.timeline", lang), colours=studio_colours,
                           height=max(360, 22 * len(bars) + 120))
     fig.update_yaxes(categoryorder="array", categoryarray=list(bars["title"]))  # most recently started on top
+    fig.update_layout(legend_orientation="v")  # one studio a row, left: never under the as-of stamp on the right
     ui.chart(fig, bars, "innovation_timeline", lang, key="innov_timeline")
