@@ -61,9 +61,9 @@ else:
         ("comp.award_winners", format_number(summary.award_winners, lang),
          metrics.change(summary.award_winners, previous.award_winners)),
         ("comp.award_rate", format_percent(summary.award_rate),
-         competition.points_change(summary.award_rate, previous.award_rate, lang)),
+         metrics.change_points(summary.award_rate, previous.award_rate, lang)),
         ("comp.improved", format_percent(summary.improved_share),
-         competition.points_change(summary.improved_share, previous.improved_share, lang)),
+         metrics.change_points(summary.improved_share, previous.improved_share, lang)),
     ]
     points = t("comp.separator", lang).join(f"{award_label(award)} {format_number(value, lang)}"
                                             for award, value in competition.AWARD_POINTS.items())

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 import pandas as pd
 
 from talentboard import settings, sql
-from talentboard.i18n import t
 from talentboard.metrics import Filters
 from talentboard.schema import GRADE_SCALES
 
@@ -171,10 +170,3 @@ def grade_movement_shares(con, filters: Filters) -> pd.DataFrame:
         id_vars=["pair", "people"], value_vars=list(MOVEMENTS), var_name="movement", value_name="count")
     return long.assign(share=long["count"] / long["people"])[["pair", "movement", "count", "share"]]
 
-
-def points_change(current: float | None, previous: float | None, lang: str) -> str | None:
-    """The change of a share against the previous period in percentage points, worded per language
-    ("+3.2 个百分点", "+3.2 pp"); None when either side is missing."""
-    if current is None or previous is None:
-        return None
-    return t("comp.delta_points", lang, value=f"{(current - previous) * 100:+.1f}")

@@ -519,7 +519,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "wb.howto.3": ("3. 保存后在数据页面重新上传本文件；本文件只含被拒绝的行。",
                    "3. Save, then upload this file again on the data page; it holds only the rejected rows."),
     # competition page (issue 8): chart titles, axis titles with units, empty states, small fields
-    "comp.delta_points": ("{value} 个百分点", "{value} pp"),
     "comp.axis.participation": ("参赛率（%）", "Participation rate (%)"),
     "comp.axis.score": ("成绩（分）", "Score (points)"),
     "comp.axis.points": ("积分（分）", "Points"),
@@ -618,6 +617,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "comp.col.percentiles.help": ("百分位：上年 → 当年", "Percentile: the year before → that year"),
     "comp.col.change.help": ("当年平均百分位减上年平均百分位，单位：个百分点", "This year's mean percentile minus last year's, in percentage points"),
     "ui.all_columns": ("显示全部列", "Show all columns"),
+    "data.demo_notice": ("当前数据含虚构的示例数据。导入本单位数据时默认先清除示例数据（可取消勾选），也可以点下面的按钮直接清除。",
+                         "The data shown includes invented demo data. Importing your own spreadsheets clears the demo "
+                         "first (unless you untick it); the button below clears it right away."),
     # --- (new keys go above this line)
 }
 
