@@ -62,7 +62,7 @@ with ui.card(t("overview.scorecard", lang), t("overview.scorecard.help", lang)):
     monthly = ui.compute(context, training.branch_month, filters=ranking_scope)
     trends = monthly.sort_values("month").groupby("branch")["hours_per_head"].apply(list)
     ranked = scorecard.assign(rank=range(1, len(scorecard) + 1), coverage=scorecard["coverage"] * 100,
-                              trend=scorecard["branch"].map(trends))
+                              trend=[trends.get(b, []) for b in scorecard["branch"]])  # no months: no line
     shown = ranked[ranked["branch"].isin(chosen)] if chosen else ranked
     table = shown[["rank", "branch", "talent_index", "hours_per_head", "coverage", "points_per_100", "results_per_100",
                    "trend"]]

@@ -6,7 +6,9 @@ select 'competition' as dataset, max(date) as as_of from competition
 union all
 select
     'grading' as dataset,
-    least(make_date(max(year), 12, 31), current_date) as as_of
+    case
+        when max(year) is not null then least(make_date(max(year), 12, 31), current_date)
+    end as as_of
 from grading
 union all
 select

@@ -106,21 +106,37 @@ def style(fig: go.Figure, lang: str, as_of: dt.date | None, height: int = 400, *
     return finish(fig)
 
 
+LEGEND_ROW_PX = 360  # the narrowest a chart is drawn (half a laptop screen): a legend wraps at about this
+
+
+def _legend_rows(fig: go.Figure) -> int:
+    """How many rows a horizontal legend takes at the narrowest width a chart is drawn."""
+    widths = [40 + sum(15 if ord(ch) > 0x2E80 else 8 for ch in str(trace.name or ""))
+              for trace in fig.data if trace.type not in ("sankey", "heatmap") and trace.showlegend is not False]
+    rows, used = 1, 0
+    for width in widths:
+        if used and used + width > LEGEND_ROW_PX:
+            rows, used = rows + 1, 0
+        used += width
+    return rows
+
+
 def finish(fig: go.Figure) -> go.Figure:
     """Lay out the top band once a page has made its last change: the as-of stamp at the top right, on a
-    row of its own above the legend (or other titles over the plot) when there are any, so neither
-    covers an axis title or the other."""
+    row of its own above the legend (as many rows as it wraps to) or other titles over the plot, so
+    neither covers an axis title or the other."""
     legend = fig.layout.showlegend is not False and sum(
-        1 for trace in fig.data if trace.showlegend is not False and trace.type not in ("sankey", "heatmap")) > 1
+        1 for trace in fig.data if trace.type not in ("sankey", "heatmap") and trace.showlegend is not False) > 1
     notes = list(fig.layout.annotations or ())
     stamp = [note for note in notes if note.name == "as_of"]
-    crowded = legend or any(note.name != "as_of" and note.yref == "paper" and (note.y or 0) >= 1 for note in notes)
+    titled = any(note.name != "as_of" and note.yref == "paper" and (note.y or 0) >= 1 for note in notes)
+    band = 22 * _legend_rows(fig) + 10 if legend else (30 if titled else 0)
     if legend:
         fig.update_layout(legend={"y": 1.0, "yanchor": "bottom", "x": 0, "xanchor": "left"})
     for note in stamp:
-        note.update(y=1, yanchor="bottom", yshift=34 if crowded else 4)
+        note.update(y=1, yanchor="bottom", yshift=band + 4)
     if stamp or legend:
-        fig.update_layout(margin={"t": max(70 if crowded else 30, fig.layout.margin.t or 0)})
+        fig.update_layout(margin={"t": max(band + 30, fig.layout.margin.t or 0)})
     return fig
 
 

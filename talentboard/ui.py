@@ -15,6 +15,7 @@ from talentboard.export import csv_bytes
 from talentboard.i18n import t
 
 LANG_NAMES = {"zh": "中文", "en": "English"}
+EARLIEST, LATEST = dt.date(1990, 1, 1), dt.date(2100, 12, 31)  # the dates the import accepts, and then some
 REPO_ROOT = store.REPO_ROOT
 _demo_lock = threading.Lock()  # two sessions starting at once load the demo once
 
@@ -165,8 +166,11 @@ def _filters(lang: str, options: dict, as_of: dt.date | None) -> metrics.Filters
                         lambda name: t(f"period.{name}", lang), lang)
     if choice == "custom":
         start, end = metrics.quick_period("this_year", anchor)
+        # Streamlit's default window is ten years either side of today: a URL for an older period
+        # would be dropped without a word, so the window covers any date a record may carry.
         period = sidebar.date_input(t("filter.custom", lang), value=(start, end), key="period",
-                                    format="YYYY-MM-DD", bind="query-params")
+                                    format="YYYY-MM-DD", bind="query-params", min_value=EARLIEST,
+                                    max_value=LATEST)
         picked = list(period) if isinstance(period, (tuple, list)) else [period]
         start, end = (picked + picked)[:2] if picked and picked[0] else (start, end)  # one date picked: that day
     else:
