@@ -1,7 +1,8 @@
 -- Target attainment: for each calendar year the period touches, the share of headcount whose
--- training hours in that whole year reach the annual target of their line ($target_lines and
--- $target_hours pair up; everyone else has $target_default). `trained`: staff with any hours that
--- year (a year nobody trained in is a year without data, not a year of zero attainment).
+-- training hours in that year, up to the period's end (the last year counts so far, earlier ones
+-- whole), reach the annual target of their line ($target_lines and $target_hours pair up;
+-- everyone else has $target_default). `trained`: staff with any hours that year (a year nobody
+-- trained in is a year without data, not a year of zero attainment).
 with population as (
     select employee_id, coalesce(line, '—') as line
     from population($orgs, $branches, $lines)
@@ -15,7 +16,7 @@ yearly_hours as (
         year(start_date) as year,
         sum(hours) as hours
     from training
-    where year(start_date) between year($start::date) and year($end::date)
+    where start_date between make_date(year($start::date), 1, 1) and $end::date
     group by all
 ),
 people as (

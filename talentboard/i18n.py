@@ -544,7 +544,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "training.cost_per_head_estimate": ("人均费用（估算，元）", "Cost/head (est., ¥)"),
     "training.cost_per_head_estimate.help": ("没有职工花名册：培训费用合计 ÷ 数据中出现过的职工人数（{n} 人）",
                                              "No staff roster: training cost ÷ the staff seen in the data ({n})"),
-    "training.attainment.change_help": ("。小字为与上一年度相比的变化", ". The small figure is the change against the year before"),
+    "training.attainment.change_help": ("；学时计至期末。小字为与上一年度同期（计至同一日期）相比的变化",
+                                        "; hours count up to the period's end. The small figure is the change against "
+                                        "the year before, counted up to the same date"),
     "training.no_roster_note": ("还没有职工花名册：人均数按数据中出现过的 {n} 名职工估算；培训覆盖率、学时达标率、各机构和各条线的人均学时、"
                                 "未参训名单都需要花名册。请在“数据管理”上传职工花名册（工号、姓名、机构、条线、状态）。",
                                 "No staff roster yet: per-head figures are estimated over the {n} staff seen in the data; coverage, "

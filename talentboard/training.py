@@ -106,7 +106,7 @@ class Headline:
     cost_per_head: float | None
     attainment_year: int | None  # the latest year in the period anyone trained in
     attainment: float | None
-    attainment_before: float | None  # the year before it (None when nobody trained then)
+    attainment_before: float | None  # the year before, to the same day (None when nobody trained then)
 
 
 def _yearly_attainment(frame: pd.DataFrame) -> dict[int, float]:
@@ -115,16 +115,28 @@ def _yearly_attainment(frame: pd.DataFrame) -> dict[int, float]:
     return {int(y): r.attained / r.headcount for y, r in years.iterrows() if r.trained > 0 and r.headcount > 0}
 
 
+def _year_so_far(con, filters: Filters, year: int, until: dt.date) -> float | None:
+    """Attainment in `year` counting hours up to `until` (its last day, or the same day a year on)."""
+    scope = Filters(dt.date(year, 1, 1), until, filters.orgs, filters.branches, filters.lines)
+    return _yearly_attainment(attainment(con, scope)).get(year)
+
+
 def headline(con, filters: Filters) -> Headline:
     kpis = metrics.overview(con, filters)
     totals = summary(con, filters)
     roster = not kpis.headcount_is_estimate
-    shares: dict[int, float] = {}
+    year = now = before = None
     if roster:
-        since = dt.date(filters.start.year - 1, 1, 1)  # the year before the first one, for the change
-        shares = _yearly_attainment(attainment(con, Filters(since, filters.end, filters.orgs, filters.branches,
-                                                            filters.lines)))
-    year = max((y for y in shares if y >= filters.start.year), default=None)
+        years = _yearly_attainment(attainment(con, filters))
+        year = max(years, default=None)
+    if year is not None:
+        # the latest year so far against the same point of the year before: a year not over yet is
+        # never set against a whole one
+        until = min(filters.end, dt.date(year, 12, 31))
+        a_year_before = until.replace(year=year - 1, day=28) if (until.month, until.day) == (2, 29) \
+            else until.replace(year=year - 1)
+        now = _year_so_far(con, filters, year, until)
+        before = _year_so_far(con, filters, year - 1, a_year_before)
     headcount = kpis.headcount
     return Headline(
         records=totals.records, roster=roster, headcount=headcount,
@@ -132,8 +144,7 @@ def headline(con, filters: Filters) -> Headline:
         coverage=kpis.coverage if roster and totals.records else None,
         political_share=totals.political_share, pass_rate=totals.pass_rate,
         cost_per_head=totals.cost / headcount if totals.costed and headcount else None,
-        attainment_year=year, attainment=shares.get(year) if year else None,
-        attainment_before=shares.get(year - 1) if year else None)
+        attainment_year=year, attainment=now, attainment_before=before)
 
 
 def points(current: float | None, previous: float | None, lang: str) -> str | None:

@@ -373,3 +373,22 @@ def test_rate_changes_read_in_points_of_the_readers_language():
     assert training.points(0.97149, 0.97151, "zh") == "+0.0个百分点"  # no falling arrow for no change
     assert training.points(0.96, 0.97, "en") == "-1.0 pp"
     assert training.points(None, 0.5, "zh") is None
+
+
+def test_attainment_so_far_is_set_against_the_same_point_of_the_year_before(two_years):
+    """A quarter's attainment counts the year's hours up to the quarter's end, and so does last year's:
+    a year not over yet is never compared with a whole one."""
+    until = dt.date(2025, 3, 31)
+    at = run_training_page({"period": ["2025-01-01", until.isoformat()]})
+    staff = on_duty()
+
+    def share(year: int, last_day: dt.date) -> float:
+        hours = defaultdict(float)
+        for e, _, day, h, *_ in TWO_YEARS:
+            if day.year == year and day <= last_day:
+                hours[e] += h
+        return sum(hours[e] >= settings.TRAINING_TARGET_HOURS for e in staff) / len(staff)
+    now, before = share(2025, until), share(2024, until.replace(year=2024))
+    assert before != share(2024, dt.date(2024, 12, 31))  # the fixture tells the two comparisons apart
+    got = {m.label: (m.value, m.proto.delta) for m in at.metric}
+    assert got[f"{t('training.attainment', 'zh')} · 2025"] == (f"{now * 100:.1f}%", points_text(now, before, "zh"))
