@@ -10,6 +10,6 @@ select
     round(from_percentile, 1) as from_percentile,
     round(to_percentile, 1) as to_percentile,
     round(change, 1) as change
-from percentile_changes($start, $end, $orgs, $branches, $lines)
+from percentile_changes($start, $end, $orgs, $branches, $lines, $min_field)
 order by change desc, to_year desc, employee_id
 limit $limit

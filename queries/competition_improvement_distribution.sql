@@ -3,6 +3,6 @@
 select
     (round(change / 10) * 10)::integer as bin,
     count(*) as people
-from percentile_changes($start, $end, $orgs, $branches, $lines)
+from percentile_changes($start, $end, $orgs, $branches, $lines, $min_field)
 group by bin
 order by bin

@@ -6,4 +6,4 @@ select
     count(*) filter (where change < 0) as declined,
     count(*) filter (where change = 0) as unchanged,
     avg(change) as mean_change
-from percentile_changes($start, $end, $orgs, $branches, $lines)
+from percentile_changes($start, $end, $orgs, $branches, $lines, $min_field)

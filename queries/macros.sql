@@ -59,7 +59,8 @@ create or replace temp macro competition_results(
             case
                 when count(*) over field > 1
                     then 100 * percent_rank() over (field order by score)
-            end as percentile
+            end as percentile,
+            count(*) over field as field_size
         from competition
         window field as (partition by competition, date, event)
     )
@@ -77,7 +78,8 @@ create or replace temp macro competition_results(
         k.score,
         k.rank,
         k.award,
-        k.percentile
+        k.percentile,
+        k.field_size
     from ranked as k
     left join employees as r using (employee_id)
     where k.date between period_start and period_end
@@ -87,9 +89,10 @@ create or replace temp macro competition_results(
 
 -- Repeat contestants: each person's mean percentile over their events in a calendar year,
 -- and its change from the year before, for every year the period touches (the year before
--- may lie before the period: "this year" compares with last year).
+-- may lie before the period: "this year" compares with last year). Only fields of at least
+-- min_field entries count, as on the leaderboard: in a field of two a winner can read 0.
 create or replace temp macro percentile_changes(
-    period_start, period_end, orgs, branches, lines
+    period_start, period_end, orgs, branches, lines, min_field
 ) as table
     with yearly as (
         select
@@ -105,6 +108,7 @@ create or replace temp macro percentile_changes(
             period_end, orgs, branches, lines
         )
         where percentile is not null
+          and field_size >= min_field
         group by employee_id, year
     )
     select

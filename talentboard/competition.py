@@ -38,7 +38,8 @@ def grade_order() -> list[str]:
 
 
 def _competition(con, name: str, filters: Filters, extra: dict | None = None) -> pd.DataFrame:
-    return sql.frame(con, name, filters.params() | (extra or {}))
+    # every percentile measure uses the same minimum field (bound only where a query asks for it)
+    return sql.frame(con, name, filters.params() | {"min_field": MIN_FIELD_FOR_PERCENTILE} | (extra or {}))
 
 
 def _grading(con, name: str, filters: Filters) -> pd.DataFrame:

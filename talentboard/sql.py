@@ -1,6 +1,7 @@
 """Runs the named queries in queries/*.sql with bound parameters; SQL never lives in Python pages."""
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -15,9 +16,10 @@ def text(name: str) -> str:
 
 
 def frame(con, name: str, params: dict | None = None) -> pd.DataFrame:
-    """The result of queries/<name>.sql; only the parameters the query names are bound."""
+    """The result of queries/<name>.sql; only the parameters the query names are bound (matched by whole
+    name: $line does not match $lines)."""
     sql = text(name)
-    bound = {k: v for k, v in (params or {}).items() if f"${k}" in sql}
+    bound = {k: v for k, v in (params or {}).items() if re.search(rf"\${re.escape(k)}(?!\w)", sql)}
     return con.execute(sql, bound).df()
 
 
