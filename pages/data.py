@@ -258,7 +258,7 @@ if notice:
     (st.success if kind == "success" else st.error)(text)
 if context.demo:
     with st.container(border=True):
-        st.info(t("app.demo_notice", lang), icon=":material/info:")
+        st.info(t("data.demo_notice", lang), icon=":material/info:")
         if ui.confirm_button(t("data.clear_demo", lang), "data_clear_demo", t("data.clear_demo_confirm", lang), lang):
             cleared = store.clear_demo(db)
             st.session_state["data_notice"] = ("success", t("data.demo_cleared", lang, n=cleared))
@@ -302,9 +302,15 @@ with history_tab:
                  height=min(36 * (len(table) + 1) + 4, 420))
         by_id = {b["batch_id"]: b for b in batches}
         newest = max(by_id)
-        if st.session_state.get("data_batch_newest") != newest:  # a new import: the picker offers it first
-            st.session_state.pop("data_batch", None)
-            st.session_state["data_batch_newest"] = newest
+        state = st.session_state
+        seen = tuple((b["batch_id"], b["status"]) for b in batches)
+        if state.get("data_batch_seen") != seen:  # an import or a rollback since the last run
+            kept = state.pop("data_batch", None)
+            # a new import: the picker offers it first; otherwise the batch picked stays picked, set afresh so
+            # the browser shows its new status, not the one it had when picked
+            if kept in by_id and state.get("data_batch_newest") == newest:
+                state["data_batch"] = kept
+            state["data_batch_seen"], state["data_batch_newest"] = seen, newest
         picked = st.selectbox(t("data.pick_batch", lang), list(by_id), key="data_batch",
                               on_change=lambda: st.session_state.update({"data_rollback_asking": False}),
                               format_func=lambda b: t("data.batch_label", lang, batch=b,
