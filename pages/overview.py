@@ -34,8 +34,9 @@ training_row = [
     ("kpi.training_hours", format_number(kpis.training_hours, lang), change(kpis.training_hours, before.training_hours)),
     ("kpi.hours_per_head", format_number(kpis.hours_per_head, lang),
      change(kpis.hours_per_head, before.hours_per_head) if trained_before else None),
-    ("kpi.coverage", format_percent(kpis.coverage),
-     change_points(kpis.coverage, before.coverage, lang) if trained_before else None),
+    # without a roster the denominator is a guess: coverage is not given, as on the training page
+    ("kpi.coverage", t("training.value.needs_roster", lang) if kpis.headcount_is_estimate else format_percent(kpis.coverage),
+     change_points(kpis.coverage, before.coverage, lang) if trained_before and not kpis.headcount_is_estimate else None),
     ("kpi.person_times", format_number(kpis.person_times, lang), change(kpis.person_times, before.person_times)),
 ]
 results_row = [

@@ -28,7 +28,7 @@ def write(scorecard: pd.DataFrame, now: Overview, before: Overview, lang: str,
     previous period has no records to compare with."""
     lines: list[str] = []
     scope = scope_name(branches, lang)
-    if now.coverage is not None:
+    if now.coverage is not None and not now.headcount_is_estimate:  # a guessed headcount gives no coverage
         if not compare or before.coverage is None:
             lines.append(t("hl.coverage", lang, scope=scope, value=format_percent(now.coverage)))
         else:

@@ -143,7 +143,7 @@ def change(current: float | None, previous: float | None) -> str | None:
     """The change against the previous period, relative: "+12.5%"; None when there is nothing to compare."""
     if current is None or previous in (None, 0):
         return None
-    return f"{(current - previous) / abs(previous) * 100:+.1f}%"
+    return f"{_signed((current - previous) / abs(previous) * 100)}%"
 
 
 def change_points(current: float | None, previous: float | None, lang: str = "zh") -> str | None:
@@ -151,7 +151,13 @@ def change_points(current: float | None, previous: float | None, lang: str = "zh
     if current is None or previous is None:
         return None
     unit = " pp" if lang == "en" else "个百分点"
-    return f"{(current - previous) * 100:+.1f}{unit}"
+    return f"{_signed((current - previous) * 100)}{unit}"
+
+
+def _signed(value: float) -> str:
+    """+1.2 / -1.2 to one decimal; a change that rounds to nothing reads +0.0, never -0.0 (a red arrow for nothing)."""
+    rounded = round(value, 1)
+    return f"{0.0 if rounded == 0 else rounded:+.1f}"
 
 
 def format_percent(value: float | None) -> str:

@@ -150,8 +150,7 @@ def headline(con, filters: Filters) -> Headline:
 def points(current: float | None, previous: float | None, lang: str) -> str | None:
     """A rate's change in percentage points (metrics.change_points); no change reads +0.0, never -0.0 (a
     falling arrow for nothing)."""
-    text = metrics.change_points(current, previous, lang)
-    return text.replace("-0.0", "+0.0", 1) if text and text.startswith("-0.0") and not text[4:5].isdigit() else text
+    return metrics.change_points(current, previous, lang)
 
 
 def kpi_cards(now: Headline, before: Headline, lang: str) -> list[tuple[str, str, str | None, str]]:

@@ -84,6 +84,7 @@ def test_previous_period_and_its_change(con):
         f"{(now.training_hours - then.training_hours) / then.training_hours * 100:+.1f}%"
     assert metrics.change_points(0.75, 0.5, "en") == "+25.0 pp" and metrics.change(3, 0) is None
     assert metrics.change_points(0.75, 0.5, "zh") == "+25.0个百分点"  # never "pp" in Chinese
+    assert metrics.change_points(0.5, 0.50004, "zh") == "+0.0个百分点" and metrics.change(99.99, 100) == "+0.0%"
 
 
 @pytest.mark.parametrize("name,start,end", [
@@ -208,7 +209,7 @@ def test_no_change_against_a_period_without_training(tmp_path, tmp_db, run_page)
     at = run_page("overview", {"range": "custom", "period": ["2025-01-01", "2025-12-31"]})
     cards = {m.label: m for m in at.metric}
     coverage = cards[t("kpi.coverage", "zh")]
-    assert coverage.value == "100.0%" and coverage.proto.delta == ""
+    assert coverage.value == t("training.value.needs_roster", "zh") and coverage.proto.delta == ""
     assert all(m.value not in ("None", "nan") for m in at.metric)
     highlights = "\n".join(m.value for m in at.markdown)
     assert "较上期" not in highlights
