@@ -63,6 +63,7 @@ def data_words(demo_template: Path) -> list[str]:
             for column in columns:
                 words |= {str(v) for (v,) in con.execute(f"select distinct {column} from {dataset}").fetchall()
                           if v is not None}
+        words |= {str(v) for (v,) in con.execute("select distinct file from batches").fetchall() if v}  # the user's file names
     finally:
         con.close()
     for member_list in [w for w in words if re.search(r"[、,;，；]", w)]:
