@@ -299,11 +299,12 @@ with history_tab:
                     for c in ("rows_read", "rows_loaded", "rows_duplicate", "rows_rejected")}
                  | {"imported_at": st.column_config.DatetimeColumn(t("data.col.imported_at", lang),
                                                                    format="YYYY-MM-DD HH:mm")},
-                 height=min(36 * (len(table) + 1) + 4, 420))
+                 height=min(36 * (len(table) + 1) + 4, 420),
+                 extra=("rows_read", "rows_duplicate"))  # the status column stays in view at 1366 px
         by_id = {b["batch_id"]: b for b in batches}
         newest = max(by_id)
         state = st.session_state
-        seen = tuple((b["batch_id"], b["status"]) for b in batches)
+        seen = (lang, *((b["batch_id"], b["status"]) for b in batches))  # the label is in the reader's language
         if state.get("data_batch_seen") != seen:  # an import or a rollback since the last run
             kept = state.pop("data_batch", None)
             # a new import: the picker offers it first; otherwise the batch picked stays picked, set afresh so

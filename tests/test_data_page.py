@@ -522,6 +522,10 @@ def test_no_cell_reads_none_nan_or_nat(store_db):
     assert store.history()[0]["user_name"] is None
     assert not missing & set(rendered_strings(at))
     assert table_with(at, "user_name")["user_name"].iloc[0] == "—"
+    # the history fits 1366 px: read and duplicate counts come with "show all columns"; the status stays in view
+    history = next(d for d in at.dataframe if "user_name" in d.value.columns)
+    assert list(history.proto.column_order) == ["batch_id", "imported_at", "user_name", "file", "dataset", "mode",
+                                                "rows_loaded", "rows_rejected", "status"]
 
 
 def test_an_import_in_english_shows_no_chinese_but_the_files_own_values(store_db):
