@@ -622,6 +622,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "data.demo_notice": ("当前数据含虚构的示例数据。导入本单位数据时默认先清除示例数据（可取消勾选），也可以点下面的按钮直接清除。",
                          "The data shown includes invented demo data. Importing your own spreadsheets clears the demo "
                          "first (unless you untick it); the button below clears it right away."),
+    "data.user_demo": ("系统（示例数据）", "System (demo data)"),
     # --- (new keys go above this line)
 }
 

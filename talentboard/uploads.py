@@ -225,7 +225,8 @@ HISTORY_COLUMNS = ("batch_id", "imported_at", "user_name", "file", "dataset", "m
 
 def history_table(batches: list[dict], lang: str) -> pd.DataFrame:
     """The import history as the page shows it: names in the reader's language, a dash for an unknown user."""
-    rows = [{"batch_id": b["batch_id"], "imported_at": b["imported_at"], "user_name": b["user_name"] or MISSING,
+    rows = [{"batch_id": b["batch_id"], "imported_at": b["imported_at"],
+             "user_name": t("data.user_demo", lang) if b.get("origin") == "demo" else b["user_name"] or MISSING,
              "file": b["file"] or MISSING, "dataset": label(DATASETS[b["dataset"]], lang),
              "mode": t(f"mode.{b['mode']}", lang), "rows_read": b["rows_read"] or 0, "rows_loaded": b["rows_loaded"] or 0,
              "rows_duplicate": b["rows_duplicate"] or 0, "rows_rejected": b["rows_rejected"] or 0,

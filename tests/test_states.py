@@ -99,6 +99,22 @@ def query_for(page: str, state: str, db: Path) -> dict:
     return query
 
 
+def file_vocabulary() -> list[str]:
+    """The Chinese headers the registry reads (its labels and aliases): the data page's dictionary and
+    templates list them in either language, as the files carry them."""
+    from talentboard.schema import DATASETS, GRADE_SCALES
+    words = [word for dataset in DATASETS.values() for column in dataset.columns
+             for word in (column.label_zh, column.unit, *column.aliases, *column.values, *column.true_words,
+                          *column.false_words, *(a for v in column.values.values() for a in v))]
+    return [w for w in words if w] + [g for scale in GRADE_SCALES for g in scale] + ["、"]
+
+
+def canonical_names() -> set[str]:
+    """The registry's column names: the data dictionary documents them, in either language."""
+    from talentboard.schema import DATASETS
+    return {column.name for dataset in DATASETS.values() for column in dataset.columns}
+
+
 def run(page: str, state: str, db: Path, monkeypatch) -> tuple:
     monkeypatch.setenv("TALENTBOARD_DB", str(db))
     query = query_for(page, state, db)
@@ -109,12 +125,15 @@ def figure(spec: dict) -> go.Figure:
     return go.Figure(spec)
 
 
-def leaks(strings: list[str], lang: str, words: list[str]) -> list[str]:
+def leaks(strings: list[str], lang: str, words: list[str], allowed_codes: set[str] = frozenset()) -> list[str]:
     """Strings that carry text of the other language (data values and the bilingual switch aside)."""
     found = []
+    strings = [re.sub(r"`[^`]*`", "", text) for text in strings]  # a `code` span is an identifier, not a word
     if lang == "en":
         for text in strings:
             rest = text
+            if allowed_codes and text in allowed_codes:
+                continue
             for allowed in (*BILINGUAL, *words):
                 if allowed in rest:
                     rest = rest.replace(allowed, "")
@@ -123,12 +142,12 @@ def leaks(strings: list[str], lang: str, words: list[str]) -> list[str]:
     else:
         english = english_ui_words()
         for text in strings:
-            if text in BILINGUAL:
+            if text in BILINGUAL or text in allowed_codes:
                 continue
             if set(re.findall(r"[A-Za-z]{4,}", text)) & english or re.search(r"\bpp\b", text):
                 found.append(text)
     for text in strings:  # a raw column name shown as a header is a leak in either language
-        if re.fullmatch(r"[a-z]+(_[a-z0-9]+)+", text):
+        if re.fullmatch(r"[a-z]+(_[a-z0-9]+)+", text) and text not in allowed_codes:
             found.append(text)
     return found
 
@@ -172,7 +191,8 @@ def test_view_in_state(page, state, demo_template, training_only, data_words, mo
         assert config["modeBarButtons"] == [["toImage"]] and config["displaylogo"] is False
         assert config["locale"] == ("en" if lang == "en" else "zh-CN") and "zh-CN" in config["locales"]
         assert element.proto.theme == ""  # the house style, not Streamlit's chart theme over it
-    found = leaks(strings, lang, data_words)
+    vocabulary = sorted([*data_words, *file_vocabulary()], key=len, reverse=True) if page == "data" else data_words
+    found = leaks(strings, lang, vocabulary, canonical_names() if page == "data" else frozenset())
     assert not found, f"other-language text in {lang}: {found[:8]}"
 
     values = [m.value for m in at.metric]
