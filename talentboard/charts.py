@@ -106,7 +106,7 @@ def style(fig: go.Figure, lang: str, as_of: dt.date | None, height: int = 400, *
     return finish(fig)
 
 
-LEGEND_ROW_PX = 360  # the narrowest a chart is drawn (half a laptop screen): a legend wraps at about this
+LEGEND_ROW_PX = 280  # the narrowest a chart is drawn (a card in a 2:3 split on a laptop): a legend wraps at about this
 
 
 def _legend_rows(fig: go.Figure) -> int:
@@ -209,6 +209,8 @@ def bar(data: pd.DataFrame, x: str, y: str, lang: str, as_of: dt.date | None, *,
     else:
         inside = stacked_labels if stacked_labels is not None else (color is not None and color != x)
         value_labels(fig, number_format, inside=inside, suffix=suffix)
+    if color is not None and color == x:  # each bar names its own colour on the axis: a legend only takes room
+        fig.update_layout(showlegend=False)
     if horizontal:
         fig.update_yaxes(autorange="reversed" if not order else True, type="category")
     else:
@@ -279,6 +281,10 @@ def timeline(data: pd.DataFrame, start: str, finish: str, y: str, color: str, la
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(tickformat="%Y-%m", hoverformat="%Y-%m-%d")
     fig.update_traces(text=[""] * len(data) if len(data) else None)  # a span needs no number on it
+    # long row names: room for them and the axis title beside them, rather than the title on top of them
+    longest = max((sum(15 if ord(ch) > 0x2E80 else 8 for ch in str(name)) for name in data[y]), default=0)
+    fig.update_layout(margin={"l": min(longest, 420) + 44})
+    fig.update_yaxes(automargin=False if longest else True, title_standoff=8)
     return style(fig, lang, as_of, height, title=title, x_title=labels.get("date", ""), y_title=labels.get(y, y))
 
 

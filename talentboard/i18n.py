@@ -553,8 +553,8 @@ TEXT: dict[str, tuple[str, str]] = {
                                 "target attainment, hours per head by branch and line, and the list of untrained staff need the "
                                 "roster. Upload it on the Data page (employee ID, name, branch, line, status)."),
     "training.needs_roster": ("“{what}”需要职工花名册：请在“数据管理”上传职工花名册（工号、姓名、机构、条线、状态）。",
-                              "This needs the staff roster: upload it on the Data page (employee ID, name, branch, line, "
-                              "status)."),
+                              "“{what}” needs the staff roster: upload it on the Data page (employee ID, name, branch, "
+                              "line, status)."),
     "training.no_training": ("所选期间（{start} 至 {end}）和范围内没有培训记录。已有的培训记录从 {first} 到 {last}，请换一个期间。",
                              "No training records in the chosen period ({start} to {end}) and scope. Training on record runs "
                              "from {first} to {last}: choose another period."),

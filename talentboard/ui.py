@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import threading
 import importlib
 from dataclasses import dataclass, field
@@ -279,12 +280,17 @@ def card(title: str, help_text: str | None = None):
     return box
 
 
+UNCHANGED = re.compile(r"^[+-]?0(\.0+)?(?![\d.])")  # "+0.0%", "+0.0个百分点": no change
+NO_CHANGE = {"delta_color": "off", "delta_arrow": "off"}  # grey, no arrow: neither good news nor bad
+
+
 def metric_grid(cards: list[tuple[str, str, str | None, str]], per_row: int = 5) -> None:
     """KPI cards (label, value, delta, help) in rows of equal columns, so a laptop screen cuts nothing."""
     for start in range(0, len(cards), per_row):
         row = cards[start:start + per_row]
         for column, (label, value, delta, help_text) in zip(st.columns(per_row), row):
-            column.metric(label, value, delta=delta, help=help_text, border=True, height="stretch")
+            column.metric(label, value, delta=delta, help=help_text, border=True, height="stretch",
+                          **NO_CHANGE if delta and UNCHANGED.match(delta) else {})
 
 
 def download(data: pd.DataFrame, name: str, lang: str, key: str) -> None:
