@@ -87,7 +87,7 @@ def style(fig: go.Figure, lang: str, as_of: dt.date | None, height: int = 400, *
     if title:
         fig.update_layout(meta={"title": title})
     fig.update_xaxes(showgrid=False, automargin=True, tickfont=tick, title_font={"size": 15, "color": INK})
-    fig.update_yaxes(gridcolor="#e6e6e6", automargin=True, zeroline=False, tickfont=tick,
+    fig.update_yaxes(gridcolor="#e6e6e6", automargin=True, zeroline=False, tickfont=tick, title_standoff=14,
                      title_font={"size": 15, "color": INK})
     if x_title is not None:
         fig.update_layout(xaxis_title_text=x_title)
@@ -283,7 +283,7 @@ def timeline(data: pd.DataFrame, start: str, finish: str, y: str, color: str, la
     fig.update_traces(text=[""] * len(data) if len(data) else None)  # a span needs no number on it
     # long row names: room for them and the axis title beside them, rather than the title on top of them
     longest = max((sum(15 if ord(ch) > 0x2E80 else 8 for ch in str(name)) for name in data[y]), default=0)
-    fig.update_layout(margin={"l": min(longest, 420) + 44})
+    fig.update_layout(margin={"l": min(longest, 420) + 72})
     fig.update_yaxes(automargin=False if longest else True, title_standoff=8)
     return style(fig, lang, as_of, height, title=title, x_title=labels.get("date", ""), y_title=labels.get(y, y))
 

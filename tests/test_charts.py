@@ -92,3 +92,5 @@ def test_every_translation_has_both_languages_with_the_same_placeholders():
         assert zh.strip() and (en.strip() or key.startswith("unit.")), key  # a unit may read as nothing in English
         assert set(re.findall(r"{(\w+)}", zh)) == set(re.findall(r"{(\w+)}", en)), key
         assert not re.search(r"\bpp\b", zh), f"{key}: 个百分点, not pp, in Chinese"
+        # English text names Chinese only where the user's own words are quoted in (placeholders)
+        assert not re.search(r"[\u3400-\u9fff]", re.sub(r"{\w+}", "", en)) or key.startswith("cli."), key
