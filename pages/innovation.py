@@ -76,12 +76,12 @@ with ui.card(t("innov.studio_table", lang), t("innov.studio_table.help", lang)):
         "projects": st.column_config.NumberColumn(column_names["projects"], width="small"),
         "active": st.column_config.NumberColumn(column_names["active"], width="small"),
         "converted": st.column_config.NumberColumn(column_names["converted"], width="small"),
-        "conversion_rate": st.column_config.TextColumn(column_names["conversion_rate"], alignment="right"),
-        "benefit_per_funding": st.column_config.TextColumn(column_names["benefit_per_funding"], alignment="right"),
+        "conversion_rate": st.column_config.NumberColumn(column_names["conversion_rate"], format="%.1f%%"),
+        "benefit_per_funding": st.column_config.NumberColumn(column_names["benefit_per_funding"], format="%.2f"),
         "funding": st.column_config.NumberColumn(column_names["funding"], format="%.1f"),
         "completed": column_names["completed"], "stopped": column_names["stopped"],
         "members": column_names["members"],
-        "results_per_member": st.column_config.TextColumn(column_names["results_per_member"], alignment="right"),
+        "results_per_member": st.column_config.NumberColumn(column_names["results_per_member"], format="%.2f"),
         "patents": column_names["patents"]}
     ui.table(shown, "innovation_studios", lang, key="innov_studio_table", column_config=config, extra=EXTRA)
 

@@ -71,13 +71,10 @@ def totals(table: pd.DataFrame) -> dict:
 
 
 def table_view(table: pd.DataFrame) -> pd.DataFrame:
-    """The studio table as read on screen: the ratios as text, "—" where there is nothing to divide by
-    (a studio with no finished project has no conversion rate yet: not 0%, not nan)."""
-    def text(values, template):
-        return [template.format(v) if pd.notna(v) else "—" for v in values]
-    return table.assign(conversion_rate=text(table["conversion_rate"] * 100, "{:.1f}%"),
-                        results_per_member=text(table["results_per_member"], "{:.2f}"),
-                        benefit_per_funding=text(table["benefit_per_funding"], "{:.2f}"))
+    """The studio table as read on screen: the conversion rate in percent; a ratio with nothing to divide by
+    stays empty (the table shows "—": a studio with no finished project has no conversion rate yet, not 0%),
+    and every ratio stays a number, so a click on its header sorts it by value."""
+    return table.assign(conversion_rate=table["conversion_rate"] * 100)
 
 
 def summary(con, filters: Filters, studio: str | None = None) -> dict:

@@ -101,6 +101,8 @@ def rendered_strings(at) -> list[str]:
             out += [str(o) for o in options or ()]
     for frame in at.dataframe:
         data = frame.value
+        if frame.proto.placeholder:  # the table shows its placeholder where a value is missing
+            data = data.astype(object).where(data.notna(), frame.proto.placeholder)
         config = json.loads(frame.proto.columns or "{}") if getattr(frame.proto, "columns", None) else {}
         hidden = {name for name, spec in config.items() if isinstance(spec, dict) and spec.get("hidden")}
         labels = {name: spec.get("label") for name, spec in config.items() if isinstance(spec, dict)}
