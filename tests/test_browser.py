@@ -93,7 +93,12 @@ def test_every_view_renders(browser: Browser, app_url: str, view: str, lang: str
     assert title in page.locator("[data-testid='stMain'] h1").first.inner_text()
     assert_no_errors(page)
     # the first screen shows the title near the top, not below a band of blank space
-    assert page.locator("[data-testid='stMain'] h1").first.bounding_box()["y"] < 110
+    assert page.locator("[data-testid='stMain'] h1").first.bounding_box()["y"] < 80
+    # no KPI label or change is cut short with "…": each fits its card (it wraps instead)
+    cut = page.evaluate("""() => [...document.querySelectorAll(
+        "[data-testid='stMetricLabel'] p, [data-testid='stMetricDelta'] div, [data-testid='stMetricValue'] div")]
+        .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)""")
+    assert cut == [], cut
     ARTIFACTS.mkdir(exist_ok=True)
     page.wait_for_timeout(500)  # let Plotly finish drawing before the picture
     page.screenshot(path=str(ARTIFACTS / f"{view}-{lang}-{width}.png"), full_page=True)

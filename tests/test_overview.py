@@ -221,3 +221,14 @@ def test_grading_is_never_stamped_with_a_date_to_come(tmp_path, tmp_db):
     assert store.import_file(write(tmp_path / "g.csv", rows), "grading").exit_code == 0
     with store.connect(tmp_db) as con:
         assert metrics.as_of_dates(con)["grading"] == min(dt.date(year, 12, 31), dt.date.today())
+
+
+def test_the_trend_has_round_ticks_on_both_axes(demo_db, run_page):
+    """Person-times on the right axis get their own round ticks from zero, not ticks synced to the hours
+    axis (which read 355, 492, 629)."""
+    from conftest import figures
+    at = run_page("overview", {"range": "last_year"})
+    spec = next(f for f in figures(at) if f["layout"].get("meta", {}).get("title") == t("overview.trend", "zh"))
+    right = spec["layout"]["yaxis2"]
+    assert right["tickmode"] == "auto" and right["rangemode"] == "tozero" and right["title"]["text"]
+    assert spec["layout"]["yaxis"]["rangemode"] == "tozero"
