@@ -52,13 +52,33 @@ ui.metric_grid([(t(key, lang), value, delta, t(f"{key}.help", lang) + (t("kpi.ch
 
 scorecard = ui.compute(context, metrics.branch_scorecard, filters=ranking_scope)
 chosen = filters.branches
-with ui.card(t("overview.highlights", lang), t("overview.highlights.help", lang)):
+# The first screen: the highlights beside the index chart, right under the KPIs.
+left, right = st.columns([2, 3])
+with left, ui.card(t("overview.highlights", lang), t("overview.highlights.help", lang)):
     lines = highlights.write(scorecard, kpis, before, lang, branches=chosen, compare=trained_before)
     st.markdown("\n".join(f"- {line}" for line in lines) if lines else t("hl.none", lang))
 
 if scorecard.empty:  # the scorecard divides by the roster's headcount
-    ui.empty(lang, "employees")
+    with right:
+        ui.empty(lang, "employees")
     st.stop()
+with right, ui.card(t("overview.index_chart", lang)):
+    marked = set(chosen)
+    bars = scorecard.assign(highlight=[t("overview.chosen" if b in marked else "overview.others", lang)
+                                       for b in scorecard["branch"]])
+    colours = {t("overview.chosen", lang): charts.QUALITATIVE[0],
+               t("overview.others", lang): charts.QUALITATIVE[0] if not marked else "#9DB9D3"}
+    fig = charts.bar(bars, "branch", "talent_index", lang, context.as_of, horizontal=True,
+                     color="highlight", colours=colours, stacked_labels=False, number_format=".0f",
+                     title=t("overview.index_chart", lang), height=max(380, 30 * len(scorecard) + 90),
+                     order=list(scorecard["branch"]),
+                     labels={"branch": t("col.branch", lang), "talent_index": t("col.talent_index_axis", lang),
+                             "highlight": ""})
+    fig.update_layout(showlegend=bool(marked))
+    fig.update_xaxes(range=[0, 108])
+    ui.chart(fig, scorecard, "talent_index", lang, key="overview_index",
+             on_select=ui.focus_on_click("overview", "overview_index"))
+
 with ui.card(t("overview.scorecard", lang), t("overview.scorecard.help", lang)):
     monthly = ui.compute(context, training.branch_month, filters=ranking_scope)
     trends = monthly.sort_values("month").groupby("branch")["hours_per_head"].apply(list)
@@ -78,32 +98,14 @@ with ui.card(t("overview.scorecard", lang), t("overview.scorecard.help", lang)):
                  "points_per_100": st.column_config.NumberColumn(t("col.points_per_100", lang), format="%.1f"),
                  "results_per_100": st.column_config.NumberColumn(t("col.results_per_100", lang), format="%.1f"),
                  "trend": st.column_config.LineChartColumn(t("col.trend", lang), y_min=0, width=140)})
-left, right = st.columns([2, 3])
-with left, ui.card(t("overview.index_chart", lang)):
-    marked = set(chosen)
-    bars = scorecard.assign(highlight=[t("overview.chosen" if b in marked else "overview.others", lang)
-                                       for b in scorecard["branch"]])
-    colours = {t("overview.chosen", lang): charts.QUALITATIVE[0],
-               t("overview.others", lang): charts.QUALITATIVE[0] if not marked else "#9DB9D3"}
-    fig = charts.bar(bars, "branch", "talent_index", lang, context.as_of, horizontal=True,
-                     color="highlight", colours=colours, stacked_labels=False, number_format=".0f",
-                     title=t("overview.index_chart", lang), height=max(380, 30 * len(scorecard) + 90),
-                     order=list(scorecard["branch"]),
-                     labels={"branch": t("col.branch", lang), "talent_index": t("col.talent_index_axis", lang),
-                             "highlight": ""})
-    fig.update_layout(showlegend=bool(marked))
-    fig.update_xaxes(range=[0, 108])
-    ui.chart(fig, scorecard, "talent_index", lang, key="overview_index",
-             on_select=ui.focus_on_click("overview", "overview_index"))
-
 by_month = ui.compute(context, training.hours_by_month, filters=filters)
-with right, ui.card(t("overview.trend", lang)):
+with ui.card(t("overview.trend", lang)):
     if by_month.empty:
         ui.empty(lang, "training")
         st.stop()
     totals = by_month.groupby("month", as_index=False)[["hours", "person_times"]].sum()
     fig = charts.bars_and_line(totals, "month", "hours", "person_times", lang, context.dataset_as_of("training"),
-                               title=t("overview.trend", lang), height=max(380, 30 * len(scorecard) + 90),
+                               title=t("overview.trend", lang), height=380,
                                labels={"month": t("col.month", lang), "hours": t("col.hours_unit", lang),
                                        "person_times": t("col.person_times", lang)})
     ui.chart(fig, totals, "monthly_trend", lang, key="overview_trend")
