@@ -54,7 +54,7 @@ scorecard = ui.compute(context, metrics.branch_scorecard, filters=ranking_scope)
 chosen = filters.branches
 # The first screen: the highlights beside the index chart, right under the KPIs.
 left, right = st.columns([2, 3])
-with left, ui.card(t("overview.highlights", lang), t("overview.highlights.help", lang)):
+with left, ui.card(t("overview.highlights", lang), t("overview.highlights.help", lang), height="stretch"):
     lines = highlights.write(scorecard, kpis, before, lang, branches=chosen, compare=trained_before)
     st.markdown("\n".join(f"- {line}" for line in lines) if lines else t("hl.none", lang))
 

@@ -276,9 +276,10 @@ def plotly_config(lang: str, name: str) -> dict:
             "locale": "en" if lang == "en" else "zh-CN", "locales": {"zh-CN": PLOTLY_ZH}}
 
 
-def card(title: str, help_text: str | None = None):
-    """A bordered container headed by the question it answers; use as a context manager."""
-    box = st.container(border=True)
+def card(title: str, help_text: str | None = None, height: str = "content"):
+    """A bordered container headed by the question it answers; use as a context manager. height="stretch"
+    makes it as tall as the card beside it."""
+    box = st.container(border=True, height=height)
     box.markdown(f"**{title}**", help=help_text)
     return box
 
