@@ -67,10 +67,8 @@ else:
     ]
     points = t("comp.separator", lang).join(f"{award_label(award)} {format_number(value, lang)}"
                                             for award, value in competition.AWARD_POINTS.items())
-    for column, (key, value, delta) in zip(st.columns(len(cards)), cards):
-        column.metric(t(key, lang), value, delta=delta, border=True, height="stretch",
-                      help=t(f"{key}.help", lang, n=format_number(summary.repeat_contestants, lang))
-                      + (t("kpi.change_help", lang) if delta else ""))
+    ui.metric_grid([(t(key, lang), value, delta, t(f"{key}.help", lang, n=format_number(summary.repeat_contestants, lang))
+                     + (t("kpi.change_help", lang) if delta else "")) for key, value, delta in cards], per_row=len(cards))
 
     if summary.participants == 0:  # results exist, but none in this period and scope: say so, no blank charts
         nothing("comp.no_results")
@@ -137,8 +135,8 @@ else:
                                                                           ("line", line or not chosen)) if picked)}
                 order = [c for c in ("rank", "name", "branch", "competition", "event", "line", "score", "percentile",
                                      "award", "field_size") if c not in hidden]
-                st.dataframe(shown[order], hide_index=True, key="comp_leaderboard_table",
-                             height=rows_height(len(board), 12), placeholder="—", column_config={
+                ui.table(shown[order], "competition_leaderboard", lang, key="comp_leaderboard_table",
+                         height=rows_height(len(board), 12), download_data=board, column_config={
                                  "rank": st.column_config.NumberColumn(t("comp.col.rank", lang), format="%d", width=56),
                                  "name": st.column_config.TextColumn(t("col.name", lang), width=80),
                                  "branch": st.column_config.TextColumn(t("col.branch", lang), width=100),
@@ -154,7 +152,6 @@ else:
                                  "award": st.column_config.TextColumn(t("comp.col.award", lang), width=100),
                                  "field_size": st.column_config.NumberColumn(t("comp.col.field", lang), format="%d",
                                                                              width=60, help=t("comp.col.field.help", lang))})
-                ui.download(board, "competition_leaderboard", lang, "comp_leaderboard_table")
 
         medals = ui.compute(context, competition.medal_table, filters=filters)
         left, right = st.columns([1, 1])
@@ -177,14 +174,13 @@ else:
         with right, ui.card(t("comp.medal_table", lang), t("comp.medal_table.help", lang)):
             if medals["medals"].sum() > 0:
                 # the sum of the award columns (获奖项次) is left out so every column fits at 1366 px
-                st.dataframe(medals.drop(columns="medals"), hide_index=True, key="comp_medal_table",
-                             height=rows_height(len(medals)), column_config={
+                ui.table(medals.drop(columns="medals"), "competition_medal_table", lang, key="comp_medal_table",
+                         height=rows_height(len(medals)), download_data=medals, column_config={
                     "branch": st.column_config.TextColumn(t("col.branch", lang), width=96),
                     **{a: st.column_config.NumberColumn(t(f"comp.award_short.{a}", lang), format="%d",
                                                         help=award_label(a), width=48)
                        for a in competition.AWARD_POINTS},
                     "points": st.column_config.NumberColumn(t("comp.col.points", lang), format="%d", width=60)})
-                ui.download(medals, "competition_medal_table", lang, "comp_medal_table")
             else:
                 nothing("comp.no_medals")
 
@@ -218,8 +214,8 @@ else:
                 if not several_years:
                     st.caption(t("comp.improvers.years", lang, before=int(risen["from_year"].iat[0]),
                                  after=int(risen["to_year"].iat[0])))
-                st.dataframe(compact, hide_index=True, key="comp_improvers_table",
-                             height=rows_height(len(risen)), column_config={
+                ui.table(compact, "competition_top_improvers", lang, key="comp_improvers_table",
+                         height=rows_height(len(risen)), download_data=risen, column_config={
                              "name": st.column_config.TextColumn(t("col.name", lang), width=64),
                              "branch": st.column_config.TextColumn(t("col.branch", lang), width=90),
                              "change": st.column_config.NumberColumn(t("comp.col.change", lang), format="%+.1f",
@@ -227,7 +223,6 @@ else:
                              "percentiles": st.column_config.TextColumn(t("comp.col.percentiles", lang), width=106,
                                                                          help=t("comp.col.percentiles.help", lang)),
                              "to_year": st.column_config.NumberColumn(t("col.year", lang), format="%d", width=52)})
-                ui.download(risen, "competition_top_improvers", lang, "comp_improvers_table")
             else:
                 nothing("comp.no_repeat" if improvers.empty else "comp.no_improvers")
 

@@ -317,16 +317,18 @@ def chart(fig, data: pd.DataFrame, name: str, lang: str, key: str, on_select=Non
 
 
 def table(data: pd.DataFrame, name: str, lang: str, key: str, column_config: dict | None = None,
-          height: int | str = "auto", extra: list[str] | tuple[str, ...] = ()) -> None:
-    """A table and its download. A missing value reads "—", never None; `extra` columns stay out of the
-    default view (so a laptop screen cuts nothing) and come in with a "show all columns" switch."""
+          height: int | str = "auto", extra: list[str] | tuple[str, ...] = (),
+          download_data: pd.DataFrame | None = None) -> None:
+    """A table and its download (`download_data` when the file should hold more than the screen). A missing
+    value reads "—", never None; `extra` columns stay out of the default view (so a laptop screen cuts
+    nothing) and come in with a "show all columns" switch."""
     order = None
     if extra:
         if not st.toggle(t("ui.all_columns", lang), key=f"{key}_all"):
             order = [c for c in data.columns if c not in set(extra)]
     st.dataframe(data, hide_index=True, column_config=column_config, height=height, key=key, placeholder="—",
                  column_order=order)
-    download(data, name, lang, key)
+    download(data if download_data is None else download_data, name, lang, key)
 
 
 def empty(lang: str, dataset: str) -> None:
