@@ -13,6 +13,8 @@ focus = ui.focused("comp")
 filters = context.filters.focused(focus)
 as_of = context.dataset_as_of("competition")
 grading_as_of = context.dataset_as_of("grading")
+# a grading is a year's assessment: its charts are stamped with the year, not a calendar date
+grading_stamp = t("chart.as_of_year", lang, year=grading_as_of.year) if grading_as_of else None
 ALL = ""  # a selectbox choice meaning "all"
 RISE, HOLD, FALL = "#009E73", "#BBBBBB", "#D55E00"
 # A year keeps its colour whatever the period, and consecutive years always differ (sky, orange, blue:
@@ -43,7 +45,7 @@ def nothing(key: str) -> None:
 
 
 st.title(t("page.competition", lang))
-st.caption(t("overview.caption", lang, start=filters.start, end=filters.end, asof=as_of or grading_as_of or "—"))
+st.caption(t("overview.caption", lang, start=filters.start, end=filters.end, asof=as_of or "—"))
 if as_of is not None:
     ui.focus_bar("comp", lang)
 
@@ -239,7 +241,7 @@ else:
     else:
         with ui.card(t("comp.grade_mix", lang), t("comp.grade_mix.help", lang)):
             shown = mix.assign(grade=mix["grade"].map(grade_label))
-            fig = charts.stacked_shares(shown, "line", "year", "grade", "share", lang, grading_as_of,
+            fig = charts.stacked_shares(shown, "line", "year", "grade", "share", lang, grading_stamp,
                                         order=[grade_label(g) for g in competition.grade_order()], count="people",
                                         height=500, title=t("comp.grade_mix", lang),
                                         share_label=t("comp.axis.share", lang), x_title=t("comp.axis.line_year", lang),
@@ -253,7 +255,7 @@ else:
                 names = {m: t(f"comp.col.{m}", lang) for m in competition.MOVEMENTS}
                 shown = moves.assign(movement=moves["movement"].map(names), share_pct=moves["share"] * 100,
                                      count_text=moves["count"].map(lambda n: format_number(n, lang)))
-                fig = charts.bar(shown, "pair", "share_pct", lang, grading_as_of, color="movement", horizontal=True,
+                fig = charts.bar(shown, "pair", "share_pct", lang, grading_stamp, color="movement", horizontal=True,
                                  text="count_text", height=250 + 60 * moves["pair"].nunique(),
                                  title=t("comp.movements", lang),
                                  colours={names["promoted"]: RISE, names["unchanged"]: HOLD, names["demoted"]: FALL},
@@ -277,7 +279,7 @@ else:
                 first, last = int(flows["from_year"].iat[0]), int(flows["to_year"].iat[0])
                 shown = flows.assign(from_grade=flows["from_grade"].map(grade_label),
                                      to_grade=flows["to_grade"].map(grade_label))
-                fig = charts.sankey(shown, "from_grade", "to_grade", "people", lang, grading_as_of,
+                fig = charts.sankey(shown, "from_grade", "to_grade", "people", lang, grading_stamp,
                                     order=[grade_label(g) for g in competition.grade_order()],
                                     height=max(420, 60 * flows["to_grade"].nunique()), title=t("comp.sankey", lang),
                                     source_title=t("comp.year", lang, year=first), target_title=t("comp.year", lang, year=last),

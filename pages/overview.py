@@ -23,7 +23,11 @@ before = ui.compute(context, metrics.overview, filters=filters.previous())
 if context.as_of is None and kpis.headcount == 0:
     st.warning(t("overview.no_data", lang))
     st.stop()
-ui.focus_bar("overview", lang)
+scorecard = ui.compute(context, metrics.branch_scorecard, filters=ranking_scope)
+MEASURES = ["hours_per_head", "coverage", "points_per_100", "results_per_100"]
+rankable = not scorecard.empty and bool(scorecard[MEASURES].to_numpy().any())  # all zero: nothing to rank
+if rankable:
+    ui.focus_bar("overview", lang)
 
 # A change needs something to compare with: a previous period without training records has no
 # coverage or hours to speak of (not 0% coverage), so those cards show no change.
@@ -39,30 +43,48 @@ training_row = [
      change_points(kpis.coverage, before.coverage, lang) if trained_before and not kpis.headcount_is_estimate else None),
     ("kpi.person_times", format_number(kpis.person_times, lang), change(kpis.person_times, before.person_times)),
 ]
+
+
+def counted(dataset: str, value, delta):
+    """A dataset never imported reads 未导入, not a 0 that looks like a result."""
+    if context.dataset_as_of(dataset) is None:
+        return t("kpi.not_imported", lang), None
+    return format_number(value, lang), delta
+
+
 results_row = [
-    ("kpi.participants", format_number(kpis.participants, lang), change(kpis.participants, before.participants)),
-    ("kpi.award_winners", format_number(kpis.award_winners, lang), change(kpis.award_winners, before.award_winners)),
-    ("kpi.active_projects", format_number(kpis.active_projects, lang), change(kpis.active_projects, before.active_projects)),
-    ("kpi.converted_projects", format_number(kpis.converted_projects, lang),
-     change(kpis.converted_projects, before.converted_projects)),
-    ("kpi.benefit", format_number(kpis.benefit, lang), change(kpis.benefit, before.benefit)),
+    ("kpi.participants", *counted("competition", kpis.participants, change(kpis.participants, before.participants))),
+    ("kpi.award_winners", *counted("competition", kpis.award_winners, change(kpis.award_winners, before.award_winners))),
+    ("kpi.active_projects",
+     *counted("innovation", kpis.active_projects, change(kpis.active_projects, before.active_projects))),
+    ("kpi.converted_projects",
+     *counted("innovation", kpis.converted_projects, change(kpis.converted_projects, before.converted_projects))),
+    ("kpi.benefit", *counted("innovation", kpis.benefit, change(kpis.benefit, before.benefit))),
 ]
 ui.metric_grid([(t(key, lang), value, delta, t(f"{key}.help", lang) + (t("kpi.change_help", lang) if delta else ""))
                 for key, value, delta in training_row + results_row], per_row=5)
+if filters.lines:
+    st.caption(t("innov.no_line_filter", lang))
 
-scorecard = ui.compute(context, metrics.branch_scorecard, filters=ranking_scope)
 chosen = filters.branches
 # The first screen: the highlights beside the index chart, right under the KPIs.
 left, right = st.columns([2, 3])
 with left, ui.card(t("overview.highlights", lang), t("overview.highlights.help", lang), height="stretch"):
-    lines = highlights.write(scorecard, kpis, before, lang, branches=chosen, compare=trained_before)
+    lines = highlights.write(scorecard, kpis, before, lang, branches=chosen, compare=trained_before,
+                             lines=filters.lines)
     st.markdown("\n".join(f"- {line}" for line in lines) if lines else t("hl.none", lang))
 
-if scorecard.empty:  # the scorecard divides by the roster's headcount
-    with right:
+
+def ranking_missing() -> None:
+    """Why there is no ranking: no roster to divide by, or nothing in the period to rank."""
+    if scorecard.empty:
         ui.empty(lang, "employees")
-    st.stop()
-with right, ui.card(t("overview.index_chart", lang)):
+    else:
+        st.info(t("hl.no_ranking", lang), icon=":material/info:")
+
+
+def index_chart() -> None:
+    """Every branch in scope by its talent development index; the branches picked or clicked stand out."""
     marked = set(chosen)
     bars = scorecard.assign(highlight=[t("overview.chosen" if b in marked else "overview.others", lang)
                                        for b in scorecard["branch"]])
@@ -79,7 +101,8 @@ with right, ui.card(t("overview.index_chart", lang)):
     ui.chart(fig, scorecard, "talent_index", lang, key="overview_index",
              on_select=ui.focus_on_click("overview", "overview_index"))
 
-with ui.card(t("overview.scorecard", lang), t("overview.scorecard.help", lang)):
+
+def scorecard_table() -> None:
     monthly = ui.compute(context, training.branch_month, filters=ranking_scope)
     trends = monthly.sort_values("month").groupby("branch")["hours_per_head"].apply(list)
     ranked = scorecard.assign(rank=range(1, len(scorecard) + 1), coverage=scorecard["coverage"] * 100,
@@ -87,7 +110,7 @@ with ui.card(t("overview.scorecard", lang), t("overview.scorecard.help", lang)):
     shown = ranked[ranked["branch"].isin(chosen)] if chosen else ranked
     table = shown[["rank", "branch", "talent_index", "hours_per_head", "coverage", "points_per_100", "results_per_100",
                    "trend"]]
-    ui.table(table, "branch_scorecard", lang, key="overview_scorecard", height=min(36 * (len(table) + 1) + 4, 620),
+    ui.table(table, "branch_scorecard", lang, key="overview_scorecard", height=min(35 * (len(table) + 1) + 3, 620),
              column_config={
                  "rank": st.column_config.NumberColumn(t("col.rank", lang), format="%d", width=50),
                  "branch": st.column_config.TextColumn(t("col.branch", lang), pinned=True),
@@ -98,10 +121,25 @@ with ui.card(t("overview.scorecard", lang), t("overview.scorecard.help", lang)):
                  "points_per_100": st.column_config.NumberColumn(t("col.points_per_100", lang), format="%.1f"),
                  "results_per_100": st.column_config.NumberColumn(t("col.results_per_100", lang), format="%.1f"),
                  "trend": st.column_config.LineChartColumn(t("col.trend", lang), y_min=0, width=140)})
+
+
+if rankable:
+    with right, ui.card(t("overview.index_chart", lang)):
+        index_chart()
+    with ui.card(t("overview.scorecard", lang), t("overview.scorecard.help", lang)):
+        scorecard_table()
+else:
+    with right:
+        ranking_missing()
+
 by_month = ui.compute(context, training.hours_by_month, filters=filters)
 with ui.card(t("overview.trend", lang)):
     if by_month.empty:
-        ui.empty(lang, "training")
+        first, last = ui.compute(context, training.date_range, filters=filters)
+        if first is None:
+            ui.empty(lang, "training")
+        else:  # records exist, only not in this period and scope
+            st.info(t("overview.trend_none", lang, first=first, last=last), icon=":material/info:")
         st.stop()
     totals = by_month.groupby("month", as_index=False)[["hours", "person_times"]].sum()
     fig = charts.bars_and_line(totals, "month", "hours", "person_times", lang, context.dataset_as_of("training"),

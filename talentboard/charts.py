@@ -70,7 +70,7 @@ def _is_dates(values) -> bool:
     return isinstance(first, (dt.date, pd.Timestamp)) or str(getattr(first, "dtype", "")).startswith("datetime")
 
 
-def style(fig: go.Figure, lang: str, as_of: dt.date | None, height: int = 400, *, title: str | None = None,
+def style(fig: go.Figure, lang: str, as_of: dt.date | str | None, height: int = 400, *, title: str | None = None,
           x_title: str | None = None, y_title: str | None = None) -> go.Figure:
     """Apply the house style and the contract: dark type of at least 14 px, axis titles (given here or by
     the builder), dates as 2026-03 in either language, the title kept on the figure (exports draw it;
@@ -100,7 +100,8 @@ def style(fig: go.Figure, lang: str, as_of: dt.date | None, height: int = 400, *
             break
     fig.update_annotations(font_color=INK)
     if as_of is not None:
-        fig.add_annotation(text=t("chart.as_of", lang, date=as_of), xref="paper", yref="paper", x=1, y=1,
+        stamp = as_of if isinstance(as_of, str) else t("chart.as_of", lang, date=as_of)  # a str: already worded
+        fig.add_annotation(text=stamp, xref="paper", yref="paper", x=1, y=1,
                            xanchor="right", yanchor="bottom", showarrow=False, name="as_of",
                            font={"size": 13, "color": MUTED_INK})
     return finish(fig)
@@ -216,7 +217,9 @@ def bar(data: pd.DataFrame, x: str, y: str, lang: str, as_of: dt.date | None, *,
     else:
         fig.update_xaxes(type="category") if order else None
     if target is not None:
+        # the label ends at the line (horizontal bars) or sits above it at the right: never past the plot's edge
         line = {"line_dash": "dash", "line_color": TARGET_COLOUR, "annotation_text": target_label,
+                "annotation_position": "top left" if horizontal else "top right",
                 "annotation_font": {"color": TARGET_COLOUR, "size": TICK_SIZE}}
         fig.add_vline(x=target, **line) if horizontal else fig.add_hline(y=target, **line)
     category_title, value_title = labels.get(x, x), labels.get(y, y)
@@ -329,6 +332,8 @@ def box_summary(data: pd.DataFrame, x: str, lang: str, as_of: dt.date | None, *,
     fig.add_trace(go.Scatter(x=list(data[x]), y=list(data["median"]), mode="markers", showlegend=False,
                              marker={"size": 28, "opacity": 0}, customdata=data[columns].to_numpy(),
                              hovertemplate=f"<b>%{{x}}</b><br>{lines}<extra></extra>"))
+    if len(data) >= 5:  # five or more event names side by side run together on a laptop: slant them
+        fig.update_xaxes(tickangle=-30)
     return style(fig, lang, as_of, height, title=title, x_title=x_title, y_title=y_title)
 
 

@@ -219,6 +219,8 @@ STYLE = """<style>
 [data-testid="stMetricDelta"] * {white-space: normal !important; overflow: visible !important;
   text-overflow: clip !important; overflow-wrap: anywhere;}
 [data-testid="stMetricDelta"] {height: auto !important;}
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important;}
 /* The period list above the calendar already offers the quick picks, in the reader's language;
    Streamlit's own quick-select row under the calendar is English only. */
 [data-testid="stDateInputQuickSelect"] {display: none !important;}

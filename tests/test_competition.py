@@ -403,3 +403,13 @@ def test_competition_page_for_a_period_with_no_results(con):
     infos = [i.value for i in at.info]
     assert t("comp.no_results", "en") in infos and t("comp.no_grades", "en") in infos
     assert not at.get("plotly_chart")
+
+
+def test_grading_charts_are_stamped_with_the_assessment_year(con, monkeypatch):
+    """A grading is a year's assessment: its charts say which year, never a calendar date still to come."""
+    from conftest import figures
+    at = run_page({**PERIOD_QUERY, "lang": "zh"})
+    latest = max(int(g[0]) for g in GRADES)
+    stamps = {a["text"] for f in figures(at) for a in f["layout"].get("annotations", []) if a.get("name") == "as_of"}
+    assert t("chart.as_of_year", "zh", year=latest) in stamps
+    assert not any(str(latest) + "-12-31" in s for s in stamps)

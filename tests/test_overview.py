@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -232,3 +233,47 @@ def test_the_trend_has_round_ticks_on_both_axes(demo_db, run_page):
     right = spec["layout"]["yaxis2"]
     assert right["tickmode"] == "auto" and right["rangemode"] == "tozero" and right["title"]["text"]
     assert spec["layout"]["yaxis"]["rangemode"] == "tozero"
+
+
+def test_a_period_without_data_ranks_no_one(demo_db, run_page):
+    at = run_page("overview", {"range": "custom", "period": ["2012-01-01", "2012-12-31"]})
+    text = "\n".join(m.value for m in at.markdown)
+    assert "第一" not in text and "最低" not in text  # every branch at 0: no leader, no laggard
+    assert t("hl.no_ranking", "zh") in [i.value for i in at.info]
+    assert not [f for f in figures_of(at) if f["layout"].get("meta", {}).get("title") == t("overview.index_chart", "zh")]
+    # training exists, only not in 2012: the trend says where it is, not that there is none
+    assert any(i.value.startswith(t("overview.trend_none", "zh", first="", last="")[:8]) for i in at.info)
+
+
+def test_highlights_use_the_cards_figures_and_name_the_line(demo_db, run_page):
+    at = run_page("overview", {"range": "last_year"})
+    per_head = {m.label: m.value for m in at.metric}[t("kpi.hours_per_head", "zh")]
+    text = "\n".join(m.value for m in at.markdown)
+    assert f"全辖人均（{per_head}）" in text  # the same hours per head as the card, not a mean of branch rows
+    lined = run_page("overview", {"range": "last_year", "line": ["柜面"]})
+    text = "\n".join(m.value for m in lined.markdown)
+    assert "柜面条线培训覆盖率" in text and "全辖培训覆盖率" not in text
+    assert t("innov.no_line_filter", "zh") in [c.value for c in lined.caption]
+
+
+def test_training_alone_overview_keeps_its_trend_and_says_what_is_not_imported(tmp_path, tmp_db, run_page):
+    rows = [["工号", "培训名称", "培训日期", "学时"], ["A1", "党史", "2025-03-01", 4], ["A2", "党史", "2025-04-01", 2]]
+    assert store.import_file(write(tmp_path / "t.csv", rows), "training").exit_code == 0
+    at = run_page("overview", {"range": "custom", "period": ["2025-01-01", "2025-12-31"]})
+    cards = {m.label: m.value for m in at.metric}
+    assert cards[t("kpi.participants", "zh")] == t("kpi.not_imported", "zh")  # not a 0 that reads as a result
+    assert cards[t("kpi.benefit", "zh")] == t("kpi.not_imported", "zh")
+    trend = [f for f in figures_of(at) if f["layout"].get("meta", {}).get("title") == t("overview.trend", "zh")]
+    assert trend and sum(trend[0]["data"][0]["y"]) == 6  # the monthly hours need no roster
+
+
+def test_an_unchanged_coverage_is_not_called_a_rise():
+    now = metrics.Overview(10, False, 10.0, 5, 1, 5, 0, 0, 0, 0, 0.0, 0.0, 0)
+    before = metrics.Overview(20, False, 20.0, 5, 1, 10, 0, 0, 0, 0, 0.0, 0.0, 0)
+    lines = highlights.write(pd.DataFrame(), now, before, "zh")
+    assert lines == [t("hl.coverage_same", "zh", scope="全辖", value="50.0%")]
+
+
+def figures_of(at):
+    from conftest import figures
+    return figures(at)
