@@ -10,9 +10,8 @@ import plotly.graph_objects as go
 
 from talentboard.i18n import t
 
-# Okabe–Ito: distinguishable with the common colour-vision deficiencies and on a washed-out projector;
-# then four darker tones for the ninth to twelfth category (black last: it reads as "missing" least).
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+# Okabe–Ito first (distinguishable with the common colour-vision deficiencies and on a washed-out
+# projector; its pale yellow darkened to read on white), then six more distinct tones, grey last.
 QUALITATIVE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#B8A200", "#7F3C8D",
                "#11A579", "#3969AC", "#E73F74", "#80BA5A", "#555555"]
 SEQUENTIAL = ["#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b"]
@@ -42,7 +41,7 @@ def enum_colours(dataset: str, column: str, lang: str) -> dict[str, str]:
 
 def ordinal_colours(n: int) -> list[str]:
     """n shades of one hue, light to dark, for ordered categories (grades, award levels)."""
-    return px.colors.sample_colorscale("Blues", n, low=0.3, high=0.95) if n > 1 else [PALETTE[0]] * n
+    return px.colors.sample_colorscale("Blues", n, low=0.3, high=0.95) if n > 1 else [QUALITATIVE[0]] * n
 
 
 # ----------------------------------------------------------------------------------------------
@@ -107,12 +106,17 @@ def style(fig: go.Figure, lang: str, as_of: dt.date | str | None, height: int = 
     return finish(fig)
 
 
+def _text_px(text: object) -> int:
+    """About how wide a label is drawn at 14 px: a CJK character 15 px, anything else 8."""
+    return sum(15 if ord(ch) > 0x2E80 else 8 for ch in str(text or ""))
+
+
 LEGEND_ROW_PX = 280  # the narrowest a chart is drawn (a card in a 2:3 split on a laptop): a legend wraps at about this
 
 
 def _legend_rows(fig: go.Figure) -> int:
     """How many rows a horizontal legend takes at the narrowest width a chart is drawn."""
-    widths = [40 + sum(15 if ord(ch) > 0x2E80 else 8 for ch in str(trace.name or ""))
+    widths = [40 + _text_px(trace.name)
               for trace in fig.data if trace.type not in ("sankey", "heatmap") and trace.showlegend is not False]
     rows, used = 1, 0
     for width in widths:
@@ -214,8 +218,8 @@ def bar(data: pd.DataFrame, x: str, y: str, lang: str, as_of: dt.date | None, *,
         fig.update_layout(showlegend=False)
     if horizontal:
         fig.update_yaxes(autorange="reversed" if not order else True, type="category")
-    else:
-        fig.update_xaxes(type="category") if order else None
+    elif order:
+        fig.update_xaxes(type="category")
     if target is not None:
         # the label ends at the line (horizontal bars) or sits above it at the right: never past the plot's edge
         line = {"line_dash": "dash", "line_color": TARGET_COLOUR, "annotation_text": target_label,
@@ -271,7 +275,7 @@ def bubbles(data: pd.DataFrame, x: str, y: str, size: str, color: str, lang: str
 def funnel(stages: list[str], counts: list, lang: str, as_of: dt.date | None, *, title: str, y_title: str,
            height: int = 340) -> go.Figure:
     """A stage funnel, each stage labelled with its count and its share of the first stage."""
-    fig = go.Figure(go.Funnel(y=stages, x=list(counts), textinfo="value+percent initial", marker_color=PALETTE[0],
+    fig = go.Figure(go.Funnel(y=stages, x=list(counts), textinfo="value+percent initial", marker_color=QUALITATIVE[0],
                               textfont={"size": TICK_SIZE}))
     return style(fig, lang, as_of, height, title=title, y_title=y_title)
 
@@ -285,7 +289,7 @@ def timeline(data: pd.DataFrame, start: str, finish: str, y: str, color: str, la
     fig.update_xaxes(tickformat="%Y-%m", hoverformat="%Y-%m-%d")
     fig.update_traces(text=[""] * len(data) if len(data) else None)  # a span needs no number on it
     # long row names: room for them and the axis title beside them, rather than the title on top of them
-    longest = max((sum(15 if ord(ch) > 0x2E80 else 8 for ch in str(name)) for name in data[y]), default=0)
+    longest = max((_text_px(name) for name in data[y]), default=0)
     fig.update_layout(margin={"l": min(longest, 420) + 72})
     fig.update_yaxes(automargin=False if longest else True, title_standoff=8)
     return style(fig, lang, as_of, height, title=title, x_title=labels.get("date", ""), y_title=labels.get(y, y))
@@ -324,7 +328,7 @@ def box_summary(data: pd.DataFrame, x: str, lang: str, as_of: dt.date | None, *,
         x=list(data[x]), q1=list(data["q1"]), median=list(data["median"]), q3=list(data["q3"]),
         lowerfence=list(data["min"]), upperfence=list(data["max"]),
         mean=list(data["mean"]) if has_mean else None, sd=list(data["sd"].fillna(0)) if has_mean else None,
-        boxmean="sd" if has_mean else False, marker_color=PALETTE[0], fillcolor="rgba(0, 114, 178, 0.25)",
+        boxmean="sd" if has_mean else False, marker_color=QUALITATIVE[0], fillcolor="rgba(0, 114, 178, 0.25)",
         hoverinfo="skip", showlegend=False))
     # Plotly's own box hover labels are English only: hover on an invisible point at the median instead.
     columns = list(hover)
@@ -415,7 +419,7 @@ def sankey(data: pd.DataFrame, source: str, target: str, value: str, lang: str, 
         # each node says how many people it holds: a value label where the link widths alone cannot be read
         node={"label": [f"{v} · {data.loc[data[column] == v, value].sum():,.0f}"
                         for side, column in ((left, source), (right, target)) for v in side],
-              "pad": 12, "thickness": 18, "color": PALETTE[0],
+              "pad": 12, "thickness": 18, "color": QUALITATIVE[0],
               "x": [0.001] * len(left) + [0.999] * len(right),
               "y": centres(left, source) + centres(right, target),
               "hovertemplate": f"%{{label}}<br>{value_label}: %{{value:,.0f}}<extra></extra>"},

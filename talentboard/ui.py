@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import streamlit as st
 
-from talentboard import metrics, store, uploads, workbooks
+from talentboard import charts, metrics, store, uploads, workbooks
 from talentboard.export import csv_bytes
 from talentboard.i18n import t
 
@@ -309,11 +309,10 @@ def chart(fig, data: pd.DataFrame, name: str, lang: str, key: str, on_select=Non
     """A Plotly chart in the house theme (Streamlit's own theme would override its type and colours) plus
     its data download; `on_select` makes a click on a point act (e.g. focus a branch). A figure with
     nothing to draw shows what is missing instead of an empty frame."""
-    from talentboard.charts import finish, has_data
-    if not has_data(fig):
+    if not charts.has_data(fig):
         st.info(t(empty_key, lang), icon=":material/info:")
         return
-    st.plotly_chart(finish(fig), key=key, on_select=on_select or "ignore", selection_mode="points", theme=None,
+    st.plotly_chart(charts.finish(fig), key=key, on_select=on_select or "ignore", selection_mode="points", theme=None,
                     config=plotly_config(lang, name))
     download(data, name, lang, key)
 

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from talentboard import highlights, metrics, settings, store
 from talentboard.i18n import t
 from talentboard.metrics import Filters, quick_period
+from conftest import figures
 from test_app import write
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -167,7 +168,6 @@ def test_branch_list_follows_the_orgs_and_resets_when_they_change(con, monkeypat
 
 def index_bars(at) -> dict[str, float]:
     """The talent index chart's bars: branch -> index, over all its traces."""
-    from conftest import figures
     spec = next(f for f in figures(at) if f["layout"].get("meta", {}).get("title") == t("overview.index_chart", "zh"))
     bars = {}
     for trace in spec["data"]:
@@ -227,7 +227,6 @@ def test_grading_is_never_stamped_with_a_date_to_come(tmp_path, tmp_db):
 def test_the_trend_has_round_ticks_on_both_axes(demo_db, run_page):
     """Person-times on the right axis get their own round ticks from zero, not ticks synced to the hours
     axis (which read 355, 492, 629)."""
-    from conftest import figures
     at = run_page("overview", {"range": "last_year"})
     spec = next(f for f in figures(at) if f["layout"].get("meta", {}).get("title") == t("overview.trend", "zh"))
     right = spec["layout"]["yaxis2"]
@@ -240,7 +239,7 @@ def test_a_period_without_data_ranks_no_one(demo_db, run_page):
     text = "\n".join(m.value for m in at.markdown)
     assert "第一" not in text and "最低" not in text  # every branch at 0: no leader, no laggard
     assert t("hl.no_ranking", "zh") in [i.value for i in at.info]
-    assert not [f for f in figures_of(at) if f["layout"].get("meta", {}).get("title") == t("overview.index_chart", "zh")]
+    assert not [f for f in figures(at) if f["layout"].get("meta", {}).get("title") == t("overview.index_chart", "zh")]
     # training exists, only not in 2012: the trend says where it is, not that there is none
     assert any(i.value.startswith(t("overview.trend_none", "zh", first="", last="")[:8]) for i in at.info)
 
@@ -263,7 +262,7 @@ def test_training_alone_overview_keeps_its_trend_and_says_what_is_not_imported(t
     cards = {m.label: m.value for m in at.metric}
     assert cards[t("kpi.participants", "zh")] == t("kpi.not_imported", "zh")  # not a 0 that reads as a result
     assert cards[t("kpi.benefit", "zh")] == t("kpi.not_imported", "zh")
-    trend = [f for f in figures_of(at) if f["layout"].get("meta", {}).get("title") == t("overview.trend", "zh")]
+    trend = [f for f in figures(at) if f["layout"].get("meta", {}).get("title") == t("overview.trend", "zh")]
     assert trend and sum(trend[0]["data"][0]["y"]) == 6  # the monthly hours need no roster
 
 
@@ -272,8 +271,3 @@ def test_an_unchanged_coverage_is_not_called_a_rise():
     before = metrics.Overview(20, False, 20.0, 5, 1, 10, 0, 0, 0, 0, 0.0, 0.0, 0)
     lines = highlights.write(pd.DataFrame(), now, before, "zh")
     assert lines == [t("hl.coverage_same", "zh", scope="全辖", value="50.0%")]
-
-
-def figures_of(at):
-    from conftest import figures
-    return figures(at)

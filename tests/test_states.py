@@ -21,7 +21,7 @@ from talentboard.i18n import TEXT
 PAGES = ("overview", "training", "competition", "innovation")
 FOCUS = {"overview": "overview_focus", "training": "training_focus", "competition": "comp_focus",
          "innovation": "innov_focus"}
-BRANCH, LINE, STUDIO = "城关支行", "柜面", None  # the studio is read from the demo
+BRANCH, LINE = "城关支行", "柜面"  # the focused studio is read from the demo (first_studio)
 LAST_YEAR = {"range": "last_year"}
 NO_DATA = {"range": "custom", "period": ["2010-01-01", "2010-12-31"]}
 STATES = ("default", "focus", "line", "no_data", "english", "training_only")
@@ -35,11 +35,6 @@ FREE_TEXT = {  # columns whose values are the office's own words: they stay as w
     "innovation": ("title", "studio", "leader", "members", "branch"),
 }
 BILINGUAL = ("语言 · Language", "中文")  # the language switch is labelled in both on purpose
-
-
-@pytest.fixture(scope="module")
-def demo_file(demo_template: Path, tmp_path_factory) -> Path:
-    return demo_template
 
 
 @pytest.fixture(scope="module")
@@ -121,10 +116,6 @@ def run(page: str, state: str, db: Path, monkeypatch) -> tuple:
     return _run_page(page, query), query.get("lang", "zh")
 
 
-def figure(spec: dict) -> go.Figure:
-    return go.Figure(spec)
-
-
 def leaks(strings: list[str], lang: str, words: list[str], allowed_codes: set[str] = frozenset()) -> list[str]:
     """Strings that carry text of the other language (data values and the bilingual switch aside)."""
     found = []
@@ -181,7 +172,7 @@ def test_view_in_state(page, state, demo_template, training_only, data_words, mo
     assert not bad, f"cells or labels read {bad[:5]}"
     specs = figures(at)
     for spec in specs:
-        fig = figure(spec)
+        fig = go.Figure(spec)
         title = (spec["layout"].get("meta") or {}).get("title")
         assert charts.has_data(fig), f"{title}: a chart with nothing to draw"
         assert charts.check(fig) == [], f"{title}: {charts.check(fig)}"
