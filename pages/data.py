@@ -135,6 +135,13 @@ def show_mapping(key: str, dataset: str, layout, mapping_key: str) -> None:
                      columns=t("wb.value_sep", lang).join(column_name(dataset, c.name) for c in missing)))
 
 
+def count_cards(result: store.ImportResult, loaded_key: str) -> None:
+    """Rows read, to load (before) or loaded (after), duplicates and rejected, as four cards."""
+    counts = [("data.rows_read", result.rows_read), (loaded_key, result.rows_loaded),
+              ("data.rows_duplicate", result.rows_duplicate), ("data.rows_rejected", result.rows_rejected)]
+    ui.metric_grid([(t(key, lang), f"{n:,}", None, t(f"{key}.help", lang)) for key, n in counts], per_row=4)
+
+
 def show_checks(key: str, dataset: str, upload: uploads.Upload, choices: uploads.Choices,
                 result: store.ImportResult) -> None:
     # a missing column is said once, by the mapping above, where it can be fixed
@@ -142,12 +149,7 @@ def show_checks(key: str, dataset: str, upload: uploads.Upload, choices: uploads
         st.error(result.rejection.text(lang), icon=":material/error:")
     if result.layout is None or not result.rows_read:
         return
-    ui.metric_grid([(t("data.rows_read", lang), f"{result.rows_read:,}", None, t("data.rows_read.help", lang)),
-                    (t("data.rows_new", lang), f"{result.rows_loaded:,}", None, t("data.rows_new.help", lang)),
-                    (t("data.rows_duplicate", lang), f"{result.rows_duplicate:,}", None,
-                     t("data.rows_duplicate.help", lang)),
-                    (t("data.rows_rejected", lang), f"{result.rows_rejected:,}", None,
-                     t("data.rows_rejected.help", lang))], per_row=4)
+    count_cards(result, "data.rows_new")
     show_warnings(result)
     if result.errors:
         report = ui.cached_error_report(db, context.version, upload, choices, lang)  # choices of the preview
@@ -221,12 +223,7 @@ def show_done(key: str, done: dict) -> None:
     st.success(t("data.imported", lang, batch=result.batch_id, loaded=f"{result.rows_loaded:,}",
                  duplicate=f"{result.rows_duplicate:,}", rejected=f"{result.rows_rejected:,}"),
                icon=":material/task_alt:")
-    ui.metric_grid([(t("data.rows_read", lang), f"{result.rows_read:,}", None, t("data.rows_read.help", lang)),
-                    (t("data.rows_loaded", lang), f"{result.rows_loaded:,}", None, t("data.rows_loaded.help", lang)),
-                    (t("data.rows_duplicate", lang), f"{result.rows_duplicate:,}", None,
-                     t("data.rows_duplicate.help", lang)),
-                    (t("data.rows_rejected", lang), f"{result.rows_rejected:,}", None,
-                     t("data.rows_rejected.help", lang))], per_row=4)
+    count_cards(result, "data.rows_loaded")
     if result.demo_cleared:
         st.markdown(t("data.demo_cleared_first", lang, n=result.demo_cleared))
     st.markdown(t("data.count_change", lang, dataset=dataset_name(done["dataset"]), before=f"{done['before']:,}",
@@ -235,8 +232,7 @@ def show_done(key: str, done: dict) -> None:
         st.caption(t("data.replaced_note", lang))
     show_warnings(result)
     if result.errors:
-        report = lambda: workbooks.error_report_xlsx(result.layout.headers, result.rejected_rows, result.errors, lang)
-        show_errors(key, done["dataset"], done.get("file", ""), result, report)
+        show_errors(key, done["dataset"], done.get("file", ""), result, lambda: uploads.error_report(result, lang))
     view = uploads.VIEW_OF_DATASET[done["dataset"]]
     st.page_link(view, label=t("data.open_view", lang), icon=":material/monitoring:")
 

@@ -1,16 +1,7 @@
 -- The leaderboard: results in the period and scope, optionally narrowed to one competition,
 -- event and line (an empty string means all), best percentile first. A percentile is shown
--- only for a field (competition, date and event, every entry whatever the scope) of at least
--- $min_field entries: in a field of two the runner-up reads 0 though both won a first prize.
-with fields as (
-    select
-        competition,
-        date,
-        event,
-        count(*) as field_size
-    from competition
-    group by all
-)
+-- only for a field of at least $min_field entries (competition_results leaves the rest empty);
+-- field_size is the whole field's size, whatever the scope.
 select
     r.rank,
     r.name,
@@ -19,15 +10,12 @@ select
     r.event,
     r.line,
     r.score,
-    case
-        when f.field_size >= $min_field then round(r.percentile, 1)
-    end as percentile,
+    round(r.percentile, 1) as percentile,
     r.award,
-    f.field_size,
+    r.field_size,
     r.level,
     r.employee_id
-from competition_results($start, $end, $orgs, $branches, $lines) as r
-join fields as f using (competition, date, event)
+from competition_results($start, $end, $orgs, $branches, $lines, $min_field) as r
 where ($competition = '' or r.competition = $competition)
   and ($event = '' or r.event = $event)
   and ($line = '' or coalesce(r.line, '—') = $line)

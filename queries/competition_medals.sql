@@ -5,7 +5,7 @@ with entries as (
     select
         coalesce(branch, '—') as branch,
         award
-    from competition_results($start, $end, $orgs, $branches, $lines)
+    from competition_results($start, $end, $orgs, $branches, $lines, $min_field)
 ),
 awards as (
     select

@@ -22,7 +22,7 @@ entries as (
         employee_id,
         coalesce(line, '—') as line,
         bool_or(list_contains($award_names::varchar[], award)) as won
-    from competition_results($start, $end, $orgs, $branches, $lines)
+    from competition_results($start, $end, $orgs, $branches, $lines, $min_field)
     group by all
 ),
 participation as (

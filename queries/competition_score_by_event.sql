@@ -4,7 +4,7 @@ with results as (
     select
         event,
         score
-    from competition_results($start, $end, $orgs, $branches, $lines)
+    from competition_results($start, $end, $orgs, $branches, $lines, $min_field)
     where score is not null
 )
 select

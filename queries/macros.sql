@@ -38,10 +38,11 @@ create or replace temp macro training_records(period_start, period_end, orgs, br
 
 -- Results in the period and scope, each with its percentile (0-100) within its field: the
 -- whole field of its competition and event, computed before the scope narrows it, so a
--- score's percentile does not change with the filters. A field of one has no percentile.
--- Branch as recorded (filled from the roster); org and line from the roster.
+-- score's percentile does not change with the filters. A field smaller than min_field has no
+-- percentile (in a field of two the runner-up reads 0 though both won a first prize); field_size
+-- says how big each field is. Branch as recorded (filled from the roster); org and line from the roster.
 create or replace temp macro competition_results(
-    period_start, period_end, orgs, branches, lines
+    period_start, period_end, orgs, branches, lines, min_field
 ) as table
     with ranked as (
         select
@@ -57,7 +58,7 @@ create or replace temp macro competition_results(
             rank,
             award,
             case
-                when count(*) over field > 1
+                when count(*) over field >= greatest(min_field, 2)
                     then 100 * percent_rank() over (field order by score)
             end as percentile,
             count(*) over field as field_size
@@ -89,8 +90,8 @@ create or replace temp macro competition_results(
 
 -- Repeat contestants: each person's mean percentile over their events in a calendar year,
 -- and its change from the year before, for every year the period touches (the year before
--- may lie before the period: "this year" compares with last year). Only fields of at least
--- min_field entries count, as on the leaderboard: in a field of two a winner can read 0.
+-- may lie before the period: "this year" compares with last year). Fields smaller than min_field
+-- have no percentile, so they do not count, as on the leaderboard.
 create or replace temp macro percentile_changes(
     period_start, period_end, orgs, branches, lines, min_field
 ) as table
@@ -105,10 +106,9 @@ create or replace temp macro percentile_changes(
             count(percentile) as events
         from competition_results(
             make_date(year(period_start::date) - 1, 1, 1),
-            period_end, orgs, branches, lines
+            period_end, orgs, branches, lines, min_field
         )
         where percentile is not null
-          and field_size >= min_field
         group by employee_id, year
     )
     select

@@ -310,14 +310,6 @@ def bars_and_line(data: pd.DataFrame, x: str, bar_y: str, line_y: str, lang: str
     return style(fig, lang, as_of, height, title=title, x_title=labels.get(x, x), y_title=labels[bar_y])
 
 
-def colour_traces(fig: go.Figure, colours: dict[str, str]) -> go.Figure:
-    """Give the traces named in `colours` their colour (e.g. rose green, fell vermilion); others keep theirs."""
-    for trace in fig.data:
-        if trace.name in colours:
-            trace.marker.color = colours[trace.name]
-    return fig
-
-
 def box_summary(data: pd.DataFrame, x: str, lang: str, as_of: dt.date | None, *, hover: dict[str, str],
                 height: int = 400, y_title: str | None = None, x_title: str | None = None,
                 title: str | None = None) -> go.Figure:

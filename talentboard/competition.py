@@ -95,8 +95,7 @@ def leaderboard(con, filters: Filters, competition: str = "", event: str = "", l
     """Results, best percentile first; an empty competition, event or line means all. The percentile is
     blank in a field smaller than MIN_FIELD_FOR_PERCENTILE (field_size says how big each field is)."""
     return _competition(con, "competition_leaderboard", filters, {
-        "competition": competition, "event": event, "line": line, "limit": LEADERBOARD_LIMIT,
-        "min_field": MIN_FIELD_FOR_PERCENTILE})
+        "competition": competition, "event": event, "line": line, "limit": LEADERBOARD_LIMIT})
 
 
 def default_competition(options: pd.DataFrame) -> str:

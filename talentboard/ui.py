@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import streamlit as st
 
-from talentboard import charts, metrics, store, uploads, workbooks
+from talentboard import charts, metrics, store, uploads
 from talentboard.export import csv_bytes
 from talentboard.i18n import t
 
@@ -73,8 +73,7 @@ def cached_preview(db: str, version: tuple, upload: uploads.Upload, choices: upl
 @st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
 def cached_error_report(db: str, version: tuple, upload: uploads.Upload, choices: uploads.Choices, lang: str) -> bytes:
     """The error report of a file's dry run, built once per preview, not on every rerun of the page."""
-    result = cached_preview(db, version, upload, choices).result
-    return workbooks.error_report_xlsx(result.layout.headers, result.rejected_rows, result.errors, lang)
+    return uploads.error_report(cached_preview(db, version, upload, choices).result, lang)
 
 
 def current_user() -> str:

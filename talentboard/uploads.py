@@ -12,7 +12,7 @@ from typing import Callable
 
 import pandas as pd
 
-from talentboard import ingest, schema, store
+from talentboard import ingest, schema, store, workbooks
 from talentboard.i18n import label, t
 from talentboard.schema import BOOL, DATASETS, DATE, ENUM, GRADE
 
@@ -221,6 +221,11 @@ def error_table_labels(dataset: str, lang: str) -> dict[str, str]:
 
 HISTORY_COLUMNS = ("batch_id", "imported_at", "user_name", "file", "dataset", "mode", "rows_read", "rows_loaded",
                    "rows_duplicate", "rows_rejected", "status")
+
+
+def error_report(result: store.ImportResult, lang: str) -> bytes:
+    """The Excel error report of an import or dry run: its rejected rows as read, each with its reasons."""
+    return workbooks.error_report_xlsx(result.layout.headers, result.rejected_rows, result.errors, lang)
 
 
 def history_table(batches: list[dict], lang: str) -> pd.DataFrame:
