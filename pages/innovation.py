@@ -6,12 +6,6 @@ from talentboard.i18n import t
 from talentboard.schema import display
 
 
-def readable(fig, longest: float | None = None):
-    """Room past the longest bar of a half-width card for its value label (else the label is cut)."""
-    if longest is not None and longest > 0:
-        fig.update_xaxes(range=[0, longest * 1.3])
-    return fig
-
 
 context = ui.page_context()
 lang = context.lang
@@ -91,8 +85,7 @@ with left, ui.card(t("innov.benefit_by_studio", lang), t("innov.benefit_by_studi
                      order=list(table["studio"]),  # highest benefit on top
                      height=max(300, 44 * len(table)), title=t("innov.benefit_by_studio", lang),
                      labels={"studio": t("innov.col.studio", lang), "benefit": t("innov.col.benefit", lang)})
-    fig.update_layout(showlegend=False)  # the axis names each bar
-    ui.chart(readable(fig, table["benefit"].max()), table[["studio", "benefit"]], "innovation_benefit_by_studio", lang, key="innov_benefit",
+    ui.chart(fig, table[["studio", "benefit"]], "innovation_benefit_by_studio", lang, key="innov_benefit",
              on_select=ui.focus_on_click("innov", "innov_benefit"))
 with right, ui.card(t("innov.stage_days", lang), t("innov.stage_days.help", lang)):
     days = ui.compute(context, innovation.stage_days, studio, filters=filters)
@@ -105,7 +98,7 @@ with right, ui.card(t("innov.stage_days", lang), t("innov.stage_days.help", lang
                          title=t("innov.stage_days", lang), number_format=",.0f", suffix=t("innov.unit.days", lang),
                          labels={"span_name": t("innov.col.stage", lang),
                                  "median_days": t("innov.col.median_days", lang)})
-        ui.chart(readable(fig, overall["median_days"].max()), days, "innovation_stage_days", lang, key="innov_days")
+        ui.chart(fig, days, "innovation_stage_days", lang, key="innov_days")
 
 left, right = st.columns(2)
 with left, ui.card(t("innov.categories", lang)):
@@ -116,8 +109,7 @@ with left, ui.card(t("innov.categories", lang)):
                      height=max(300, 40 * len(mix)), title=t("innov.categories", lang), number_format=",.0f",
                      labels={"category": t("innov.col.category", lang),
                              "projects": t("innov.col.project_count", lang)})
-    fig.update_layout(showlegend=False)  # the axis names each bar
-    ui.chart(readable(fig, mix["projects"].max()), mix, "innovation_categories", lang, key="innov_categories")
+    ui.chart(fig, mix, "innovation_categories", lang, key="innov_categories")
 with right, ui.card(t("innov.awards", lang), t("innov.awards.help", lang, patents=now["patents"])):
     prizes = ui.compute(context, innovation.awards, studio, filters=filters)
     if prizes.empty:

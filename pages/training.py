@@ -19,7 +19,7 @@ if as_of is None:
 ui.focus_bar("training", lang)
 
 now = ui.compute(context, training.headline, filters=filters)
-before = ui.compute(context, training.headline, filters=filters.previous())
+before = ui.compute(context, training.headline, False, filters=filters.previous())  # attainment compares within `now`
 if now.records == 0:
     first, last = ui.compute(context, training.date_range, filters=filters)
     st.info(t("training.no_training", lang, start=filters.start, end=filters.end, first=first, last=last),
@@ -65,7 +65,6 @@ with left, ui.card(title, t("training.branch_hours.help", lang, target=format_nu
                          labels={"branch": t("col.branch", lang),
                                  "hours_per_head": t("training.axis.hours_per_head", lang)},
                          target=target, target_label=t("training.target_line", lang, hours=format_number(target, lang)))
-        fig.update_xaxes(range=[0, max([target, *branches["hours_per_head"]]) * 1.18])  # room for the labels
         ui.chart(fig, branches, "training_by_branch", lang, key="training_branch_hours",
                  on_select=ui.focus_on_click("training", "training_branch_hours"))
 title = t("training.branch_coverage", lang)

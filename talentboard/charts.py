@@ -208,12 +208,16 @@ def bar(data: pd.DataFrame, x: str, y: str, lang: str, as_of: dt.date | None, *,
     fig = px.bar(data, x=y if horizontal else x, y=x if horizontal else y, color=color, text=text,
                  orientation="h" if horizontal else "v", labels=labels, color_discrete_sequence=QUALITATIVE,
                  color_discrete_map=colours or {}, category_orders={x: order} if order else None)
+    inside = not text and (stacked_labels if stacked_labels is not None else (color is not None and color != x))
     if text:
         fig.update_traces(textposition="outside", cliponaxis=False, textfont={"size": TICK_SIZE, "color": INK})
         fig.update_layout(uniformtext={"minsize": 12, "mode": "hide"})
     else:
-        inside = stacked_labels if stacked_labels is not None else (color is not None and color != x)
         value_labels(fig, number_format, inside=inside, suffix=suffix)
+    if not inside and len(data) and data[y].min() >= 0:  # room past the longest bar for its label (and the target)
+        top = max(float(data[y].max()), target or 0.0)
+        if top > 0:
+            (fig.update_xaxes if horizontal else fig.update_yaxes)(range=[0, top * 1.25])
     if color is not None and color == x:  # each bar names its own colour on the axis: a legend only takes room
         fig.update_layout(showlegend=False)
     if horizontal:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from talentboard import metrics, schema, settings, sql
+from talentboard import i18n, metrics, schema, settings, sql
 from talentboard.i18n import t
 from talentboard.metrics import Filters, format_number, format_percent
 
@@ -121,12 +121,14 @@ def _year_so_far(con, filters: Filters, year: int, until: dt.date) -> float | No
     return _yearly_attainment(attainment(con, scope)).get(year)
 
 
-def headline(con, filters: Filters) -> Headline:
+def headline(con, filters: Filters, with_attainment: bool = True) -> Headline:
+    """The headline figures; `with_attainment=False` leaves target attainment out (the previous period's
+    card compares within `attainment_before`, so the previous headline need not compute it)."""
     kpis = metrics.overview(con, filters)
     totals = summary(con, filters)
     roster = not kpis.headcount_is_estimate
     year = now = before = None
-    if roster:
+    if roster and with_attainment:
         years = _yearly_attainment(attainment(con, filters))
         year = max(years, default=None)
     if year is not None:
@@ -135,7 +137,7 @@ def headline(con, filters: Filters) -> Headline:
         until = min(filters.end, dt.date(year, 12, 31))
         a_year_before = until.replace(year=year - 1, day=28) if (until.month, until.day) == (2, 29) \
             else until.replace(year=year - 1)
-        now = _year_so_far(con, filters, year, until)
+        now = years[year]  # whole years from 1 January to the period's end: the latest so far already
         before = _year_so_far(con, filters, year - 1, a_year_before)
     headcount = kpis.headcount
     return Headline(
@@ -147,12 +149,6 @@ def headline(con, filters: Filters) -> Headline:
         attainment_year=year, attainment=now, attainment_before=before)
 
 
-def points(current: float | None, previous: float | None, lang: str) -> str | None:
-    """A rate's change in percentage points (metrics.change_points); no change reads +0.0, never -0.0 (a
-    falling arrow for nothing)."""
-    return metrics.change_points(current, previous, lang)
-
-
 def kpi_cards(now: Headline, before: Headline, lang: str) -> list[tuple[str, str, str | None, str]]:
     """(label, value, change, help) of the six headline cards. No change is shown against a previous
     period without training; a value that cannot be computed says what it needs instead of 0 or a dash."""
@@ -162,8 +158,7 @@ def kpi_cards(now: Headline, before: Headline, lang: str) -> list[tuple[str, str
     target = settings.TRAINING_TARGET_HOURS
 
     def column(name: str) -> str:
-        entry = schema.DATASETS["training"].column(name)
-        return entry.label_en if lang == "en" else entry.label_zh
+        return i18n.label(schema.DATASETS["training"].column(name), lang)
 
     def missing(value, why: str, help_key: str, **values) -> tuple[str, str | None]:
         return (why, t(help_key, lang, **values)) if value is None else ("", None)
@@ -177,12 +172,12 @@ def kpi_cards(now: Headline, before: Headline, lang: str) -> list[tuple[str, str
     # coverage
     why, note = missing(now.coverage, needs_roster, "training.needs_roster.help")
     cards.append((t("kpi.coverage", lang), why or format_percent(now.coverage),
-                  points(now.coverage, before.coverage, lang) if compare else None,
+                  metrics.change_points(now.coverage, before.coverage, lang) if compare else None,
                   note or t("kpi.coverage.help", lang) + change_note))
     # political share
     why, note = missing(now.political_share, not_recorded, "training.not_recorded.help", column=column("category"))
     cards.append((t("training.political_share", lang), why or format_percent(now.political_share),
-                  points(now.political_share, before.political_share, lang) if compare else None,
+                  metrics.change_points(now.political_share, before.political_share, lang) if compare else None,
                   note or t("training.political_share.help", lang) + change_note))
     # target attainment: the latest year trained in, against the year before it
     if now.attainment is None:
@@ -192,12 +187,12 @@ def kpi_cards(now: Headline, before: Headline, lang: str) -> list[tuple[str, str
         why, note = "", None
     label = t("training.attainment", lang) + (f" · {now.attainment_year}" if now.attainment_year else "")
     cards.append((label, why or format_percent(now.attainment),
-                  points(now.attainment, now.attainment_before, lang),
+                  metrics.change_points(now.attainment, now.attainment_before, lang),
                   note or t("training.attainment.help", lang, target=target) + t("training.attainment.change_help", lang)))
     # pass rate
     why, note = missing(now.pass_rate, not_recorded, "training.not_recorded.help", column=column("passed"))
     cards.append((t("training.pass_rate", lang), why or format_percent(now.pass_rate),
-                  points(now.pass_rate, before.pass_rate, lang) if compare else None,
+                  metrics.change_points(now.pass_rate, before.pass_rate, lang) if compare else None,
                   note or t("training.pass_rate.help", lang) + change_note))
     # cost per head
     label = "training.cost_per_head_estimate" if not now.roster else "training.cost_per_head"
