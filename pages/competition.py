@@ -91,17 +91,14 @@ else:
 
         scores = ui.compute(context, competition.score_by_event, filters=filters)
         with right, ui.card(t("comp.scores", lang), t("comp.scores.help", lang)):
-            if len(scores):
-                fig = charts.box_summary(scores, "event", lang, as_of, height=400, title=t("comp.scores", lang),
-                                         x_title=t("comp.col.event", lang), y_title=t("comp.axis.score", lang),
-                                         hover={
-                    "entries": t("comp.col.entries", lang), "mean": t("comp.col.mean", lang),
-                    "sd": t("comp.col.sd", lang), "max": t("comp.col.max", lang), "q3": t("comp.col.q3", lang),
-                    "median": t("comp.col.median", lang), "q1": t("comp.col.q1", lang), "min": t("comp.col.min", lang)})
-                fig.update_xaxes(tickangle=0)
-                ui.chart(fig, scores, "competition_score_by_event", lang, key="comp_scores")
-            else:
-                nothing("chart.empty")
+            # no scores: ui.chart says so (an empty figure has nothing to draw)
+            fig = charts.box_summary(scores, "event", lang, as_of, height=400, title=t("comp.scores", lang),
+                                     x_title=t("comp.col.event", lang), y_title=t("comp.axis.score", lang),
+                                     hover={
+                "entries": t("comp.col.entries", lang), "mean": t("comp.col.mean", lang),
+                "sd": t("comp.col.sd", lang), "max": t("comp.col.max", lang), "q3": t("comp.col.q3", lang),
+                "median": t("comp.col.median", lang), "q1": t("comp.col.q1", lang), "min": t("comp.col.min", lang)})
+            ui.chart(fig, scores, "competition_score_by_event", lang, key="comp_scores")
 
         with ui.card(t("comp.leaderboard", lang), t("comp.leaderboard.help", lang)):
             options = ui.compute(context, competition.choices, filters=filters)

@@ -50,7 +50,7 @@ with ui.card(title, t("training.by_month.help", lang)):
                          labels={"month": t("col.month", lang), "hours": t("training.axis.hours", lang),
                                  "category": t("col.category", lang)},
                          colours=charts.enum_colours("training", "category", lang), number_format=",.0f")
-        if shown["month"].nunique() <= 18:
+        if shown["month"].nunique() <= charts.MAX_LABELLED_COLUMNS:  # a tick a month while they fit
             fig.update_xaxes(dtick="M1")
         ui.chart(fig, monthly, "training_hours_by_month", lang, key="training_month")
 
@@ -84,13 +84,10 @@ with ui.card(title, t("training.heatmap.help", lang)):
     if not blocked(title, needs_roster=True):
         heat = ui.compute(context, training.branch_month, filters=filters)
         heat = heat.assign(month=heat["month"].astype(str).str[:7])
-        months = heat["month"].nunique()
         fig = charts.heatmap(heat, "month", "branch", "hours_per_head", lang, as_of, title=title,
                              height=max(360, 34 * heat["branch"].nunique() + 120),
                              x_title=t("col.month", lang), y_title=t("col.branch", lang),
                              z_label=t("training.axis.hours_per_head", lang))
-        # a number in every cell while cells are wide enough to hold one at 14 px
-        fig.update_traces(texttemplate="%{z:.1f}" if months <= 18 else None, textfont_size=charts.TICK_SIZE)
         fig.update_yaxes(title_standoff=12)
         ui.chart(fig, heat, "training_branch_month", lang, key="training_heatmap")
 

@@ -245,6 +245,9 @@ def line(data: pd.DataFrame, x: str, y: str, lang: str, as_of: dt.date | None, *
     return style(fig, lang, as_of, height, title=title, x_title=labels.get(x, x), y_title=labels.get(y, y))
 
 
+MAX_LABELLED_COLUMNS = 18  # a heatmap wider than this (months) has no room for a number per cell
+
+
 def heatmap(data: pd.DataFrame, x: str, y: str, z: str, lang: str, as_of: dt.date | None, *,
             height: int = 520, z_label: str = "", title: str | None = None, x_title: str | None = None,
             y_title: str | None = None) -> go.Figure:
@@ -253,8 +256,10 @@ def heatmap(data: pd.DataFrame, x: str, y: str, z: str, lang: str, as_of: dt.dat
     grid = data.pivot(index=y, columns=x, values=z)
     grid = grid.loc[grid.mean(axis=1).sort_values().index]
     fig = go.Figure(go.Heatmap(z=grid.values, x=[str(c) for c in grid.columns], y=list(grid.index),
-                               colorscale=SEQUENTIAL, hoverongaps=False, texttemplate="%{z:.0f}",
-                               textfont={"size": 12},
+                               colorscale=SEQUENTIAL, hoverongaps=False,
+                               # a number in every cell while cells are wide enough to hold one at 14 px
+                               texttemplate="%{z:.1f}" if grid.shape[1] <= MAX_LABELLED_COLUMNS else None,
+                               textfont={"size": TICK_SIZE},
                                colorbar={"title": {"text": z_label, "font": {"size": TICK_SIZE, "color": INK}},
                                          "tickfont": {"size": TICK_SIZE, "color": INK}},
                                hovertemplate="%{y} · %{x}<br>" + (z_label or z) + ": %{z:.1f}<extra></extra>"))

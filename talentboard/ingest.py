@@ -916,13 +916,18 @@ def active_batches_sql(without_demo: bool = False) -> str:
     return f"(select batch_id from batches where status = 'active'{demo})"
 
 
+def latest_per_key_sql(dataset: Dataset) -> str:
+    """For an upsert dataset, the clause that keeps each key's row from its latest batch ("" otherwise)."""
+    if dataset.default_mode != "upsert":
+        return ""
+    return f" qualify row_number() over (partition by {', '.join(dataset.key)} order by _batch_id desc) = 1"
+
+
 def _current_sql(dataset: Dataset, without_demo: bool) -> str:
     """The current rows to compare with, as the view has them (keys and, for upserts, every column)."""
     if not without_demo:
         return dataset.name
-    latest = (f" qualify row_number() over (partition by {', '.join(dataset.key)} order by _batch_id desc) = 1"
-              if dataset.default_mode == "upsert" else "")
-    return f"(select * from {dataset.name}_rows where _batch_id in {active_batches_sql(True)}{latest})"
+    return f"(select * from {dataset.name}_rows where _batch_id in {active_batches_sql(True)}{latest_per_key_sql(dataset)})"
 
 
 def _mark_duplicates(con, dataset: Dataset, prepared: Prepared, replace: bool, without_demo: bool = False) -> None:

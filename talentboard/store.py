@@ -87,11 +87,10 @@ def ensure_schema(con) -> None:
 
 def _current_view_sql(dataset: Dataset) -> str:
     """The current data under canonical names: active batches only; gaps filled as the registry says."""
-    active = "_batch_id in (select batch_id from batches where status = 'active')"
+    active = f"_batch_id in {ingest.active_batches_sql()}"
     cols = dataset.column_names
     if dataset.default_mode == "upsert":  # latest batch wins per key; earlier values stay in history
-        return (f"select {', '.join(cols)} from {dataset.name}_rows where {active} "
-                f"qualify row_number() over (partition by {', '.join(dataset.key)} order by _batch_id desc) = 1")
+        return f"select {', '.join(cols)} from {dataset.name}_rows where {active}{ingest.latest_per_key_sql(dataset)}"
     select = []
     for c in cols:
         if c in dataset.fill_from_roster:
