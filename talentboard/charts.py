@@ -134,7 +134,7 @@ def finish(fig: go.Figure) -> go.Figure:
         1 for trace in fig.data if trace.type not in ("sankey", "heatmap") and trace.showlegend is not False) > 1
     notes = list(fig.layout.annotations or ())
     stamp = [note for note in notes if note.name == "as_of"]
-    titled = any(note.name != "as_of" and note.yref == "paper" and (note.y or 0) >= 1 for note in notes)
+    titled = any(note.name != "as_of" and (note.y or 0) >= 1 and note.yanchor == "bottom" for note in notes)
     band = 22 * _legend_rows(fig) + 10 if legend else (30 if titled else 0)
     if legend:
         fig.update_layout(legend={"y": 1.0, "yanchor": "bottom", "x": 0, "xanchor": "left"})
@@ -225,9 +225,11 @@ def bar(data: pd.DataFrame, x: str, y: str, lang: str, as_of: dt.date | None, *,
     elif order:
         fig.update_xaxes(type="category")
     if target is not None:
-        # the label ends at the line (horizontal bars) or sits above it at the right: never past the plot's edge
+        # horizontal bars: the label above the plot, ending at the line (on no bar, never past the edge; the
+        # stamp moves up a row for it); vertical bars: above the line at the right
         line = {"line_dash": "dash", "line_color": TARGET_COLOUR, "annotation_text": target_label,
                 "annotation_position": "top left" if horizontal else "top right",
+                **({"annotation_yanchor": "bottom"} if horizontal else {}),
                 "annotation_font": {"color": TARGET_COLOUR, "size": TICK_SIZE}}
         fig.add_vline(x=target, **line) if horizontal else fig.add_hline(y=target, **line)
     category_title, value_title = labels.get(x, x), labels.get(y, y)
