@@ -48,6 +48,10 @@ class Dataset:
     key: tuple[str, ...]  # natural key: a row whose key is already current is a duplicate
     default_mode: str = "append"
     fill_from_roster: tuple[str, ...] = ()
+    # column -> SQL over the row's parsed columns, filling the column where the file leaves it blank
+    derived: dict[str, str] = field(default_factory=dict)
+    # (later, earlier) column pairs: a row whose `later` date is before its `earlier` one is rejected
+    not_before: tuple[tuple[str, str], ...] = ()
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -198,6 +202,8 @@ GRADING = Dataset(
 INNOVATION = Dataset(
     "innovation", "创新成果", "Innovation projects",
     key=("project_id",),
+    derived={"project_id": "'P-' || upper(substr(md5(studio || '|' || title), 1, 8))"},
+    not_before=(("end_date", "start_date"), ("converted_date", "start_date")),
     columns=(
         Column("project_id", TEXT, False, ("课题编号", "成果编号", "编号", "项目编号"), "课题编号", "Project ID",
                describe_zh="缺省时由工作室和课题名称生成", describe_en="Derived from studio and title when absent"),

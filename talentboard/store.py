@@ -160,9 +160,9 @@ def import_file(path: Path | str, dataset_name: str, *, file_name: str | None = 
     result = ImportResult(dataset.name, file_name or path.name, mode, dry_run=dry_run)
     with connect(db) as con:
         try:
-            prepared = ingest.prepare(con, dataset, path, file_name, sheet=sheet, header_row=header_row,
-                                      mapping=mapping, replace=replace, encoding=encoding, progress=progress,
-                                      without_demo=clear_demo)
+            options = ingest.Options(sheet=sheet, header_row=header_row, mapping=dict(mapping or {}),
+                                     encoding=encoding, replace=replace, without_demo=clear_demo)
+            prepared = ingest.prepare(con, dataset, path, file_name, options, progress)
             _fill(result, prepared)
             if preview_rows:
                 result.preview = con.execute(f"select {', '.join(dataset.column_names)} from _load order by _row "

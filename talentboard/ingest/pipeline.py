@@ -1,0 +1,270 @@
+"""The whole preparation: read, map, parse, validate, drop totals and blanks, and find duplicates; the
+valid, new rows staged as temp table _load for the store to write in one transaction."""
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from talentboard import schema
+from talentboard.ingest.header import map_columns
+from talentboard.ingest.messages import ImportRejected, Listing, Message, RowError, Term, Unit
+from talentboard.ingest.options import Options
+from talentboard.ingest.read import Layout, read_raw
+from talentboard.ingest.values import TOTAL_ROW, checks_sql, error_params, lit, normalise_sql, value_sql
+from talentboard.schema import ENUM, Dataset
+
+MAX_ERRORS_LISTED = 10_000
+
+
+@dataclass
+class Prepared:
+    dataset: Dataset
+    file_name: str
+    content_hash: str
+    layout: Layout
+    rows_read: int = 0
+    rows_rejected: int = 0
+    rows_duplicate: int = 0
+    rows_loaded: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    errors_total: int = 0
+    warnings: list[Message] = field(default_factory=list)
+    rejected_rows: list[tuple[int, list[str | None]]] = field(default_factory=list)  # as read, for the error report
+
+
+def file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 24):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def prepare(con, dataset: Dataset, path: Path, file_name: str | None = None, options: Options = Options(),
+            progress: Callable[[float, str], None] | None = None) -> Prepared:
+    """Stage the file's valid, new rows as temp table _load (canonical columns plus _row); count the rest.
+    `progress(fraction, stage)` hears of each stage as it starts."""
+    report = progress or (lambda fraction, stage: None)
+    path = Path(path)
+    if not path.is_file():
+        raise ImportRejected("err.file_missing", path=str(path))
+    report(0.0, "progress.read")
+    with tempfile.TemporaryDirectory(prefix="talentboard-") as workdir:
+        layout = read_raw(con, path, dataset, Path(workdir), options)
+    prepared = Prepared(dataset, file_name or path.name, file_hash(path), layout)
+    if len(layout.sheets) > 1:
+        prepared.warnings.append(Message("warn.sheets", {"n": len(layout.sheets), "sheets": Listing(tuple(layout.sheets)),
+                                                         "sheet": layout.sheet}))
+    try:
+        prepared.warnings += map_columns(layout, dataset, options.mapping or None)
+    except ImportRejected as rejected:  # the file was read: the user may still map its columns by hand
+        rejected.layout = layout
+        raise
+    report(0.35, "progress.parse")
+    _drop_blank_and_total_rows(con, layout, prepared)
+    _parse(con, dataset, layout, prepared)
+    _excel_percentages(con, dataset, layout, prepared)
+    report(0.7, "progress.duplicates")
+    _mark_duplicates(con, dataset, prepared, options.replace, options.without_demo)
+    return prepared
+
+
+def _drop_blank_and_total_rows(con, layout: Layout, prepared: Prepared) -> None:
+    cells = [f"c{j}" for j in range(len(layout.headers))] or ["null"]
+    blank = " and ".join(f"nullif(trim({c}), '') is null" for c in cells)
+    total = " or ".join(f"(contains({c}, '计') and regexp_full_match(regexp_replace({c}, "
+                        f"'[\\s\\x{{3000}}\\x{{A0}}]', '', 'g'), {lit(TOTAL_ROW)}))" for c in cells)
+    con.execute(f"create or replace temp table _kind as select _row, case when {blank} then 'blank' "
+                f"when {total} then 'total' end as kind from _raw")
+    counts = dict(con.execute("select kind, count(*) from _kind where kind is not null group by kind").fetchall())
+    if counts.get("total"):
+        rows = [r for (r,) in con.execute("select _row from _kind where kind = 'total' order by _row limit 5").fetchall()]
+        prepared.warnings.append(Message("warn.dropped_total", {"n": counts["total"],
+                                                                "rows": Listing(tuple(map(str, rows)))}))
+    if counts.get("blank"):
+        prepared.warnings.append(Message("warn.dropped_blank", {"n": counts["blank"]}))
+    if not con.execute("select count(*) from _kind where kind is null").fetchall()[0][0]:
+        raise ImportRejected("err.no_rows", file=prepared.file_name)
+
+
+def _parse(con, dataset: Dataset, layout: Layout, prepared: Prepared) -> None:
+    """One column-wise statement in three layers: normalise the text, parse the values, check them."""
+    position = {c: j for j, c in layout.mapping.items()}
+    units = {c: schema.header_unit(layout.headers[j]) for c, j in position.items()}
+    mapped = [c for c in dataset.columns if c.name in position]
+    norms = ", ".join(f"{normalise_sql(f'r.c{position[c.name]}')} as n_{c.name}" for c in mapped)
+    values, flags, error_cases = [], {}, []
+    for column in mapped:
+        unit = units.get(column.name, "")
+        if column.unit and unit in ("元", "万元") and unit != column.unit:
+            prepared.warnings.append(Message("warn.units_converted", {"column": Term(dataset.name, column.name),
+                                                                      "unit": Unit(unit), "target": Unit(column.unit)}))
+        value, flag = value_sql(column, f"n_{column.name}", unit)
+        values.append(f"{value} as v_{column.name}")
+        if flag:
+            flags[column.name] = f"case when {flag} then n_{column.name} end as _u_{column.name}"
+            # a blank cell takes the default too: told below, not stored as a silent NULL
+            flags[f"{column.name}_blank"] = f"n_{column.name} is null as _u_{column.name}_blank"
+        for condition, code in checks_sql(column, f"n_{column.name}", f"v_{column.name}"):
+            error_cases.append(f"case when {condition} then {{'column': {lit(column.name)}, 'code': {lit(code)}}} end")
+    finals = []
+    for column in dataset.columns:
+        sql_type = schema.SQL_TYPES[column.type]
+        if column.name in position:
+            finals.append(f"try_cast(v_{column.name} as {sql_type}) as {column.name}")
+        elif column.type == ENUM and column.unknown != "error":  # an optional enum's default, never NULL
+            finals.append(f"cast({lit(column.unknown)} as {sql_type}) as {column.name}")
+        else:
+            finals.append(f"cast(null as {sql_type}) as {column.name}")
+    errors = f"list_filter([{', '.join(error_cases)}], lambda x: x is not null)" if error_cases else "[]"
+    con.execute(f"create or replace temp table _parsed as select _row, {', '.join(finals)}, {errors} as _errors"
+                f"{''.join(f', _u_{name}' for name in flags)} from ("
+                f"select *, {', '.join(values + list(flags.values()))} from ("
+                f"select r._row, {norms} from _raw r join _kind k using (_row) where k.kind is null))")
+    _derive(con, dataset, position)
+    _relational_checks(con, dataset)
+    prepared.rows_read = con.execute("select count(*) from _parsed").fetchall()[0][0]
+    _collect_errors(con, dataset, position, prepared)
+    _enum_default_warnings(con, dataset, position, [name for name in flags if not name.endswith("_blank")], prepared)
+
+
+def _enum_default_warnings(con, dataset: Dataset, position: dict[str, int], flagged: list[str],
+                           prepared: Prepared) -> None:
+    """Say how many rows of an optional enum took its default (其他…): unknown words, blank cells, or
+    no such column in the file."""
+    for name in flagged:
+        column = dataset.column(name)
+        term, default = Term(dataset.name, name), Term(dataset.name, name, value=column.unknown)
+        top = con.execute(f"select _u_{name}, count(*) from _parsed where _u_{name} is not null "
+                          f"group by 1 order by 2 desc, 1 limit 5").fetchall()
+        if top:
+            n = con.execute(f"select count(*) from _parsed where _u_{name} is not null").fetchall()[0][0]
+            prepared.warnings.append(Message("warn.enum_default", {"column": term, "n": n, "default": default,
+                                                                   "values": Listing(tuple(v for v, _ in top))}))
+        blank = con.execute(f"select count(*) from _parsed where _u_{name}_blank").fetchall()[0][0]
+        if blank:
+            prepared.warnings.append(Message("warn.enum_blank", {"column": term, "n": blank, "default": default}))
+    for column in dataset.columns:
+        if column.type == ENUM and column.unknown != "error" and column.name not in position and prepared.rows_read:
+            prepared.warnings.append(Message("warn.enum_absent", {"column": Term(dataset.name, column.name),
+                                                                  "n": prepared.rows_read,
+                                                                  "default": Term(dataset.name, column.name,
+                                                                                  value=column.unknown)}))
+
+
+def _excel_percentages(con, dataset: Dataset, layout: Layout, prepared: Prepared) -> None:
+    """An Excel cell formatted as 85% holds 0.85: a 0–100 column whose every value is within 0–1
+    was written as percentages, so it is scaled up, and the user is told."""
+    if layout.kind not in ("xlsx", "xls"):
+        return
+    for column in dataset.columns:
+        if not column.percent or column.name not in layout.mapping.values():
+            continue
+        n, low, high = con.execute(f"select count({column.name}), min({column.name}), max({column.name}) "
+                                   f"from _parsed").fetchall()[0]
+        if n and low >= 0 and high <= 1 and high > 0:
+            con.execute(f"update _parsed set {column.name} = {column.name} * 100")
+            prepared.warnings.append(Message("warn.percent_scaled", {"column": Term(dataset.name, column.name), "n": n}))
+
+
+def _derive(con, dataset: Dataset, position: dict[str, int]) -> None:
+    """Values the registry derives where the file leaves them blank (an innovation project's id from its
+    studio and title); a derivation whose inputs are blank leaves the value blank."""
+    for column, expression in dataset.derived.items():
+        con.execute(f"update _parsed set {column} = {expression} where {column} is null")
+
+
+def _relational_checks(con, dataset: Dataset) -> None:
+    """Checks across columns of one row, as the registry lists them: a project cannot end before it starts."""
+    for later, earlier in dataset.not_before:
+        con.execute(f"update _parsed set _errors = list_append(_errors, {{'column': {lit(later)}, "
+                    f"'code': 'row.before_start'}}) where {later} < {earlier}")
+
+
+def _collect_errors(con, dataset: Dataset, position: dict[str, int], prepared: Prepared) -> None:
+    prepared.rows_rejected = con.execute("select count(*) from _parsed where len(_errors) > 0").fetchall()[0][0]
+    if not prepared.rows_rejected:
+        return
+    prepared.errors_total = con.execute("select sum(len(_errors)) from _parsed").fetchall()[0][0]
+    raw_value = "case e.column " + " ".join(f"when {lit(c)} then r.c{j}" for c, j in position.items()) + " end"
+    # whose row it is, as the file has it, so a person can find it without counting rows
+    who = ", ".join(f"nullif(trim(r.c{position[c]}), '')" if c in position else "null" for c in ("employee_id", "name"))
+    rows = con.execute(f"select p._row, e.column, e.code, {raw_value}, {who} from "
+                       f"(select _row, unnest(_errors) as e from _parsed where len(_errors) > 0) p "
+                       f"join _raw r using (_row) order by p._row limit {MAX_ERRORS_LISTED}").fetchall()
+    prepared.errors = [RowError(row, column, value, code, error_params(dataset, dataset.column(column)),
+                                header=prepared.layout.headers[position[column]].strip(), position=position[column],
+                                employee_id=employee_id, name=name)
+                       for row, column, code, value, employee_id, name in rows]
+    cells = ", ".join(f"c{j}" for j in range(len(prepared.layout.headers)))
+    raw = con.execute(f"select _row, {cells} from _raw where _row in (select _row from _parsed where len(_errors) > 0) "
+                      f"order by _row limit {MAX_ERRORS_LISTED}").fetchall()
+    prepared.rejected_rows = [(r[0], list(r[1:])) for r in raw]
+    if prepared.errors_total > len(prepared.errors):
+        prepared.warnings.append(Message("warn.errors_truncated", {"n": prepared.errors_total - len(prepared.errors)}))
+
+
+def active_batches_sql(without_demo: bool = False) -> str:
+    """The batches whose rows are current; without the demo's when this import clears it."""
+    demo = " and coalesce(origin, '') <> 'demo'" if without_demo else ""
+    return f"(select batch_id from batches where status = 'active'{demo})"
+
+
+def latest_per_key_sql(dataset: Dataset) -> str:
+    """For an upsert dataset, the clause that keeps each key's row from its latest batch ("" otherwise)."""
+    if dataset.default_mode != "upsert":
+        return ""
+    return f" qualify row_number() over (partition by {', '.join(dataset.key)} order by _batch_id desc) = 1"
+
+
+def _current_sql(dataset: Dataset, without_demo: bool) -> str:
+    """The current rows to compare with, as the view has them (keys and, for upserts, every column)."""
+    if not without_demo:
+        return dataset.name
+    return f"(select * from {dataset.name}_rows where _batch_id in {active_batches_sql(True)}{latest_per_key_sql(dataset)})"
+
+
+def _mark_duplicates(con, dataset: Dataset, prepared: Prepared, replace: bool, without_demo: bool = False) -> None:
+    """Stage the rows to load as _load: valid, first of their key in the file, and not already current."""
+    active = active_batches_sql(without_demo)
+    cols = dataset.column_names
+    key = ", ".join(dataset.key)
+    con.execute(f"create or replace temp table _valid as select _row, {', '.join(cols)} from _parsed "
+                f"where len(_errors) = 0")
+    repeated = con.execute(f"select count(*) - count(distinct ({key})) from _valid").fetchall()[0][0]
+    if repeated:  # the same key twice in one file: the first row counts, the rest are duplicates
+        con.execute(f"delete from _valid where _row not in (select min(_row) from _valid group by {key})")
+    current = con.execute(f"select count(*) from {dataset.name}_rows where _batch_id in {active}").fetchall()[0][0]
+    if replace or not current:
+        con.execute("create or replace temp view _load as select * from _valid")
+    else:
+        compared = cols if dataset.default_mode == "upsert" else dataset.key  # upsert: only unchanged rows repeat
+        joins = " and ".join(f"c.{k} is not distinct from v.{k}" for k in compared)
+        con.execute(f"create or replace temp table _load as select v.* from _valid v "
+                    f"where not exists (select 1 from {_current_sql(dataset, without_demo)} c where {joins})")
+    prepared.rows_loaded = con.execute("select count(*) from _load").fetchall()[0][0]
+    prepared.rows_duplicate = prepared.rows_read - prepared.rows_rejected - prepared.rows_loaded
+    if current and not replace and dataset.default_mode != "upsert" and prepared.rows_duplicate > repeated:
+        same_key = " and ".join(f"c.{k} is not distinct from v.{k}" for k in dataset.key)
+        same_all = " and ".join(f"c.{k} is not distinct from v.{k}" for k in cols)
+        # compared with the rows as stored: the view fills name and branch from the roster
+        stored = f"(select * from {dataset.name}_rows where _batch_id in {active})"
+        conflicts = con.execute(f"select count(*) from _valid v where exists (select 1 from {stored} c "
+                                f"where {same_key}) and not exists (select 1 from {stored} c "
+                                f"where {same_all})").fetchall()[0][0]
+        if conflicts:
+            prepared.warnings.append(Message("warn.conflicts", {"n": conflicts}))
+
+
+def cleanup(con) -> None:
+    views = {name for (name,) in con.execute("select view_name from duckdb_views() where temporary").fetchall()}
+    for name in ("_load", "_raw", "_kind", "_parsed", "_valid"):
+        con.execute(f"drop {'view' if name in views else 'table'} if exists {name}")
+
+
+def env_user() -> str:
+    return os.environ.get("TALENTBOARD_USER") or os.environ.get("USER") or "unknown"
