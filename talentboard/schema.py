@@ -50,6 +50,8 @@ class Dataset:
     fill_from_roster: tuple[str, ...] = ()
     # column -> SQL over the row's parsed columns, filling the column where the file leaves it blank
     derived: dict[str, str] = field(default_factory=dict)
+    # column -> SQL over the stored row `d`, the value the current-data view shows where the file left it blank
+    view_defaults: dict[str, str] = field(default_factory=dict)
     # (later, earlier) column pairs: a row whose `later` date is before its `earlier` one is rejected
     not_before: tuple[tuple[str, str], ...] = ()
 
@@ -164,6 +166,7 @@ TRAINING = Dataset(
 COMPETITION = Dataset(
     "competition", "技能竞赛成绩", "Competition results",
     key=("competition", "date", "event", "employee_id"), fill_from_roster=("name", "branch"),
+    view_defaults={"rank": "rank() over (partition by d.competition, d.date, d.event order by d.score desc)"},
     columns=(
         Column("competition", TEXT, True, ("竞赛名称", "比赛名称", "赛事", "赛事名称"), "竞赛名称", "Competition"),
         Column("date", DATE, True, ("竞赛日期", "比赛日期", "日期", "比赛时间", "竞赛时间"), "竞赛日期", "Date",

@@ -95,9 +95,8 @@ def _current_view_sql(dataset: Dataset) -> str:
     for c in cols:
         if c in dataset.fill_from_roster:
             select.append(f"coalesce(d.{c}, e.{c}) as {c}")
-        elif dataset.name == "competition" and c == "rank":
-            select.append("coalesce(d.rank, rank() over (partition by d.competition, d.date, d.event "
-                          "order by d.score desc)) as rank")
+        elif c in dataset.view_defaults:
+            select.append(f"coalesce(d.{c}, {dataset.view_defaults[c]}) as {c}")
         else:
             select.append(f"d.{c}")
     join = " left join employees e on e.employee_id = d.employee_id" if dataset.fill_from_roster else ""
