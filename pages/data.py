@@ -1,10 +1,12 @@
 """数据管理 Data: upload spreadsheets with a preview before anything is written, the import history with
 rollback, and the templates and data dictionary."""
 import dataclasses
+import logging
+import secrets
 
 import streamlit as st
 
-from talentboard import store, ui, uploads, workbooks
+from talentboard import ingest, settings, store, ui, uploads, workbooks
 from talentboard.export import csv_bytes
 from talentboard.i18n import label, t
 from talentboard.schema import DATASETS
@@ -38,7 +40,7 @@ def auto_option(auto_text: str):
     return lambda option: auto_text if option == "auto" else str(option)
 
 
-def file_card(upload: uploads.Upload, status: dict[int, str]) -> None:
+def file_card(upload: uploads.Upload, data: bytes, status: dict[int, str]) -> None:
     key = f"data_{upload.digest[:12]}"
     state = st.session_state
     with st.container(border=True):
@@ -53,6 +55,8 @@ def file_card(upload: uploads.Upload, status: dict[int, str]) -> None:
             del state[f"{key}_done"]
         elif done:  # refused as a whole: why, above the file's preview
             show_done(key, done)
+        if not keep_upload(upload, data):
+            return
         look = ui.cached_look(upload)
         if look.problem is not None:  # empty, binary or a corrupt workbook: no choice below would help
             st.error(look.problem.text(lang), icon=":material/error:")
@@ -108,6 +112,18 @@ def file_card(upload: uploads.Upload, status: dict[int, str]) -> None:
             show_mapping(key, dataset, layout, mapping_key)
         show_checks(key, dataset, upload, choices, result)
         import_controls(key, dataset, upload, import_choices, result)
+
+
+def keep_upload(upload: uploads.Upload, data: bytes) -> bool:
+    """The file kept for its preview (private to the app; deleted once imported or taken off the page)."""
+    try:
+        uploads.keep(upload.name, data, upload_owner)
+    except OSError as error:  # the server's folder, not the user's file: its path stays in the server's log
+        logging.getLogger(__name__).error("could not keep an upload: %s", error)
+        st.error(t("data.upload_store_failed", lang), icon=":material/error:")
+        return False
+    st.session_state.setdefault("data_kept", {})[upload.path] = upload
+    return True
 
 
 def show_mapping(key: str, dataset: str, layout, mapping_key: str) -> None:
@@ -269,19 +285,31 @@ for tab_key in TABS:
 upload_tab, history_tab, templates_tab = st.tabs([t(k, lang) for k in TABS], key="data_tab", on_change="rerun")
 batches = store.history(db)  # the history tab's table, and whether a file's batch is still in the data
 with upload_tab:
-    limit_mb = st.get_option("server.maxUploadSize")
+    limit_mb = min(settings.MAX_UPLOAD_MB, st.get_option("server.maxUploadSize"))
     uploader_words(limit_mb)
     files = st.file_uploader(t("data.upload", lang), type=["csv", "xlsx", "xls"], accept_multiple_files=True,
                              key="data_files", help=t("data.upload_help", lang))
     shown_files: dict[str, str] = {}
     status = {b["batch_id"]: b["status"] for b in batches}
+    upload_owner = st.session_state.setdefault("data_upload_owner", secrets.token_hex(8))  # this session's copies
+    uploads.prune()
+    on_page = set()
     for file in files or []:
-        upload = uploads.keep(file.name, file.getvalue())
+        data = file.getvalue()
+        try:
+            upload = uploads.receive(file.name, data, upload_owner)
+        except ingest.ImportRejected as refused:  # over the size cap: said in the reader's language
+            st.error(refused.message(lang), icon=":material/error:")
+            continue
+        on_page.add(upload.path)
         if upload.digest in shown_files:  # the same content twice: one card, one import
             st.caption(t("data.same_upload", lang, file=upload.name, other=shown_files[upload.digest]))
             continue
         shown_files[upload.digest] = upload.name
-        file_card(upload, status)
+        file_card(upload, data, status)
+    kept = st.session_state.get("data_kept", {})
+    for path in [p for p in kept if p not in on_page]:  # taken off the page or replaced: its copy goes
+        uploads.discard(kept.pop(path))
 
 with history_tab:
     if not batches:

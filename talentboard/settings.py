@@ -1,5 +1,8 @@
-"""Numbers an office may want to change, in one place: training targets and scorecard weights."""
+"""Numbers an office may want to change, in one place: training targets, scorecard weights, uploads and limits."""
 from __future__ import annotations
+
+import logging
+import os
 
 # Annual training hours each person should reach; lines may have their own.
 TRAINING_TARGET_HOURS = 40.0
@@ -10,3 +13,46 @@ SCORECARD_WEIGHTS = {"hours_per_head": 1.0, "coverage": 1.0, "competition_points
 
 # Competition medal points by award (SPEC: 特等 8, 一等 5, 二等 3, 三等 2, 优秀 1).
 AWARD_POINTS = {"特等奖": 8, "一等奖": 5, "二等奖": 3, "三等奖": 2, "优秀奖": 1}
+
+# ----------------------------------------------------------------------------------------------
+# Uploads and limits. Each may also be set in the environment (TALENTBOARD_<NAME>), which wins.
+# ----------------------------------------------------------------------------------------------
+
+# Where the data page keeps uploaded files while they are previewed: a folder private to the app (0700, files
+# 0600). Empty: `uploads` beside the database file (data/uploads/ by default). Env: TALENTBOARD_UPLOADS.
+UPLOADS = ""
+# An upload is deleted once imported; one left untouched (an abandoned preview) this many minutes is deleted
+# too. Env: TALENTBOARD_UPLOAD_KEEP_MINUTES.
+UPLOAD_KEEP_MINUTES = 60
+# The largest file the data page keeps and the command line imports, in MB (of 1,048,576 bytes); a larger one is
+# refused with its size and this cap. Streamlit drops files over server.maxUploadSize (.streamlit/config.toml)
+# before the app sees them, with its own English message: keep that above this. Env: TALENTBOARD_MAX_UPLOAD_MB.
+MAX_UPLOAD_MB = 200
+# The most data rows one import reads. Env: TALENTBOARD_MAX_ROWS.
+MAX_ROWS = 20_000_000
+
+
+def _from_env(name: str, default, convert):
+    """A setting from TALENTBOARD_<name> when set and valid; otherwise the default above, and a word in the log."""
+    text = os.environ.get(f"TALENTBOARD_{name}", "").strip()
+    if not text:
+        return default
+    try:
+        value = convert(text)
+    except ValueError:
+        value = None
+    if value is None:
+        logging.getLogger(__name__).warning("TALENTBOARD_%s=%r is not valid; using %r", name, text, default)
+        return default
+    return value
+
+
+def _positive(text: str) -> float | None:
+    value = float(text)
+    return value if value > 0 else None
+
+
+UPLOADS = _from_env("UPLOADS", UPLOADS, str)
+UPLOAD_KEEP_MINUTES = _from_env("UPLOAD_KEEP_MINUTES", UPLOAD_KEEP_MINUTES, _positive)
+MAX_UPLOAD_MB = _from_env("MAX_UPLOAD_MB", MAX_UPLOAD_MB, _positive)
+MAX_ROWS = _from_env("MAX_ROWS", MAX_ROWS, lambda text: int(text) if int(text) > 0 else None)

@@ -1,9 +1,15 @@
-"""What the data page does with an uploaded file: keep it, guess its dataset, preview it and import it."""
+"""What the data page does with an uploaded file: keep it, guess its dataset, preview it and import it.
+
+An upload is kept only while it is previewed, in a folder private to the app (0700, files 0600): deleted once
+imported, when the user takes it off the page, or when untouched for settings.UPLOAD_KEEP_MINUTES."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
+import re
 import shutil
+import stat
 import tempfile
 import time
 from dataclasses import dataclass, field, replace
@@ -12,18 +18,20 @@ from typing import Callable
 
 import pandas as pd
 
-from talentboard import ingest, schema, store, workbooks
+from talentboard import ingest, schema, settings, store, workbooks
 from talentboard.i18n import label, t
 from talentboard.schema import BOOL, DATASETS, DATE, ENUM, GRADE
 
-UPLOAD_DIR = Path(tempfile.gettempdir()) / "talentboard-uploads"
-KEEP_UPLOADS_SECONDS = 24 * 3600
+# Where uploads were kept before (for a day, readable by all): emptied by prune() where it is still found.
+LEGACY_UPLOAD_DIR = Path(tempfile.gettempdir()) / "talentboard-uploads"
+MB = 1024 * 1024
 PREVIEW_ROWS = 20
 ENCODINGS = ("utf-8", "gb18030", "utf-16")  # what a user may choose instead of the detected one
 # The view that shows each dataset best, for the link after an import.
 VIEW_OF_DATASET = {"employees": "pages/overview.py", "training": "pages/training.py",
                    "competition": "pages/competition.py", "grading": "pages/competition.py",
                    "innovation": "pages/innovation.py"}
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -63,33 +71,92 @@ class Preview:
     remembered: bool = False  # the mapping came from an earlier import of a file laid out the same way
 
 
-def keep(name: str, data: bytes) -> Upload:
-    """Keep an uploaded file's bytes where the pipeline can read them; one copy per content."""
-    _prune()
+def upload_dir() -> Path:
+    """The app's folder for uploads: settings.UPLOADS, else `uploads` beside the database file."""
+    return Path(settings.UPLOADS) if settings.UPLOADS else store.db_path().parent / "uploads"
+
+
+def _private_dir(path: Path) -> Path:
+    """A folder only the app's account may enter (0700), made so even where it was already there, wider."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if stat.S_IMODE(path.stat().st_mode) != 0o700:
+        os.chmod(path, 0o700)
+    return path
+
+
+def check_size(name: str, size: int) -> None:
+    """A file larger than settings.MAX_UPLOAD_MB is refused, with its size and the cap in the message."""
+    if size > settings.MAX_UPLOAD_MB * MB:
+        raise ingest.ImportRejected("err.file_too_big", file=name, size=f"{size / MB:,.1f}",
+                                    cap=f"{settings.MAX_UPLOAD_MB:,g}")
+
+
+def receive(name: str, data: bytes, owner: str = "") -> Upload:
+    """The upload a file's bytes make, nothing written yet: its name, where keep() puts it, its digest.
+    A file over the size cap is refused (ingest.ImportRejected). `owner` (letters and digits) keeps one
+    session's copy apart from another's, so each is deleted on its own."""
+    if not re.fullmatch(r"[0-9A-Za-z]*", owner):
+        raise ValueError(f"owner must be letters and digits: {owner!r}")
+    check_size(name, len(data))
     digest = hashlib.sha256(data).hexdigest()
-    folder = UPLOAD_DIR / digest
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / (Path(name).name or "upload")
-    if path.exists():
+    base = Path(name).name
+    base = "upload" if base in ("", ".", "..") else base
+    return Upload(name, upload_dir() / (f"{owner}-{digest}" if owner else digest) / base, digest)
+
+
+def keep(name: str, data: bytes, owner: str = "") -> Upload:
+    """Keep an uploaded file's bytes where the pipeline can read them, readable by the app alone (0600 in a
+    0700 folder); one copy per content and owner. Refuses a file over the size cap (ingest.ImportRejected)."""
+    upload = receive(name, data, owner)
+    prune()
+    _private_dir(upload_dir())  # first, so no moment finds it wider; and tightened if it was found so
+    folder = _private_dir(upload.path.parent)
+    try:
+        if stat.S_IMODE(upload.path.stat().st_mode) != 0o600:
+            os.chmod(upload.path, 0o600)
         os.utime(folder)  # in use again: not pruned
-    else:
-        partial = folder / f".{os.getpid()}.part"
-        partial.write_bytes(data)
-        partial.replace(path)  # atomic: a second session never reads half a file
-    return Upload(name, path, digest)
+        return upload
+    except FileNotFoundError:  # not kept yet (or pruned this instant by another session)
+        pass
+    handle, partial = tempfile.mkstemp(dir=folder, prefix=".", suffix=".part")  # made 0600, never shared
+    with os.fdopen(handle, "wb") as f:
+        os.fchmod(f.fileno(), 0o600)
+        f.write(data)
+    os.replace(partial, upload.path)  # atomic: a second run never reads half a file
+    return upload
 
 
-def _prune() -> None:
-    """Uploads untouched for a day are gone: they are in the database or were abandoned."""
-    if not UPLOAD_DIR.exists():
-        return
-    cutoff = time.time() - KEEP_UPLOADS_SECONDS
-    for old in UPLOAD_DIR.iterdir():
-        try:
-            if old.stat().st_mtime < cutoff:
-                shutil.rmtree(old)
-        except OSError:
+def discard(upload: Upload) -> None:
+    """Delete a kept upload, and its folder once empty (the same bytes may be kept under another name)."""
+    upload.path.unlink(missing_ok=True)
+    try:
+        upload.path.parent.rmdir()
+    except OSError:  # not empty, or gone already
+        pass
+
+
+def prune(now: float | None = None) -> list[Path]:
+    """Delete uploads untouched for settings.UPLOAD_KEEP_MINUTES: abandoned previews (imported ones are
+    gone already); the folder of earlier versions too. Returns what it deleted."""
+    cutoff = (time.time() if now is None else now) - settings.UPLOAD_KEEP_MINUTES * 60
+    gone = []
+    for root in dict.fromkeys((upload_dir(), LEGACY_UPLOAD_DIR)):
+        if not root.is_dir():
             continue
+        for old in root.iterdir():
+            try:
+                if old.lstat().st_mtime >= cutoff:
+                    continue
+                if old.is_dir() and not old.is_symlink():
+                    shutil.rmtree(old)
+                else:
+                    old.unlink()
+                gone.append(old)
+            except FileNotFoundError:  # deleted meanwhile by another session
+                continue
+            except OSError as error:  # not ours to delete: said in the server's log
+                log.warning("could not prune %s: %s", old, error)
+    return gone
 
 
 def first_look(upload: Upload) -> Reading:
@@ -149,11 +216,14 @@ def preview(upload: Upload, choices: Choices, db: str | None = None) -> Preview:
 
 def run_import(upload: Upload, choices: Choices, user: str = "", db: str | None = None,
                progress: Callable[[float, str], None] | None = None) -> store.ImportResult:
-    """Import for real; a hand-made mapping that worked is remembered for the next file laid out the same way."""
+    """Import for real; a hand-made mapping that worked is remembered for the next file laid out the same way.
+    Once imported, the kept upload is deleted."""
     mapping = dict(choices.mapping)
     result = _import(upload, choices, mapping, user=user, origin="web", progress=progress, db=db)
     if result.batch_id is not None and result.layout is not None and mapping:
         store.remember_mapping(choices.dataset, result.layout.headers, mapping, db=db)
+    if result.batch_id is not None:  # in the database now: the kept copy goes at once
+        discard(upload)
     return result
 
 
