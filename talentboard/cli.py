@@ -8,11 +8,13 @@ import sys
 from pathlib import Path
 
 from talentboard import store
+from talentboard.ingest import ImportRejected, Message, read
 from talentboard.i18n import DEFAULT_LANG, t
 from talentboard.schema import DATASETS
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
 ERRORS_PRINTED = 20
+LIMIT_SETTINGS = {"err.file_too_big": "MAX_UPLOAD_MB", "err.too_many_rows": "MAX_ROWS"}  # refusal -> its setting
 
 
 class UsageError(Exception):
@@ -74,9 +76,16 @@ def cmd_import(args) -> int:
     if args.dataset not in DATASETS:
         raise UsageError(t("err.unknown_dataset", lang, name=args.dataset, names=", ".join(DATASETS)))
     mapping = parse_map(args.map, args.dataset, lang)
-    result = store.import_file(Path(args.file), args.dataset, replace=args.replace, sheet=args.sheet,
-                               header_row=args.header_row, mapping=mapping, strict=args.strict,
-                               dry_run=args.dry_run, user=args.user, clear_demo=args.clear_demo)
+    path = Path(args.file)
+    try:
+        if path.is_file():
+            read.check_size(path.name, path.stat().st_size)
+    except ImportRejected as refused:  # over the size cap: not read at all
+        result = store.ImportResult(args.dataset, path.name, "", rejection=Message(refused.key, refused.values))
+    else:
+        result = store.import_file(path, args.dataset, replace=args.replace, sheet=args.sheet,
+                                   header_row=args.header_row, mapping=mapping, strict=args.strict,
+                                   dry_run=args.dry_run, user=args.user, clear_demo=args.clear_demo)
     if args.json:
         print(json.dumps(result.as_json(lang), ensure_ascii=False, indent=2, default=str))
         return result.exit_code
@@ -91,6 +100,8 @@ def cmd_import(args) -> int:
             print(t("cli.sheet_hint", lang))
     if result.rejection is not None:
         print(result.rejection.text(lang), file=sys.stderr)
+        if result.rejection.key in LIMIT_SETTINGS:  # where an administrator raises it
+            print(t("cli.limit_hint", lang, setting=LIMIT_SETTINGS[result.rejection.key]), file=sys.stderr)
     else:
         counts = {k: getattr(result, k) for k in ("batch_id", "rows_read", "rows_loaded", "rows_duplicate", "rows_rejected")}
         print(t("cli.dry_run" if args.dry_run else "cli.imported", lang, **counts))

@@ -614,8 +614,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "chart.as_of_year": ("评定年度：{year}", "Assessment year: {year}"),
     "err.file_too_big": ("文件 {file} 有 {size} MB，超过了 {cap} MB 的上限，未导入。请拆分后分批上传。",
                          "{file} is {size} MB, over the limit of {cap} MB; it was not imported. Split it and upload the parts."),
-    "cli.file_too_big_hint": ("上限可在 talentboard/settings.py 的 MAX_UPLOAD_MB 或环境变量 TALENTBOARD_MAX_UPLOAD_MB 中调整。",
-                              "The limit is MAX_UPLOAD_MB in talentboard/settings.py, or the environment variable TALENTBOARD_MAX_UPLOAD_MB."),
+    "err.too_many_rows": ("文件 {file} 有 {rows} 行数据，超过了 {cap} 行的上限，未导入。请拆分后分批导入。",
+                          "{file} has {rows} data rows, over the limit of {cap} rows; it was not imported. Split it and import the parts."),
+    "cli.limit_hint": ("上限可在 talentboard/settings.py 的 {setting} 或环境变量 TALENTBOARD_{setting} 中调整。",
+                       "The limit is {setting} in talentboard/settings.py, or the environment variable TALENTBOARD_{setting}."),
     "data.upload_store_failed": ("服务器无法暂存这个文件，请稍后再试或联系管理员。",
                                  "The server could not keep this file for the preview; try again later or ask the administrator."),
     # --- (new keys go above this line)

@@ -19,12 +19,14 @@ from typing import Callable
 import pandas as pd
 
 from talentboard import ingest, schema, settings, store, workbooks
+from talentboard.ingest import read
 from talentboard.i18n import label, t
 from talentboard.schema import BOOL, DATASETS, DATE, ENUM, GRADE
 
-# Where uploads were kept before (for a day, readable by all): emptied by prune() where it is still found.
-LEGACY_UPLOAD_DIR = Path(tempfile.gettempdir()) / "talentboard-uploads"
-MB = 1024 * 1024
+# In the system's temp folder, prune() also deletes what a killed process left there: the import's work folders
+# (talentboard-*: a UTF-8 copy of a file while it is read) and where uploads were kept before (talentboard-uploads).
+SYSTEM_TEMP = Path(tempfile.gettempdir())
+LEGACY_UPLOAD_DIR = SYSTEM_TEMP / "talentboard-uploads"
 PREVIEW_ROWS = 20
 ENCODINGS = ("utf-8", "gb18030", "utf-16")  # what a user may choose instead of the detected one
 # The view that shows each dataset best, for the link after an import.
@@ -84,20 +86,13 @@ def _private_dir(path: Path) -> Path:
     return path
 
 
-def check_size(name: str, size: int) -> None:
-    """A file larger than settings.MAX_UPLOAD_MB is refused, with its size and the cap in the message."""
-    if size > settings.MAX_UPLOAD_MB * MB:
-        raise ingest.ImportRejected("err.file_too_big", file=name, size=f"{size / MB:,.1f}",
-                                    cap=f"{settings.MAX_UPLOAD_MB:,g}")
-
-
 def receive(name: str, data: bytes, owner: str = "") -> Upload:
     """The upload a file's bytes make, nothing written yet: its name, where keep() puts it, its digest.
     A file over the size cap is refused (ingest.ImportRejected). `owner` (letters and digits) keeps one
     session's copy apart from another's, so each is deleted on its own."""
     if not re.fullmatch(r"[0-9A-Za-z]*", owner):
         raise ValueError(f"owner must be letters and digits: {owner!r}")
-    check_size(name, len(data))
+    read.check_size(name, len(data))
     digest = hashlib.sha256(data).hexdigest()
     base = Path(name).name
     base = "upload" if base in ("", ".", "..") else base
@@ -136,26 +131,27 @@ def discard(upload: Upload) -> None:
 
 
 def prune(now: float | None = None) -> list[Path]:
-    """Delete uploads untouched for settings.UPLOAD_KEEP_MINUTES: abandoned previews (imported ones are
-    gone already); the folder of earlier versions too. Returns what it deleted."""
+    """Delete uploads untouched for settings.UPLOAD_KEEP_MINUTES: abandoned previews (imported ones are gone
+    already); on the same clock, the app's leftovers in the system's temp folder. Returns what it deleted."""
     cutoff = (time.time() if now is None else now) - settings.UPLOAD_KEEP_MINUTES * 60
-    gone = []
+    found = [p for p in sorted(SYSTEM_TEMP.glob("talentboard-*")) if p != LEGACY_UPLOAD_DIR]
     for root in dict.fromkeys((upload_dir(), LEGACY_UPLOAD_DIR)):
-        if not root.is_dir():
-            continue
-        for old in root.iterdir():
-            try:
-                if old.lstat().st_mtime >= cutoff:
-                    continue
-                if old.is_dir() and not old.is_symlink():
-                    shutil.rmtree(old)
-                else:
-                    old.unlink()
-                gone.append(old)
-            except FileNotFoundError:  # deleted meanwhile by another session
+        found += sorted(root.iterdir()) if root.is_dir() else []
+    gone = []
+    for old in found:
+        try:
+            about = old.lstat()
+            if about.st_mtime >= cutoff or about.st_uid != os.getuid():  # in use, or not the app's
                 continue
-            except OSError as error:  # not ours to delete: said in the server's log
-                log.warning("could not prune %s: %s", old, error)
+            if stat.S_ISDIR(about.st_mode):
+                shutil.rmtree(old)
+            else:
+                old.unlink()
+            gone.append(old)
+        except FileNotFoundError:  # deleted meanwhile by another session
+            continue
+        except OSError as error:  # said in the server's log
+            log.warning("could not prune %s: %s", old, error)
     return gone
 
 

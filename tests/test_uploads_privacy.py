@@ -6,6 +6,7 @@ import csv
 import hashlib
 import importlib
 import io
+import json
 import os
 import stat
 import subprocess
@@ -13,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -52,7 +54,10 @@ def root(tmp_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The uploads folder as configured by default: `uploads` beside the database (a fresh one per test)."""
     monkeypatch.setattr(settings, "UPLOADS", "")
     monkeypatch.setattr(settings, "UPLOAD_KEEP_MINUTES", 60)
-    monkeypatch.setattr(uploads, "LEGACY_UPLOAD_DIR", tmp_db.parent / "legacy")  # not the machine's own
+    system_temp = tmp_db.parent / "system-temp"  # not the machine's own
+    system_temp.mkdir()
+    monkeypatch.setattr(uploads, "SYSTEM_TEMP", system_temp)
+    monkeypatch.setattr(uploads, "LEGACY_UPLOAD_DIR", system_temp / "talentboard-uploads")
     return tmp_db.parent / "uploads"
 
 
@@ -147,15 +152,51 @@ def test_pruned_after_the_configured_time(root: Path, monkeypatch: pytest.Monkey
     assert list(root.iterdir()) == []
 
 
-def test_the_folder_of_earlier_versions_is_emptied_on_the_same_clock(root: Path):
-    old, fresh = uploads.LEGACY_UPLOAD_DIR / ("a" * 64), uploads.LEGACY_UPLOAD_DIR / ("b" * 64)
-    old.mkdir(parents=True)
-    (old / "花名册.csv").write_bytes(roster())
-    fresh.mkdir()
+def test_leftovers_in_the_system_temp_folder_go_on_the_same_clock(root: Path):
+    legacy = uploads.LEGACY_UPLOAD_DIR
+    old, fresh = legacy / ("a" * 64), legacy / ("b" * 64)  # where earlier versions kept uploads
+    work, live, other = (uploads.SYSTEM_TEMP / name for name in ("talentboard-k3j2", "talentboard-x9q1", "other"))
+    for folder in (old, fresh, work, live, other):
+        folder.mkdir(parents=True)
+        (folder / "花名册.csv").write_bytes(roster())
     past = time.time() - 61 * 60
-    os.utime(old, (past, past))
-    assert uploads.prune() == [old]
-    assert list(uploads.LEGACY_UPLOAD_DIR.iterdir()) == [fresh]
+    for folder in (old, work, other):
+        os.utime(folder, (past, past))
+    assert sorted(uploads.prune()) == sorted([old, work])
+    assert sorted(p.name for p in uploads.SYSTEM_TEMP.iterdir()) == ["other", "talentboard-uploads", "talentboard-x9q1"]
+    assert list(legacy.iterdir()) == [fresh]
+
+
+def copying(temp: Path) -> bool:
+    """A work folder holds more than a megabyte of a file's copy."""
+    for path in temp.glob("talentboard-*/*"):
+        try:
+            if path.stat().st_size > MB:
+                return True
+        except FileNotFoundError:  # the import was done with it
+            continue
+    return False
+
+
+def test_a_killed_import_leaves_its_work_folder_to_prune(root: Path, tmp_path: Path):
+    """A GBK file is read through a UTF-8 copy in a work folder; a killed import leaves it behind."""
+    big = tmp_path / "培训.csv"
+    lines = ["工号,培训名称,培训日期,学时"] + [f"E{i % 50},反洗钱业务培训{IDS[i % 8]},2025-03-05,2" for i in range(400_000)]
+    big.write_bytes(("\r\n".join(lines) + "\r\n").encode("gbk"))
+    env = {**os.environ, "TMPDIR": str(uploads.SYSTEM_TEMP), "TALENTBOARD_DB": str(tmp_path / "killed.duckdb")}
+    process = subprocess.Popen([sys.executable, "-m", "talentboard", "import", "training", str(big)], cwd=REPO_ROOT,
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not copying(uploads.SYSTEM_TEMP):
+            time.sleep(0.005)
+    finally:
+        process.kill()
+        process.wait()
+    left = list(uploads.SYSTEM_TEMP.glob("talentboard-*"))
+    assert len(left) == 1 and any(IDS[0].encode() in p.read_bytes() for p in left[0].iterdir())
+    assert uploads.prune() == []  # an import may still be running in it
+    assert uploads.prune(time.time() + 61 * 60) == left
 
 
 def test_keep_prunes_abandoned_uploads(root: Path, monkeypatch: pytest.MonkeyPatch):
@@ -222,6 +263,58 @@ def test_size_cap_names_the_size_and_the_cap(root: Path, monkeypatch: pytest.Mon
     assert uploads.keep("刚好.csv", b"x" * MB).path.exists()  # the cap itself is allowed
 
 
+def cli(db: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "talentboard", *args], cwd=REPO_ROOT, capture_output=True, text=True,
+                          env={**os.environ, "TALENTBOARD_DB": str(db), **env}, timeout=120)
+
+
+def test_command_line_size_cap(tmp_path: Path):
+    big = tmp_path / "大花名册.csv"
+    big.write_bytes(roster() + b"x" * (MB + MB // 2 - len(roster())))
+    db = tmp_path / "cli.duckdb"
+    done = cli(db, "--lang", "en", "import", "employees", str(big), TALENTBOARD_MAX_UPLOAD_MB="1")
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        "大花名册.csv is 1.5 MB, over the limit of 1 MB; it was not imported. Split it and upload the parts.",
+        "The limit is MAX_UPLOAD_MB in talentboard/settings.py, or the environment variable TALENTBOARD_MAX_UPLOAD_MB."]
+    done = cli(db, "import", "employees", str(big), "--json", TALENTBOARD_MAX_UPLOAD_MB="1")
+    assert json.loads(done.stdout)["errors"] == [{"row": None, "column": None, "value": "大花名册.csv",
+                                                  "message": "文件 大花名册.csv 有 1.5 MB，超过了 1 MB 的上限，未导入。请拆分后分批上传。"}]
+    assert store.history(db) == []
+
+
+def test_command_line_row_cap(tmp_path: Path):
+    six = tmp_path / "六人.csv"
+    six.write_bytes(roster()[:roster().index(b"E6,")])  # header and six rows (the cap itself: the workbook test)
+    db = tmp_path / "cli.duckdb"
+    done = cli(db, "import", "employees", str(six), "--json", TALENTBOARD_MAX_ROWS="5")
+    assert done.returncode == 1
+    assert json.loads(done.stdout)["errors"][0]["message"] == \
+        "文件 六人.csv 有 6 行数据，超过了 5 行的上限，未导入。请拆分后分批导入。"
+    done = cli(db, "--lang", "en", "import", "employees", str(six), TALENTBOARD_MAX_ROWS="5")
+    assert done.stderr.splitlines() == [
+        "六人.csv has 6 data rows, over the limit of 5 rows; it was not imported. Split it and import the parts.",
+        "The limit is MAX_ROWS in talentboard/settings.py, or the environment variable TALENTBOARD_MAX_ROWS."]
+    assert store.history(db) == []
+
+
+def test_row_cap_on_a_workbook_and_the_data_page(root: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(settings, "MAX_ROWS", 7)
+    book = openpyxl.Workbook()
+    for row in csv.reader(io.StringIO(roster().decode("utf-8"))):
+        book.active.append(row)
+    data = io.BytesIO()
+    book.save(data)
+    upload = uploads.keep("花名册.xlsx", data.getvalue())
+    preview = uploads.preview(upload, uploads.Choices("employees"))
+    assert preview.result.rejection.text("en") == \
+        "花名册.xlsx has 8 data rows, over the limit of 7 rows; it was not imported. Split it and import the parts."
+    assert uploads.run_import(upload, uploads.Choices("employees")).batch_id is None
+    assert store.history() == [] and upload.path.exists()
+    monkeypatch.setattr(settings, "MAX_ROWS", 8)
+    assert uploads.run_import(upload, uploads.Choices("employees")).rows_loaded == 8
+
+
 def test_streamlit_lets_a_file_over_the_cap_reach_the_app():
     config = (REPO_ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8")
     limit = int(next(line.split("=")[1] for line in config.splitlines() if line.startswith("maxUploadSize")))
@@ -267,15 +360,12 @@ def test_data_page_keeps_only_what_is_on_the_page(root: Path):
     assert files_under(root) == []
 
 
-@pytest.mark.parametrize("lang, expected", [
-    ("zh", "文件 big.csv 有 1.5 MB，超过了 1 MB 的上限，未导入。请拆分后分批上传。"),
-    ("en", "big.csv is 1.5 MB, over the limit of 1 MB; it was not imported. Split it and upload the parts.")])
-def test_data_page_refuses_a_file_over_the_cap(root: Path, monkeypatch: pytest.MonkeyPatch, lang: str,
-                                               expected: str):
+def test_data_page_refuses_a_file_over_the_cap(root: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(settings, "MAX_UPLOAD_MB", 1)
-    at = data_page(lang)
+    at = data_page()
     at.file_uploader(key="data_files").set_value(("big.csv", roster() + b"x" * (MB + MB // 2 - len(roster())),
                                                   "text/csv"))
     run(at)
-    assert [e.value for e in at.error] == [expected]
+    assert [e.value for e in at.error] == ["文件 big.csv 有 1.5 MB，超过了 1 MB 的上限，未导入。请拆分后分批上传。"]
     assert files_under(root) == []
+    assert "每个文件不超过 1 MB" in " ".join(h.proto.body for h in at.get("html"))  # the limit the page states

@@ -12,12 +12,14 @@ from pathlib import Path
 import pyarrow as pa
 from python_calamine import CalamineWorkbook
 
+from talentboard import settings
 from talentboard.ingest.header import HEADER_SEARCH_ROWS, find_header
 from talentboard.ingest.messages import ImportRejected, Listing
 from talentboard.ingest.options import Options
 from talentboard.schema import Dataset
 
 XLSX_MAGIC, XLS_MAGIC = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+MB = 1024 * 1024
 
 
 @dataclass
@@ -191,6 +193,13 @@ def excel_records(path: Path, sheet: str | None = None, rows: int | None = None)
     return records, sheets, name
 
 
+def check_size(name: str, size: int) -> None:
+    """A file over settings.MAX_UPLOAD_MB is refused, its size and the cap in the message (the data page
+    checks an upload, the command line a file, before either is read)."""
+    if size > settings.MAX_UPLOAD_MB * MB:
+        raise ImportRejected("err.file_too_big", file=name, size=f"{size / MB:,.1f}", cap=f"{settings.MAX_UPLOAD_MB:,g}")
+
+
 def read_raw(con, path: Path, dataset: Dataset, workdir: Path, options: Options = Options()) -> Layout:
     """Read the file into temp table _raw(_row, c0..cN) of text, the header located; return the layout.
     `options.encoding` overrides the detected one for text files."""
@@ -204,6 +213,9 @@ def read_raw(con, path: Path, dataset: Dataset, workdir: Path, options: Options 
                              "xlsx" if magic.startswith(XLSX_MAGIC) else "xls")
     else:
         layout = _read_csv_file(con, path, dataset, workdir, header_row, mapping, options.encoding)
+    rows = con.execute("select count(*) from _raw").fetchall()[0][0]
+    if rows > settings.MAX_ROWS:  # before any row is parsed
+        raise ImportRejected("err.too_many_rows", file=path.name, rows=f"{rows:,}", cap=f"{settings.MAX_ROWS:,}")
     layout.samples = _samples(con, len(layout.headers))
     return layout
 
