@@ -49,7 +49,9 @@ def _from_env(name: str, default, convert):
 
 def _positive(text: str) -> float | None:
     value = float(text)
-    return value if value > 0 else None
+    if not value > 0:  # nor nan
+        return None
+    return int(value) if value.is_integer() else value  # 300, not 300.0, where the number is shown
 
 
 UPLOADS = _from_env("UPLOADS", UPLOADS, str)

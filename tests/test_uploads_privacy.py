@@ -99,7 +99,8 @@ def test_configured_folder_and_settings_from_the_environment(tmp_path: Path, mon
     try:
         importlib.reload(settings)
         assert (settings.UPLOADS, settings.UPLOAD_KEEP_MINUTES, settings.MAX_UPLOAD_MB, settings.MAX_ROWS) == \
-            (str(private), 15.0, 200, 1000)
+            (str(private), 15, 200, 1000)
+        assert isinstance(settings.UPLOAD_KEEP_MINUTES, int)  # shown as 15, not 15.0
         upload = uploads.keep("a.csv", b"x")
         assert upload.path.parent.parent == private and mode(private) == 0o700
     finally:
