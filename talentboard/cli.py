@@ -1,4 +1,4 @@
-"""The command line: python -m talentboard import | history | rollback | export | demo."""
+"""The command line: python -m talentboard import | history | rollback | export | restore | demo."""
 from __future__ import annotations
 
 import argparse
@@ -7,9 +7,10 @@ import os
 import sys
 from pathlib import Path
 
-from talentboard import store
+from talentboard import settings, store
 from talentboard.ingest import ImportRejected, Message, read
 from talentboard.i18n import DEFAULT_LANG, t
+from talentboard.export import BACKUP_DIR
 from talentboard.schema import DATASETS
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
@@ -33,7 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--replace", action="store_true", help="replace the dataset's current data (archived, not deleted)")
     imp.add_argument("--sheet", help="Excel sheet name (default: the first)")
     imp.add_argument("--header-row", type=int, help="the header's row number as the spreadsheet shows it")
-    imp.add_argument("--map", nargs="+", default=[], metavar="SOURCE=column", help="map a header (or #N, the Nth column) to a column")
+    imp.add_argument("--map", nargs="+", action="extend", default=[], metavar="SOURCE=column",
+                     help="map a header (or #N, the Nth column) to a column; repeat the flag or list several")
     imp.add_argument("--strict", action="store_true", help="write nothing if any row is rejected")
     imp.add_argument("--dry-run", action="store_true", help="check the file; write nothing")
     imp.add_argument("--json", action="store_true")
@@ -47,8 +49,13 @@ def build_parser() -> argparse.ArgumentParser:
     back = commands.add_parser("rollback", help="take a batch out of the current data")
     back.add_argument("batch_id", type=int)
 
-    exp = commands.add_parser("export", help="export every dataset as CSV and Parquet")
+    exp = commands.add_parser("export", help="export every dataset as CSV and Parquet, and a full copy under DIR/backup")
     exp.add_argument("dir")
+
+    res = commands.add_parser("restore", help="rebuild the database from an export's full copy (DIR or DIR/backup)")
+    res.add_argument("dir")
+    res.add_argument("--db", help="the database file to restore into (default $TALENTBOARD_DB or data/talentboard.duckdb)")
+    res.add_argument("--force", action="store_true", help="replace a database that already holds data")
 
     demo = commands.add_parser("demo", help="write synthetic demo spreadsheets")
     demo.add_argument("--scale", type=int, default=1)
@@ -140,6 +147,20 @@ def cmd_export(args) -> int:
     from talentboard.export import export_all
     files = export_all(args.dir)
     print(t("cli.exported", args.lang, n=len(files), dir=args.dir))
+    print(t("cli.backup_written", args.lang, dir=Path(args.dir) / BACKUP_DIR))
+    return EXIT_OK
+
+
+def cmd_restore(args) -> int:
+    from talentboard.export import RestoreRefused, restore
+    db = Path(args.db) if args.db else store.db_path()
+    try:
+        restored = restore(args.dir, db, force=args.force)
+    except RestoreRefused as refused:
+        print(t(refused.key, args.lang, **refused.values), file=sys.stderr)
+        return EXIT_REJECTED
+    rows = sum(n for table, n in restored.items() if table.endswith("_rows"))
+    print(t("cli.restored", args.lang, dir=args.dir, batches=restored["batches"], rows=rows, db=db))
     return EXIT_OK
 
 
@@ -161,19 +182,44 @@ def cmd_demo(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"import": cmd_import, "history": cmd_history, "rollback": cmd_rollback, "export": cmd_export, "demo": cmd_demo}
+COMMANDS = {"import": cmd_import, "history": cmd_history, "rollback": cmd_rollback, "export": cmd_export,
+            "restore": cmd_restore, "demo": cmd_demo}
+EXIT_PIPE = 141  # 128 + SIGPIPE: the reader of our output (head, less) went away
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)  # argparse exits 2 on bad usage
     try:
-        return COMMANDS[args.command](args)
+        code = _run(args)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return code
+    except BrokenPipeError:  # `history | head`: stop quietly, as other commands do
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # Python's own flush at exit must not fail again
+        return EXIT_PIPE
+
+
+def _run(args) -> int:
+    seconds = settings.LOCK_WAIT
+
+    def waiting() -> None:
+        print(t("cli.waiting", args.lang, seconds=int(seconds)), file=sys.stderr, flush=True)
+
+    try:
+        with store.waiting(seconds, waiting):
+            return COMMANDS[args.command](args)
     except UsageError as error:
         print(str(error), file=sys.stderr)
         return EXIT_USAGE
-    except store.DatabaseBusy as busy:
-        print(t("err.db_busy", args.lang, path=str(busy)), file=sys.stderr)
+    except store.DatabaseBusy as busy:  # the command line may name the file: it is the user's own
+        print(t("cli.db_busy", args.lang, path=busy.path, seconds=int(seconds)), file=sys.stderr)
         return EXIT_REJECTED
+    except store.StoreUnusable as unusable:
+        print(t(unusable.key, args.lang), file=sys.stderr)
+        print(t("cli.db_path", args.lang, path=unusable.path), file=sys.stderr)
+        return EXIT_REJECTED
+    except BrokenPipeError:
+        raise
     except Exception as error:  # no traceback reaches a user; TALENTBOARD_DEBUG=1 shows it
         if os.environ.get("TALENTBOARD_DEBUG"):
             raise

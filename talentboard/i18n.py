@@ -620,6 +620,48 @@ TEXT: dict[str, tuple[str, str]] = {
                        "The limit is {setting} in talentboard/settings.py, or the environment variable TALENTBOARD_{setting}."),
     "data.upload_store_failed": ("服务器无法暂存这个文件，请稍后再试或联系管理员。",
                                  "The server could not keep this file for the preview; try again later or ask the administrator."),
+    # --- the database file: another process holding it, a file that is not a store, backups
+    "busy.waiting": ("正在导入数据，数据库暂时被占用：导入完成后本页会自动显示。",
+                     "An import is in progress and holds the database: this page will show as soon as it finishes."),
+    "busy.stale": ("正在导入数据：本页显示的是上一次导入完成时的数据，导入完成后刷新即可看到最新数据。",
+                   "An import is in progress: this page shows the data as of the last completed import; refresh when it finishes to see the latest."),
+    "busy.still": ("导入仍在进行中，请稍后刷新本页。", "The import is still running; refresh this page in a little while."),
+    "busy.refresh": ("刷新", "Refresh"),
+    "cli.waiting": ("数据库正被另一个程序（例如正在进行的导入）占用，正在等待，最多 {seconds} 秒……",
+                    "The database is held by another program (an import in progress, say); waiting up to {seconds} s…"),
+    "cli.db_busy": ("数据库 {path} 仍被另一个程序占用（已等待 {seconds} 秒），未作任何修改。请在那个程序（例如正在进行的导入）结束后重试。",
+                    "The database {path} is still held by another program (waited {seconds} s); nothing was changed. "
+                    "Try again when that program (an import in progress, say) has finished."),
+    "cli.db_path": ("数据库文件：{path}", "Database file: {path}"),
+    "err.store_not_duckdb": ("数据库位置上的文件不是 Talentboard 数据库（不是 DuckDB 文件），本程序没有改动它。"
+                             "请把它移到别处，或用环境变量 TALENTBOARD_DB 指定另一个数据库文件。",
+                             "The file where the database should be is not a Talentboard database (not a DuckDB file); "
+                             "it was left as it is. Move it aside, or set TALENTBOARD_DB to another database file."),
+    "err.store_foreign": ("数据库位置上的 DuckDB 文件属于其他程序（里面的表不是 Talentboard 的），本程序没有改动它。"
+                          "请把它移到别处，或用环境变量 TALENTBOARD_DB 指定另一个数据库文件。",
+                          "The DuckDB file where the database should be belongs to another program (its tables are not "
+                          "Talentboard's); it was left as it is. Move it aside, or set TALENTBOARD_DB to another database file."),
+    "err.store_damaged": ("数据库文件已损坏或无法读取，本程序没有改动它。请把它移到别处后从备份恢复"
+                          "（导出目录中的 backup 文件夹），或用环境变量 TALENTBOARD_DB 指定另一个数据库文件。",
+                          "The database file is damaged or cannot be read; it was left as it is. Move it aside and restore "
+                          "from a backup (the backup folder of an export), or set TALENTBOARD_DB to another database file."),
+    "err.store_newer": ("数据库文件来自更新版本的 Talentboard，本版本无法使用，也没有改动它。请升级本程序，"
+                        "或用环境变量 TALENTBOARD_DB 指定另一个数据库文件。",
+                        "The database file was made by a newer Talentboard; this version cannot use it and left it as it is. "
+                        "Upgrade, or set TALENTBOARD_DB to another database file."),
+    "cli.backup_written": ("可恢复整个数据库的完整副本：{dir}（恢复：python -m talentboard restore 导出目录）",
+                           "A full copy that can restore the whole database: {dir} (python -m talentboard restore DIR)"),
+    "cli.restored": ("已从 {dir} 恢复 {batches} 个导入批次、{rows} 行数据到 {db}",
+                     "Restored {batches} import batches and {rows} rows from {dir} into {db}"),
+    "err.restore_no_backup": ("{dir} 中没有 Talentboard 的完整副本（找不到 backup/manifest.json）；请指定 export 命令写出的目录。",
+                              "{dir} holds no Talentboard full copy (no backup/manifest.json); name a directory the export command wrote."),
+    "err.restore_version": ("这份副本来自数据库结构版本 {version}，本程序是 {ours}，无法恢复；数据库未作修改。",
+                            "This copy has database schema version {version}; this program has {ours}, so it cannot restore it. Nothing was changed."),
+    "err.restore_damaged": ("副本中的 {file} 缺失、损坏或与清单不符，未作任何恢复。",
+                            "{file} in the copy is missing, damaged or does not match the manifest; nothing was restored."),
+    "err.restore_not_empty": ("目标数据库已有数据（{batches} 个导入批次），恢复会覆盖它们；确认要覆盖请加 --force。数据库未作修改。",
+                              "The target database already holds data ({batches} import batches) that a restore would replace; "
+                              "add --force to replace it. Nothing was changed."),
     # --- (new keys go above this line)
 }
 

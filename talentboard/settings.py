@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 
 # Annual training hours each person should reach; lines may have their own.
 TRAINING_TARGET_HOURS = 40.0
@@ -58,3 +59,28 @@ UPLOADS = _from_env("UPLOADS", UPLOADS, str)
 UPLOAD_KEEP_MINUTES = _from_env("UPLOAD_KEEP_MINUTES", UPLOAD_KEEP_MINUTES, _positive)
 MAX_UPLOAD_MB = _from_env("MAX_UPLOAD_MB", MAX_UPLOAD_MB, _positive)
 MAX_ROWS = _from_env("MAX_ROWS", MAX_ROWS, lambda text: int(text) if int(text) > 0 else None)
+
+# ----------------------------------------------------------------------------------------------
+# The database. Each may also be set in the environment (TALENTBOARD_<NAME>), which wins.
+# ----------------------------------------------------------------------------------------------
+
+# The most memory one DuckDB database may use, in DuckDB's units ("2GB", "512MB"). Env: TALENTBOARD_MEMORY_LIMIT.
+MEMORY_LIMIT = "2GB"
+# DuckDB's worker threads. Env: TALENTBOARD_THREADS.
+THREADS = min(4, os.cpu_count() or 1)
+# How long a command waits, in seconds, while another process (a long import) holds the database file,
+# before it says when to retry. Env: TALENTBOARD_LOCK_WAIT.
+LOCK_WAIT = 300.0
+# A page waits this long for the file before it answers from the last state it showed, and, with nothing
+# to show, at most PAGE_BUSY_WAIT seconds (with a notice) before it asks the reader to refresh later.
+PAGE_LOCK_WAIT = 1.0
+PAGE_BUSY_WAIT = 120.0
+
+
+def _size(text: str) -> str | None:
+    return text if re.fullmatch(r"\d+(\.\d+)?\s*(K|M|G|T)i?B", text, re.IGNORECASE) else None
+
+
+MEMORY_LIMIT = _from_env("MEMORY_LIMIT", MEMORY_LIMIT, _size)
+THREADS = _from_env("THREADS", THREADS, lambda text: int(text) if int(text) > 0 else None)
+LOCK_WAIT = _from_env("LOCK_WAIT", LOCK_WAIT, _positive)

@@ -1,10 +1,15 @@
 """The store: one DuckDB file holding every import batch, each dataset's rows, and views of the current data."""
 from __future__ import annotations
 
+import atexit
+import contextvars
 import datetime as dt
 import hashlib
 import json
 import os
+import shutil
+import tempfile
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -14,7 +19,7 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from talentboard import ingest, schema
+from talentboard import ingest, schema, settings
 from talentboard.ingest import ImportRejected, Message, Prepared, RowError
 from talentboard.schema import DATASETS, Dataset
 
@@ -34,38 +39,153 @@ def db_path() -> Path:
 
 
 class DatabaseBusy(Exception):
-    """Another process holds the database file."""
+    """Another process holds the database file. The path is for the command line; pages never show it."""
+
+    def __init__(self, path: Path | str):
+        super().__init__("the database file is in use by another process")
+        self.path = str(path)
+
+
+class StoreUnusable(Exception):
+    """The file at the database path is not a Talentboard store this app may open; `key` says why.
+    Nothing is written to such a file."""
+
+    def __init__(self, key: str, path: Path | str, reason: str = ""):
+        super().__init__(key)
+        self.key, self.path, self.reason = key, str(path), reason
+
+
+# How long a connect waits for another process to let go of the file, and whom to tell that it waits.
+_lock_wait: contextvars.ContextVar[tuple[float, Callable[[], None] | None]] = contextvars.ContextVar(
+    "talentboard_lock_wait", default=(LOCK_WAIT_SECONDS, None))
+
+
+@contextmanager
+def waiting(seconds: float, notify: Callable[[], None] | None = None):
+    """Connections opened inside wait up to `seconds` for a busy file; `notify()` once when they start waiting."""
+    token = _lock_wait.set((seconds, notify))
+    try:
+        yield
+    finally:
+        _lock_wait.reset(token)
+
+
+_temp_dir: str | None = None
+_temp_lock = threading.Lock()
+
+
+def private_temp_dir() -> str:
+    """This process's directory for DuckDB's spill files: 0700, removed when the process ends."""
+    global _temp_dir
+    with _temp_lock:
+        if _temp_dir is None:
+            _temp_dir = tempfile.mkdtemp(prefix="talentboard-duckdb-")
+            atexit.register(shutil.rmtree, _temp_dir, True)
+    return _temp_dir
+
+
+def _limits() -> dict:
+    """Settings every DuckDB the app opens shares: no extension is fetched or loaded behind its back,
+    a memory limit and thread count from settings, spill files in a private directory."""
+    return {"autoinstall_known_extensions": False, "autoload_known_extensions": False,
+            "allow_community_extensions": False, "memory_limit": settings.MEMORY_LIMIT,
+            "threads": settings.THREADS, "temp_directory": private_temp_dir()}
+
+
+def store_config() -> dict:
+    """The store's connections: no file, URL or extension outside the store itself, and SQL cannot
+    change that (lock_configuration). Every connection in a process shares one DuckDB instance per
+    file, which must be opened with one configuration: reading a user's file or writing an export
+    happens in a file_connection, never here."""
+    # DuckDB applies the options in this order: temp_directory is refused if it comes before
+    # enable_external_access, and lock_configuration must come last.
+    return {"enable_external_access": False, **_limits(), "lock_configuration": True}
+
+
+@contextmanager
+def file_connection(*allowed: Path | str):
+    """An in-memory DuckDB that may read or write only the files and directories in `allowed`
+    (a user's file to import, an export directory), hardened as the store is."""
+    con = duckdb.connect(":memory:", config=_limits())
+    try:
+        files, directories = [], []
+        for item in allowed:
+            resolved = Path(item).resolve()
+            if resolved.is_dir():
+                directories.append(str(resolved) + os.sep)
+            else:
+                files += [str(item), str(resolved)]
+        con.execute("set allowed_paths = $v", {"v": files})
+        con.execute("set allowed_directories = $v", {"v": directories})
+        con.execute("set enable_external_access = false")
+        con.execute("set lock_configuration = true")
+        yield con
+    finally:
+        con.close()
+
+
+def _open(path: Path):
+    """A connection to the store file, waiting its turn while another process holds it."""
+    seconds, notify = _lock_wait.get()
+    deadline, told = time.monotonic() + seconds, False
+    while True:
+        try:
+            return duckdb.connect(str(path), config=store_config())
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                key = "err.store_not_duckdb" if "not a valid duckdb" in str(exc).lower() else "err.store_damaged"
+                raise StoreUnusable(key, path, type(exc).__name__) from exc
+            if time.monotonic() >= deadline:
+                raise DatabaseBusy(path) from exc
+            if notify and not told:
+                notify()
+                told = True
+            time.sleep(0.2)
+        except duckdb.PermissionException as exc:  # another database format DuckDB would need an extension for
+            raise StoreUnusable("err.store_not_duckdb", path, type(exc).__name__) from exc
+        except duckdb.Error as exc:  # checksums that do not match, a block that cannot be read
+            raise StoreUnusable("err.store_damaged", path, type(exc).__name__) from exc
 
 
 @contextmanager
 def connect(path: Path | str | None = None):
-    """A short-lived connection with the schema in place; waits a little if another process holds the file."""
+    """A short-lived connection with the schema in place; waits (see `waiting`) while another process holds
+    the file. A file that is not a Talentboard store raises StoreUnusable and is left as it is."""
     path = Path(path or db_path())
     path.parent.mkdir(parents=True, exist_ok=True)
-    deadline = time.monotonic() + LOCK_WAIT_SECONDS
-    while True:
-        try:
-            con = duckdb.connect(str(path))
-            break
-        except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
-                raise DatabaseBusy(str(path)) from exc
-            time.sleep(0.2)
+    con = _open(path)
     try:
-        ensure_schema(con)
+        ensure_schema(con, path)
         con.execute(MACROS)
         yield con
     finally:
         con.close()
 
 
-def ensure_schema(con) -> None:
-    """Create tables and views once per schema version."""
-    con.execute("create table if not exists meta (key varchar, value varchar)")
-    version = con.execute("select value from meta where key = 'schema_version'").fetchall()
+def ensure_schema(con, path: Path | str = "") -> None:
+    """Create tables and views once per schema version, in one transaction. A database holding anything
+    else (no meta table, or a schema this version does not know) is refused, never changed."""
+    try:
+        version, meta = con.execute("select value from meta where key = 'schema_version'").fetchall(), "meta"
+    except duckdb.Error:  # no meta table, or someone else's table of that name
+        version, meta = [], ""
     if version and version[0][0] == SCHEMA_VERSION:
         return
+    if version and not (version[0][0].isdigit() and int(version[0][0]) < int(SCHEMA_VERSION)):
+        raise StoreUnusable("err.store_newer", path, version[0][0])
+    if not version:  # a new file (or one whose first schema never committed) holds nothing else
+        try:
+            objects = con.execute("select count(*) from (select table_name as name from duckdb_tables() "
+                                  "where database_name = current_database() and not temporary union all "
+                                  "select view_name from duckdb_views() where database_name = current_database() "
+                                  "and not temporary and not internal) where name <> $meta",
+                                  {"meta": meta}).fetchall()[0][0]
+        except duckdb.Error as exc:
+            raise StoreUnusable("err.store_damaged", path, type(exc).__name__) from exc
+        if objects:  # tables, but no Talentboard schema version: another program's database
+            raise StoreUnusable("err.store_foreign", path)
     con.execute("begin transaction")
+    con.execute("create table if not exists meta (key varchar, value varchar)")
     con.execute("create sequence if not exists batch_seq start 1")
     con.execute("""create table if not exists batches (
         batch_id bigint, dataset varchar, file varchar, content_hash varchar, mode varchar,

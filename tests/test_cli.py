@@ -136,9 +136,9 @@ def test_export_is_formula_safe_with_bom_and_parquet(tmp_path):
     out = tmp_path / "it's export"  # a quote in the path must not break anything
     run = cli(db, "export", str(out))
     assert run.returncode == 0
-    assert sorted(p.name for p in out.iterdir()) == sorted(f"{d}.{ext}" for d in
-                                                           ("employees", "training", "competition", "grading", "innovation")
-                                                           for ext in ("csv", "parquet"))
+    assert sorted(p.name for p in out.iterdir() if p.is_file()) == sorted(
+        f"{d}.{ext}" for d in ("employees", "training", "competition", "grading", "innovation") for ext in ("csv", "parquet"))
+    assert [p.name for p in out.iterdir() if p.is_dir()] == ["backup"]  # the full copy restore reads
     raw = (out / "training.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
