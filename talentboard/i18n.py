@@ -25,7 +25,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "err.internal_command": ("命令执行时发生意外错误，数据库未作修改：{reason}",
                              "An unexpected error stopped the command; the database was not changed: {reason}"),
     "err.unknown_dataset": ("未知数据集“{name}”；可用：{names}", "Unknown dataset “{name}”; use one of: {names}"),
-    "err.db_busy": ("数据库正被其他程序占用，请稍后再试。", "The database is in use by another program; try again shortly."),
     "err.internal": ("导入时发生意外错误，数据库未作任何修改：{reason}",
                      "An unexpected error stopped the import; the database was not changed: {reason}"),
     # --- import: row-level reasons

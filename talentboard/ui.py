@@ -5,13 +5,14 @@ import datetime as dt
 import os
 import re
 import threading
+import time
 import importlib
 from dataclasses import dataclass, field
 
 import pandas as pd
 import streamlit as st
 
-from talentboard import charts, metrics, store, uploads
+from talentboard import charts, metrics, settings, store, uploads
 from talentboard.export import csv_bytes
 from talentboard.i18n import t
 
@@ -56,7 +57,46 @@ def _compute(db: str, version: tuple, module: str, name: str, filters, args: tup
 
 def compute(context: Context, func, *args, filters: metrics.Filters | None = None):
     """func(con, filters, *args) from talentboard/, cached per data version: a small aggregate, never raw rows."""
-    return _compute(context.db, context.version, func.__module__, func.__name__, filters or context.filters, args)
+    return while_busy(context.lang, lambda: _compute(context.db, context.version, func.__module__, func.__name__,
+                                                     filters or context.filters, args))
+
+
+# The last state each database file showed, for every session of this process: while an import in
+# another process holds the file, pages answer from it (and the results cached for its version).
+_last_state: dict[str, store.State] = {}
+
+
+def while_busy(lang: str, read):
+    """read(); while another process (a long import) holds the database, the page waits with a notice
+    in the reader's language, and after PAGE_BUSY_WAIT_SECONDS says to refresh later. No path, no error."""
+    deadline = time.monotonic() + settings.PAGE_BUSY_WAIT_SECONDS
+    with store.waiting(settings.PAGE_LOCK_WAIT_SECONDS):
+        try:
+            return read()
+        except store.DatabaseBusy:
+            pass
+        with st.spinner(t("busy.waiting", lang)):
+            while time.monotonic() < deadline:
+                try:
+                    return read()
+                except store.DatabaseBusy:
+                    continue
+    st.info(t("busy.still", lang), icon=":material/hourglass_top:")
+    st.button(t("busy.refresh", lang), key="busy_refresh")
+    st.stop()
+
+
+def _read_state(db: str, lang: str) -> tuple[store.State, bool]:
+    """The store's state, and whether it is the last one seen because an import holds the file now."""
+    with store.waiting(settings.PAGE_LOCK_WAIT_SECONDS):
+        try:
+            _last_state[db] = _current_state(db)
+            return _last_state[db], False
+        except store.DatabaseBusy:
+            if db in _last_state:
+                return _last_state[db], True
+    _last_state[db] = while_busy(lang, lambda: _current_state(db))
+    return _last_state[db], False
 
 
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
@@ -232,17 +272,19 @@ def frame(lang: str, page: str = "overview") -> Context:
     st.html(STYLE)
     db = str(store.db_path())
     try:
-        current = _current_state(db)
+        current, stale = _read_state(db, lang)
         version = current.version
-        options = cached_options(db, version)
-        as_of = cached_as_of(db, version)
-    except store.DatabaseBusy:
-        st.error(t("err.db_busy", lang))
+        options = while_busy(lang, lambda: cached_options(db, version))
+        as_of = while_busy(lang, lambda: cached_as_of(db, version))
+    except store.StoreUnusable as unusable:  # what to do, never the server's path
+        st.error(t(unusable.key, lang))
         st.stop()
     except Exception as error:  # a damaged or unreadable database file: say so, never a traceback
         st.error(t("app.db_error", lang, reason=type(error).__name__))
         st.stop()
 
+    if stale:
+        st.info(t("busy.stale", lang), icon=":material/hourglass_top:")
     last = metrics.latest_date(as_of)
     if page in NO_FILTER_PAGES:
         start, end = metrics.quick_period("this_year", last or dt.date.today())

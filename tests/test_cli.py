@@ -185,3 +185,36 @@ def test_the_command_line_keeps_its_flag_hints(tmp_path):
     run = cli(tmp_path / "t.duckdb", "import", "training", str(path), "--sheet", "培训")
     assert run.returncode == 0, run.stderr
     assert "可选择其他工作表" in run.stdout and "--sheet" in run.stdout  # the hint the data page leaves out
+
+
+def test_map_keeps_every_flag_repeated_or_listed(tmp_path):
+    db = tmp_path / "t.duckdb"
+    path = tmp_path / "m.csv"
+    path.write_text("甲,乙,培训日期,学时\nE1,反洗钱,2024-01-01,2\nE2,党史,2024-01-02,3\n", encoding="utf-8")
+    one = json.loads(cli(db, "import", "training", str(path), "--map", "甲=employee_id", "--dry-run", "--json").stdout)
+    assert one["rows_loaded"] == 0 and one["errors"][0]["row"] is None  # 乙 unmapped: no course column
+    for args in (["--map", "甲=employee_id", "--map", "乙=course"], ["--map", "甲=employee_id", "乙=course"]):
+        run = cli(db, "import", "training", str(path), *args, "--dry-run", "--json")
+        assert run.returncode == 0, run.stdout
+        assert (json.loads(run.stdout)["rows_loaded"], json.loads(run.stdout)["errors"]) == (2, [])
+
+
+def test_history_into_a_closed_pipe_ends_quietly(tmp_path):
+    """`history | head -1`: the reader leaves after one line; no BrokenPipeError traceback, exit 141."""
+    from talentboard import store
+    db = tmp_path / "t.duckdb"
+    with store.connect(db) as con:  # 3000 batches: far more output than a pipe buffer holds
+        con.execute("insert into batches (batch_id, dataset, file, mode, rows_loaded, imported_at, status) "
+                    "select range, 'training', 'file-' || range || '.csv', 'append', 1, "
+                    "timestamp '2024-01-01 08:00', 'active' from range(1, 3001)")
+    env = {**os.environ, "TALENTBOARD_DB": str(db)}
+    for extra in ([], ["--json"]):
+        writer = subprocess.Popen([sys.executable, "-m", "talentboard", "history", *extra], cwd=REPO_ROOT, env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        head = subprocess.run(["head", "-1"], stdin=writer.stdout, capture_output=True, timeout=60)
+        writer.stdout.close()  # only head reads it now: when head exits, the pipe has no reader
+        stderr = writer.stderr.read().decode()
+        assert writer.wait(timeout=60) == 141, stderr
+        assert stderr == ""
+        first = head.stdout.decode()
+        assert first.startswith("[" if extra else " 3000  2024-01-01 08:00")
