@@ -68,9 +68,9 @@ _last_state: dict[str, store.State] = {}
 
 def while_busy(lang: str, read):
     """read(); while another process (a long import) holds the database, the page waits with a notice
-    in the reader's language, and after PAGE_BUSY_WAIT_SECONDS says to refresh later. No path, no error."""
-    deadline = time.monotonic() + settings.PAGE_BUSY_WAIT_SECONDS
-    with store.waiting(settings.PAGE_LOCK_WAIT_SECONDS):
+    in the reader's language, and after settings.PAGE_BUSY_WAIT says to refresh later. No path, no error."""
+    deadline = time.monotonic() + settings.PAGE_BUSY_WAIT
+    with store.waiting(settings.PAGE_LOCK_WAIT):
         try:
             return read()
         except store.DatabaseBusy:
@@ -88,7 +88,7 @@ def while_busy(lang: str, read):
 
 def _read_state(db: str, lang: str) -> tuple[store.State, bool]:
     """The store's state, and whether it is the last one seen because an import holds the file now."""
-    with store.waiting(settings.PAGE_LOCK_WAIT_SECONDS):
+    with store.waiting(settings.PAGE_LOCK_WAIT):
         try:
             _last_state[db] = _current_state(db)
             return _last_state[db], False

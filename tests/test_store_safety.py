@@ -77,12 +77,12 @@ def test_the_store_reaches_no_file_and_sql_cannot_change_that(tmp_db, tmp_path):
                                         "'threads', 'temp_directory')").fetchall())
     assert not (tmp_path / "leak.csv").exists() and not (tmp_path / "other.duckdb").exists()
     fresh = duckdb.connect()  # DuckDB's own reading of the figure settings.py gives
-    fresh.execute(f"set memory_limit = '{settings.DUCKDB_MEMORY_LIMIT}'")
+    fresh.execute(f"set memory_limit = '{settings.MEMORY_LIMIT}'")
     assert settings_now["memory_limit"] == fresh.execute("select current_setting('memory_limit')").fetchall()[0][0]
     assert settings_now["memory_limit"] == "1.8 GiB"  # the default, "2GB" (DuckDB counts 1000s, shows 1024s)
     assert (settings_now["enable_external_access"], settings_now["autoinstall_known_extensions"],
             settings_now["autoload_known_extensions"], settings_now["lock_configuration"]) == ("false",) * 3 + ("true",)
-    assert int(settings_now["threads"]) == settings.DUCKDB_THREADS == min(4, os.cpu_count())
+    assert int(settings_now["threads"]) == settings.THREADS == min(4, os.cpu_count())
     temp = Path(settings_now["temp_directory"])
     assert temp == Path(store.private_temp_dir()) and temp.stat().st_mode & 0o777 == 0o700
 
@@ -189,7 +189,7 @@ def test_a_page_with_nothing_to_show_waits_with_a_notice(tmp_path, monkeypatch):
     db = tmp_path / "never-seen.duckdb"
     store.load_demo(db=db)
     monkeypatch.setenv("TALENTBOARD_DB", str(db))
-    monkeypatch.setattr(settings, "PAGE_BUSY_WAIT_SECONDS", 2.0)
+    monkeypatch.setattr(settings, "PAGE_BUSY_WAIT", 2.0)
     holder = Holder(db, 120)
     try:
         at = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=120)

@@ -274,12 +274,18 @@ def _load_csv(con, path: Path, skip: int, first_line: int, width: int, delimiter
                    quote='"', escape='"', null_padding=True, strict_mode=False, all_varchar=True)
     offset = first_line - 1
     loaded = False
+    from talentboard.store import file_connection  # the store imports this package
     for parallel in (True, False):  # null padding with quoted newlines needs the serial reader
-        try:
-            con.execute("create or replace temp table _raw as select row_number() over () + $offset as _row, * "
-                        "from read_csv($path, " + ", ".join(f"{k} := ${k}" for k in options) +
-                        ", parallel := $parallel)", {"path": str(path), "parallel": parallel, "offset": offset,
-                                                     **options})
+        try:  # read where only this file is reachable: the store's own connection reaches no file
+            with file_connection(path) as reader:
+                con.register("_raw_read", reader.sql(
+                    "select row_number() over () + $offset as _row, * from read_csv($path, " +
+                    ", ".join(f"{k} := ${k}" for k in options) + ", parallel := $parallel)",
+                    params={"path": str(path), "parallel": parallel, "offset": offset, **options}).to_arrow_reader())
+                try:
+                    con.execute("create or replace temp table _raw as select * from _raw_read")
+                finally:
+                    con.unregister("_raw_read")
             loaded = True
             break
         except Exception:  # the serial reader, then Python's csv module, are the fallbacks
