@@ -133,7 +133,8 @@ def _open(path: Path):
             return duckdb.connect(str(path), config=store_config())
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
-                key = "err.store_not_duckdb" if "not a valid duckdb" in str(exc).lower() else "err.store_damaged"
+                not_duckdb = path.is_dir() or "not a valid duckdb" in str(exc).lower()
+                key = "err.store_not_duckdb" if not_duckdb else "err.store_damaged"
                 raise StoreUnusable(key, path, type(exc).__name__) from exc
             if time.monotonic() >= deadline:
                 raise DatabaseBusy(path) from exc

@@ -257,6 +257,7 @@ def _garbled(path):
 
 
 UNUSABLE = {"text": (_text, "err.store_not_duckdb"), "empty": (_empty, "err.store_not_duckdb"),
+            "folder": (lambda path: path.mkdir(), "err.store_not_duckdb"),
             "sqlite": (_sqlite, "err.store_not_duckdb"), "foreign": (_foreign, "err.store_foreign"),
             "foreign_meta": (_foreign_meta, "err.store_foreign"), "newer": (_newer, "err.store_newer"),
             "truncated": (_truncated, "err.store_damaged"), "garbled": (_garbled, "err.store_damaged")}
@@ -267,14 +268,15 @@ def test_a_file_that_is_not_a_store_is_refused_and_left_as_it_is(tmp_path, kind)
     make, key = UNUSABLE[kind]
     db = tmp_path / "talentboard.duckdb"
     make(db)
-    before = sha(db)
+    before = sha(db) if db.is_file() else []
     with pytest.raises(store.StoreUnusable) as refused:
         store.state(db)
     assert refused.value.key == key
     run = cli(db, "history", lang="en")
     assert run.returncode == 1 and "Traceback" not in run.stderr
     assert run.stderr == t(key, "en") + "\n" + t("cli.db_path", "en", path=db) + "\n"
-    assert sha(db) == before and sorted(p.name for p in tmp_path.iterdir()) == ["talentboard.duckdb"]
+    assert (sha(db) if db.is_file() else list(db.iterdir())) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["talentboard.duckdb"]
 
 
 def test_the_app_says_what_to_do_about_a_foreign_file(tmp_path, monkeypatch):
