@@ -10,7 +10,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "err.file_empty": ("文件是空的：{file}", "The file is empty: {file}"),
     "err.not_spreadsheet": ("{file} 不是可识别的表格文件（支持 CSV、.xlsx、.xls）",
                             "{file} is not a spreadsheet this tool can read (CSV, .xlsx, .xls)"),
-    "err.bad_excel": ("无法打开 Excel 文件 {file}：{reason}", "Could not open the Excel file {file}: {reason}"),
+    "err.bad_excel": ("无法打开 Excel 文件 {file}：文件已损坏、不完整，或不是 Excel 工作簿。请在 Excel 中打开并另存为新文件后再导入。",
+                      "Could not open the Excel file {file}: it is damaged, incomplete or not an Excel workbook. "
+                      "Open it in Excel, save it as a new file and import that."),
     "err.no_sheet": ("工作表“{sheet}”不存在；文件中的工作表：{sheets}", "There is no sheet “{sheet}”; the file has: {sheets}"),
     "err.no_rows": ("文件中没有数据行：{file}", "The file has no data rows: {file}"),
     "err.no_header": ("没有找到可识别的表头。“{dataset}”至少需要这些列：{needed}；在文件前几行找到的是：{found}",
@@ -661,6 +663,36 @@ TEXT: dict[str, tuple[str, str]] = {
     "err.restore_not_empty": ("目标数据库已有数据（{batches} 个导入批次），恢复会覆盖它们；确认要覆盖请加 --force。数据库未作修改。",
                               "The target database already holds data ({batches} import batches) that a restore would replace; "
                               "add --force to replace it. Nothing was changed."),
+    "err.excel_encrypted": ("{file} 设置了打开密码，无法读取。请在 Excel 中去掉密码（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空后保存）再导入。",
+                            "{file} is protected by a password and cannot be read. Remove the password in Excel (File → Info → "
+                            "Protect Workbook → Encrypt with Password, clear it, save) and import it again."),
+    "err.shared_strings": ("{file} 中保存文字的部分（共享字符串表）已损坏，单元格里的文字无法还原。请在 Excel 中打开并另存为新文件后再导入。",
+                           "The part of {file} that holds its text (the shared-strings table) is damaged, so the cells’ text "
+                           "cannot be recovered. Open it in Excel, save it as a new file and import that."),
+    "err.zip_bomb": ("{file} 解压后有 {size} MB（压缩了 {ratio} 倍），超出安全上限，不像正常的 Excel 工作簿，未读取。",
+                     "{file} unpacks to {size} MB (packed {ratio} times), beyond the safe limit; it does not look like "
+                     "a normal Excel workbook and was not read."),
+    "err.sheet_too_large": ("工作表“{sheet}”宽达 {columns} 列（最右边的内容在 {cell} 单元格），超过 {limit} 列的上限。请删除多余的列或单元格后再导入。",
+                            "Sheet “{sheet}” reaches {columns} columns (its rightmost content is in cell {cell}), over the "
+                            "limit of {limit}. Delete the extra columns or cells and import again."),
+    "err.too_many_columns": ("{file} 有 {columns} 列，超过 {limit} 列的上限。请只保留需要导入的列后再导入。",
+                             "{file} has {columns} columns, over the limit of {limit}. Keep only the columns to import and "
+                             "try again."),
+    "err.cell_too_large": ("{file} 第 {row} 行有一个单元格超过 {limit} KB，不像正常的表格内容，未读取。请检查该行后再导入。",
+                           "Row {row} of {file} has a cell larger than {limit} KB, which is not normal spreadsheet content; "
+                           "the file was not read. Check that row and import again."),
+    "err.excel_crashed": ("无法安全读取工作簿 {file}：读取程序意外停止（文件可能已损坏，或所需内存超出上限）。请在 Excel 中打开并另存为新文件后再导入。",
+                          "The workbook {file} could not be read safely: the reader stopped unexpectedly (the file may be "
+                          "damaged, or need more memory than allowed). Open it in Excel, save it as a new file and import that."),
+    "err.excel_timeout": ("无法安全读取工作簿 {file}：{seconds} 秒内未能读完。请把它拆成较小的文件，或另存为 CSV 后再导入。",
+                          "The workbook {file} could not be read safely: reading it took longer than {seconds} s. Split it "
+                          "into smaller files, or save it as CSV, and import again."),
+    "err.nul_bytes": ("{file} 第 {row} 行含有空字符（NUL），不是正常的文本表格，可能已损坏。请在 Excel 中打开并另存为 CSV 后再导入。",
+                      "Line {row} of {file} holds a NUL character: it is not normal text and may be damaged. Open it in "
+                      "Excel, save it as CSV and import that."),
+    "err.mixed_encoding": ("{file} 前面的内容是 UTF-8 编码，从第 {row} 行起却不是，像是把不同编码的文件拼在了一起。请在 Excel 中打开后另存为“CSV UTF-8”再导入。",
+                           "{file} is UTF-8 at the start but not from line {row} on, as if files in different encodings "
+                           "were joined. Open it in Excel, save it as “CSV UTF-8” and import that."),
     # --- (new keys go above this line)
 }
 

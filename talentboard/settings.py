@@ -84,3 +84,31 @@ def _size(text: str) -> str | None:
 MEMORY_LIMIT = _from_env("MEMORY_LIMIT", MEMORY_LIMIT, _size)
 THREADS = _from_env("THREADS", THREADS, lambda text: int(text) if int(text) > 0 else None)
 LOCK_WAIT = _from_env("LOCK_WAIT", LOCK_WAIT, _positive)
+
+# ----------------------------------------------------------------------------------------------
+# Readers' limits: a hostile or broken file gets a refusal in words within seconds, not a hang or a crash.
+# Each may also be set in the environment (TALENTBOARD_<NAME>), which wins.
+# ----------------------------------------------------------------------------------------------
+
+# The most columns a file's header may have (no dataset has more than about 25). Env: TALENTBOARD_MAX_COLUMNS.
+MAX_COLUMNS = 500
+# The largest cell, in KB (of 1,024 characters); a CSV line longer than this is read by the slower, checking
+# reader. Env: TALENTBOARD_MAX_CELL_KB.
+MAX_CELL_KB = 64
+# An .xlsx is refused unread when its parts unpack beyond this many MB, or one part unpacks more than
+# MAX_ZIP_RATIO times its packed size (a zip bomb; real sheets pack 5 to 30 times). Env: TALENTBOARD_MAX_UNZIPPED_MB,
+# TALENTBOARD_MAX_ZIP_RATIO.
+MAX_UNZIPPED_MB = 2048
+MAX_ZIP_RATIO = 250
+# A workbook is read in a process of its own with at most this much memory (MB) and this many seconds
+# (CPU and wall clock); past either it is refused as unreadable. Env: TALENTBOARD_EXCEL_MEMORY_MB,
+# TALENTBOARD_EXCEL_SECONDS.
+EXCEL_MEMORY_MB = 4096
+EXCEL_SECONDS = 120
+
+MAX_COLUMNS = _from_env("MAX_COLUMNS", MAX_COLUMNS, lambda text: int(text) if int(text) > 0 else None)
+MAX_CELL_KB = _from_env("MAX_CELL_KB", MAX_CELL_KB, lambda text: int(text) if int(text) > 0 else None)
+MAX_UNZIPPED_MB = _from_env("MAX_UNZIPPED_MB", MAX_UNZIPPED_MB, _positive)
+MAX_ZIP_RATIO = _from_env("MAX_ZIP_RATIO", MAX_ZIP_RATIO, _positive)
+EXCEL_MEMORY_MB = _from_env("EXCEL_MEMORY_MB", EXCEL_MEMORY_MB, lambda text: int(text) if int(text) > 0 else None)
+EXCEL_SECONDS = _from_env("EXCEL_SECONDS", EXCEL_SECONDS, lambda text: int(text) if int(text) > 0 else None)

@@ -1,16 +1,21 @@
 """Reading: bytes -> an all-text table `_raw(_row, c0..cN)` in the connection. Format-aware: encodings,
-Excel, title rows, merged headers."""
+Excel, title rows, merged headers. Untrusted: a workbook is read in a process of its own under limits
+(excel_child.py), a zip bomb is refused from its directory, and columns, cells and lines are capped early
+(settings), so every file gets an answer in words within seconds."""
 from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import io
+import json
+import re
+import subprocess
+import sys
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
-from python_calamine import CalamineWorkbook
 
 from talentboard import settings
 from talentboard.ingest.header import HEADER_SEARCH_ROWS, find_header
@@ -19,7 +24,9 @@ from talentboard.ingest.options import Options
 from talentboard.schema import Dataset
 
 XLSX_MAGIC, XLS_MAGIC = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+EXCEL_CHILD = Path(__file__).with_name("excel_child.py")
 MB = 1024 * 1024
+HEAD_MAX_BYTES = 16 * MB  # how far the header search reads when lines are long
 
 
 @dataclass
@@ -46,19 +53,60 @@ def detect_encoding(path: Path) -> str:
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     head = sample[:4096]
-    if len(head) >= 4 and head[1::2].count(0) > len(head) // 4 and head[0::2].count(0) == 0:
-        return "utf-16-le"
-    if len(head) >= 4 and head[0::2].count(0) > len(head) // 4 and head[1::2].count(0) == 0:
-        return "utf-16-be"
+    for encoding, zeros, others in (("utf-16-le", head[1::2], head[0::2]), ("utf-16-be", head[0::2], head[1::2])):
+        # ASCII in UTF-16 leaves a NUL in every other byte; CJK text leaves fewer, and a few on the other side
+        if (len(head) >= 4 and zeros.count(0) > len(zeros) // 16 and others.count(0) * 8 < zeros.count(0)
+                and _decodes_head(head, encoding)):
+            return encoding
     if b"\x00" in head:
+        if _decodes_head(head.replace(b"\x00", b""), "utf-8") and not _CONTROL.search(head.replace(b"\x00", b"")):
+            return "utf-8"  # text with NUL bytes in it: refused by the NUL check, with its line
         raise ValueError("binary")
+    utf8_until = len(sample)
     for encoding in ("utf-8", "gb18030"):
         try:  # not final: the sample may end inside a character
             codecs.getincrementaldecoder(encoding)("strict").decode(sample)
             return encoding
-        except UnicodeDecodeError:
-            continue
+        except UnicodeDecodeError as exc:
+            utf8_until = exc.start if encoding == "utf-8" else utf8_until
+    if re.search(rb"[\x80-\xff]", sample[:utf8_until]):
+        raise ValueError("mixed")  # UTF-8 text, then bytes neither UTF-8 nor GB18030: files joined
     raise ValueError("undecodable")
+
+
+_CONTROL = re.compile(rb"[\x01-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f]")
+
+
+def _decodes_head(head: bytes, encoding: str) -> bool:
+    """Whether the start of a file decodes (its last character may be cut off)."""
+    try:
+        codecs.getincrementaldecoder(encoding)("strict").decode(head)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _undecodable_line(path: Path) -> int:
+    """The first line of a file that is not UTF-8 (a newline byte is never part of a UTF-8 character)."""
+    with open(path, "rb") as f:
+        for number, line in enumerate(f, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                return number
+    return 0
+
+
+def _nul_line(path: Path) -> int | None:
+    """The line of the first NUL byte in a UTF-8 file, if it has one."""
+    lines = 1
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 24):
+            at = chunk.find(b"\x00")
+            if at >= 0:
+                return lines + chunk[:at].count(b"\n")
+            lines += chunk.count(b"\n")
+    return None
 
 
 def _decodes(path: Path, encoding: str) -> bool:
@@ -100,54 +148,58 @@ def _to_utf8(path: Path, encoding: str, workdir: Path) -> Path:
     return out
 
 
-def _head_records(path: Path, wanted: int = HEADER_SEARCH_ROWS) -> tuple[list[list[str]], list[int], str]:
+def _head_records(path: Path, name: str, wanted: int = HEADER_SEARCH_ROWS) -> tuple[list[list[str]], list[int], str]:
     """The first records of a UTF-8 CSV (a blank line is an empty record, as DuckDB counts them),
-    the line each starts on, and the delimiter."""
+    the line each starts on, and the delimiter. Reads at most HEAD_MAX_BYTES however long the lines."""
     size = 1 << 18
     while True:
         with open(path, "rb") as f:
             head = f.read(size)
         cut = head.rfind(b"\n")
         text = (head if cut < 0 else head[: cut + 1]).decode("utf-8", errors="replace")
-        if text.count("\n") >= wanted or len(head) < size:
+        if text.count("\n") >= wanted or len(head) < size or size >= HEAD_MAX_BYTES:
             break
         size *= 4
-    return _parse_head(text, wanted)
+    return _parse_head(text, wanted, name)
 
 
-def _parse_head(text: str, wanted: int) -> tuple[list[list[str]], list[int], str]:
-    """The first records of CSV text, the line each starts on, and the delimiter."""
-    delimiter = _delimiter(text.splitlines()[: wanted * 2])
+def _parse_head(text: str, wanted: int, name: str) -> tuple[list[list[str]], list[int], str]:
+    """The first records of CSV text, the line each starts on, and the delimiter; a record wider than
+    settings.MAX_COLUMNS or a cell larger than settings.MAX_CELL_KB is refused here, before any reader
+    sees the rest of the file."""
+    delimiter = _delimiter(text[: 1 << 20].splitlines()[: wanted * 2])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records, starts, previous_end = [], [], 0
-    for record in reader:
+    for record in _checked(reader, name):
         if len(records) >= wanted:
             break
+        if len(record) > settings.MAX_COLUMNS:
+            raise ImportRejected("err.too_many_columns", file=name, columns=f"{len(record):,}",
+                                 limit=settings.MAX_COLUMNS)
         records.append(record)
         starts.append(previous_end + 1)
         previous_end = reader.line_num
     return records, starts, delimiter
 
 
+def _checked(reader, name: str):
+    """The records of a csv reader, refused with their line when a cell is larger than settings.MAX_CELL_KB
+    (the csv module's own limit, 128 KB, raises in its own words: put in ours)."""
+    limit = settings.MAX_CELL_KB * 1024
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            raise ImportRejected("err.cell_too_large", file=name, row=reader.line_num, limit=settings.MAX_CELL_KB) from None
+        if any(len(cell) > limit for cell in record):
+            raise ImportRejected("err.cell_too_large", file=name, row=reader.line_num, limit=settings.MAX_CELL_KB)
+        yield record
+
+
 def _delimiter(lines: list[str]) -> str:
     return max((",", "\t", ";", "|"), key=lambda d: sum(line.count(d) for line in lines))
-
-
-def _cell_text(value: object) -> str | None:
-    """An Excel cell as the text the parser reads: whole floats without .0, dates in ISO form."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, (dt.date, dt.time)):
-        return value.isoformat()
-    if isinstance(value, dt.timedelta):
-        return str(value)
-    return str(value)
 
 
 def head_records(path: Path, sheet: str | None = None) -> list[list]:
@@ -163,34 +215,55 @@ def head_records(path: Path, sheet: str | None = None) -> list[list]:
         text = sample.decode(detect_encoding(path), errors="replace").lstrip("\ufeff")
     except ValueError:
         raise ImportRejected("err.not_spreadsheet", file=path.name) from None
+    if "\x00" in text:
+        raise ImportRejected("err.nul_bytes", file=path.name, row=text[: text.index("\x00")].count("\n") + 1)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _parse_head(text[: text.rfind("\n") + 1] or text, HEADER_SEARCH_ROWS)[0]
+    return _parse_head(text[: text.rfind("\n") + 1] or text, HEADER_SEARCH_ROWS, path.name)[0]
 
 
 def excel_records(path: Path, sheet: str | None = None, rows: int | None = None) -> tuple[list[list], list[str], str]:
     """A workbook sheet's rows as text (merged cells filled), every sheet's name, and the sheet read: the
-    given one or the first."""
+    given one or the first; `rows` 0 only lists the sheets. Read in a process of its own (excel_child.py)
+    under memory and CPU limits and a wall timeout, so a reader that crashes or runs away ends only that
+    process; a zip bomb is refused from the zip's directory before anything is unpacked."""
+    with open(path, "rb") as f:
+        kind = "xlsx" if f.read(4) == XLSX_MAGIC else "xls"
+    if kind == "xlsx":
+        _check_zip(path)
+    limits = {"columns": settings.MAX_COLUMNS, "cell_kb": settings.MAX_CELL_KB,
+              "memory_mb": settings.EXCEL_MEMORY_MB, "cpu_seconds": settings.EXCEL_SECONDS}
+    request = {"path": str(path), "kind": kind, "sheet": sheet, "rows": rows, "limits": limits}
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        sheets = list(workbook.sheet_names)
-    except Exception as exc:  # a corrupt or password-protected workbook
-        raise ImportRejected("err.bad_excel", file=path.name, reason=str(exc)[:200]) from None
-    name = sheet if sheet is not None else sheets[0]
-    if name not in sheets:
-        raise ImportRejected("err.no_sheet", sheet=name, sheets=Listing(tuple(sheets)))
-    data = workbook.get_sheet_by_name(name)
-    values = data.to_python(skip_empty_area=False, nrows=rows)
-    merged = data.merged_cell_ranges or []
-    workbook.close()
-    records = [[_cell_text(v) for v in row] for row in values]
-    for (r0, c0), (r1, c1) in merged:  # a merged cell holds its value for every cell it spans
-        if r0 < len(records):
-            top = records[r0][c0] if c0 < len(records[r0]) else None
-            for r in range(r0, min(r1 + 1, len(records))):
-                for c in range(c0, min(c1 + 1, len(records[r]))):
-                    if records[r][c] is None:
-                        records[r][c] = top
-    return records, sheets, name
+        run = subprocess.run([sys.executable, "-I", str(EXCEL_CHILD), json.dumps(request)], capture_output=True,
+                             timeout=settings.EXCEL_SECONDS, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        raise ImportRejected("err.excel_timeout", file=path.name, seconds=f"{settings.EXCEL_SECONDS:g}") from None
+    try:
+        answer = json.loads(run.stdout) if run.returncode == 0 else None
+    except ValueError:
+        answer = None
+    if answer is None:  # killed by a signal, out of memory, or a panic inside the reader
+        raise ImportRejected("err.excel_crashed", file=path.name)
+    if "error" in answer:
+        values = answer["values"]
+        if "sheets" in values:
+            values["sheets"] = Listing(tuple(values["sheets"]))
+        raise ImportRejected(answer["error"], file=path.name, **values)
+    return answer["records"], answer["sheets"], answer["sheet"]
+
+
+def _check_zip(path: Path) -> None:
+    """Refuse an .xlsx whose parts unpack beyond settings.MAX_UNZIPPED_MB, or one part of which unpacks more
+    than settings.MAX_ZIP_RATIO times its packed size (a zip bomb), from the sizes in the zip's directory."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):  # damaged: the reader says so in its own message
+        return
+    total = sum(p.file_size for p in parts)
+    ratio = max((p.file_size / max(p.compress_size, 1) for p in parts if p.file_size > MB), default=0)
+    if total > settings.MAX_UNZIPPED_MB * MB or ratio > settings.MAX_ZIP_RATIO:
+        raise ImportRejected("err.zip_bomb", file=path.name, size=f"{total / MB:,.0f}", ratio=f"{ratio:,.0f}")
 
 
 def check_size(name: str, size: int) -> None:
@@ -204,6 +277,7 @@ def read_raw(con, path: Path, dataset: Dataset, workdir: Path, options: Options 
     """Read the file into temp table _raw(_row, c0..cN) of text, the header located; return the layout.
     `options.encoding` overrides the detected one for text files."""
     sheet, header_row, mapping = options.sheet, options.header_row, options.mapping or None
+    check_size(path.name, path.stat().st_size)  # the page and the command line check first; any other way in too
     with open(path, "rb") as f:
         magic = f.read(8)
     if not magic:
@@ -239,20 +313,27 @@ def _read_csv_file(con, path: Path, dataset: Dataset, workdir: Path, header_row:
             raise ImportRejected("err.encoding", file=path.name, encoding=encoding) from None
     try:
         encoding = detect_encoding(path)
-    except ValueError:
+    except ValueError as exc:
+        if str(exc) == "mixed":
+            raise ImportRejected("err.mixed_encoding", file=path.name, row=_undecodable_line(path)) from None
         raise ImportRejected("err.not_spreadsheet", file=path.name) from None
     try:
         return _read_text(con, path, encoding, dataset, workdir, header_row, mapping)
     except UnicodeDecodeError:  # UTF-8 at the start, not further on: the whole file must decode as GB18030
-        if encoding != "utf-8" or not _decodes(path, "gb18030"):
+        if encoding != "utf-8":
             raise ImportRejected("err.not_spreadsheet", file=path.name) from None
+        if not _decodes(path, "gb18030"):
+            raise ImportRejected("err.mixed_encoding", file=path.name, row=_undecodable_line(path)) from None
         return _read_text(con, path, "gb18030", dataset, workdir, header_row, mapping)
 
 
 def _read_text(con, path: Path, encoding: str, dataset: Dataset, workdir: Path, header_row: int | None,
                mapping: dict[str, str] | None) -> Layout:
     utf8 = _to_utf8(path, encoding, workdir)
-    records, starts, delimiter = _head_records(utf8, max(HEADER_SEARCH_ROWS, (header_row or 0) + 1))
+    nul = _nul_line(utf8)
+    if nul:
+        raise ImportRejected("err.nul_bytes", file=path.name, row=nul)
+    records, starts, delimiter = _head_records(utf8, path.name, max(HEADER_SEARCH_ROWS, (header_row or 0) + 1))
     if not any(any(c.strip() for c in r) for r in records):
         raise ImportRejected("err.file_empty", file=path.name)
     header_index = None
@@ -262,16 +343,18 @@ def _read_text(con, path: Path, encoding: str, dataset: Dataset, workdir: Path, 
         header_index = starts.index(header_row)
     h, names = find_header(records, dataset, header_index, mapping)
     data_start = starts[h + 1] if h + 1 < len(starts) else starts[h] + 1  # a header cell may span lines
-    _load_csv(con, utf8, skip=h + 1, first_line=data_start, width=max(len(names), 1), delimiter=delimiter)
+    _load_csv(con, utf8, path.name, skip=h + 1, first_line=data_start, width=max(len(names), 1), delimiter=delimiter)
     return Layout("csv", encoding=encoding, header_row=starts[h], headers=names)
 
 
-def _load_csv(con, path: Path, skip: int, first_line: int, width: int, delimiter: str) -> None:
+def _load_csv(con, path: Path, name: str, skip: int, first_line: int, width: int, delimiter: str) -> None:
     """Read the records after the header (skip counts records, blank lines included) as text; each
-    row keeps the line it starts on."""
+    row keeps the line it starts on. DuckDB's reader takes lines up to settings.MAX_CELL_KB, so no cell
+    it reads is larger; a file with longer lines goes to Python's csv module, which checks every cell."""
     columns = {f"c{j}": "VARCHAR" for j in range(width)}
     options = dict(auto_detect=False, header=False, skip=skip, columns=columns, delim=delimiter,
-                   quote='"', escape='"', null_padding=True, strict_mode=False, all_varchar=True)
+                   quote='"', escape='"', null_padding=True, strict_mode=False, all_varchar=True,
+                   max_line_size=settings.MAX_CELL_KB * 1024)
     offset = first_line - 1
     loaded = False
     from talentboard.store import file_connection  # the store imports this package
@@ -291,11 +374,11 @@ def _load_csv(con, path: Path, skip: int, first_line: int, width: int, delimiter
         except Exception:  # the serial reader, then Python's csv module, are the fallbacks
             continue
     if not loaded:
-        _load_csv_python(con, path, offset, width, delimiter)
+        _load_csv_python(con, path, name, offset, width, delimiter)
         return
     n = con.execute("select count(*) from _raw").fetchall()[0][0]
     if offset + n != _physical_lines(path):  # blank lines or quoted newlines: the line each record starts on
-        starts = _record_start_lines(path, offset, delimiter)
+        starts = _record_start_lines(path, name, offset, delimiter)
         con.register("_starts", pa.table({"_rec": pa.array(range(offset + 1, offset + len(starts) + 1), pa.int64()),
                                           "_line": pa.array(starts, pa.int64())}))
         con.execute("update _raw set _row = s._line from _starts s where _raw._row = s._rec")
@@ -311,26 +394,26 @@ def _physical_lines(path: Path) -> int:
     return count + (last != b"\n")
 
 
-def _record_start_lines(path: Path, offset: int, delimiter: str) -> list[int]:
+def _record_start_lines(path: Path, name: str, offset: int, delimiter: str) -> list[int]:
     """The line each non-blank record starting after line `offset` starts on, in DuckDB's order."""
     starts = []
     with open(path, encoding="utf-8-sig", newline="") as f:
         reader = csv.reader(f, delimiter=delimiter)
         previous_end = 0
-        for record in reader:
+        for record in _checked(reader, name):
             if previous_end >= offset and record:  # DuckDB skips empty lines, not rows of empty cells
                 starts.append(previous_end + 1)
             previous_end = reader.line_num
     return starts
 
 
-def _load_csv_python(con, path: Path, offset: int, width: int, delimiter: str) -> None:
+def _load_csv_python(con, path: Path, name: str, offset: int, width: int, delimiter: str) -> None:
     """The tolerant reader for files DuckDB's reader refuses (ragged rows with quoted newlines)."""
     rows, cols = [], [[] for _ in range(width)]
     with open(path, encoding="utf-8-sig", newline="") as f:
         reader = csv.reader(f, delimiter=delimiter)
         previous_end = 0
-        for record in reader:
+        for record in _checked(reader, name):
             if previous_end >= offset and record:
                 rows.append(previous_end + 1)
                 for j in range(width):

@@ -408,9 +408,9 @@ def corpus() -> list[tuple[str, bytes, str, str, dict]]:
         "training", "a 1 MB cell", rejected("err.cell_too_large"))
     add("cell_1mb.xlsx", xlsx_bytes([TRAINING_HEADER, TRAINING_ROWS[0], ["Z0002", "钱二", "x" * (1 << 20), "2024-03-06", 1]]),
         "training", "a 1 MB cell in a workbook", rejected("err.cell_too_large"))
-    bomb_body = inline_row(1, TRAINING_HEADER) + inline_row(2, TRAINING_ROWS[0]) + " " * (200 << 20)
+    bomb_body = inline_row(1, TRAINING_HEADER) + inline_row(2, TRAINING_ROWS[0]) + " " * (64 << 20)
     add("zip_bomb.xlsx", repack(xlsx_bytes([["x"]]), {"xl/worksheets/sheet1.xml": sheet_xml(bomb_body)}), "training",
-        "a tiny workbook whose sheet unpacks to 200 MB", rejected("err.zip_bomb"))
+        "a tiny workbook whose sheet unpacks a thousand times (64 MB)", rejected("err.zip_bomb"))
     stray = "".join(inline_row(i + 1, row) for i, row in enumerate(good)) + \
         '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
     add("stray_cell_xfd1048576.xlsx", repack(xlsx_bytes([["x"]]), {"xl/worksheets/sheet1.xml": sheet_xml(stray, "A1:XFD1048576")}),
@@ -433,7 +433,7 @@ def corpus() -> list[tuple[str, bytes, str, str, dict]]:
         inline_row(1, TRAINING_HEADER) + '<row r="2"><c r="A2" t="s"><v>99999</v></c><c r="B2" t="s"><v>-1</v></c></row>')}),
         "training", "cells pointing past the end of the shared-strings table", rejected("err.shared_strings"))
     add("over_size_limit.csv", csv_bytes(good), "training", "a file over the configured size limit (set tiny)",
-        rejected("err.file_too_large"), limits={"MAX_FILE_MB": 0.0001})
+        rejected("err.file_too_big"), limits={"MAX_UPLOAD_MB": 0.0001})
     return items
 
 
