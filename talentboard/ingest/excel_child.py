@@ -14,7 +14,6 @@ import resource
 import sys
 import zipfile
 
-CELL_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"")
 DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref=\"([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?\"")
 ERROR_CELL = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"[^>]*?\bt=\"e\"[^>]*>"
                         rb"(?:<(?:\w+:)?f\b[^>]*/>|<(?:\w+:)?f\b[^>]*>[^<]*</(?:\w+:)?f>)?<(?:\w+:)?v>([^<]{1,16})<")
@@ -112,13 +111,21 @@ def check_extent(archive: zipfile.ZipFile, part: str, sheet: str, max_columns: i
         return
     far_column, far_row = -1, 0
     for chunk in _chunks(archive, part):
-        for match in CELL_REF.finditer(chunk):
+        for match in _far_refs(max_columns).finditer(chunk):
             column = column_index(match[1].decode())
             if column > far_column:
                 far_column, far_row = column, int(match[2])
     if far_column >= max_columns:
         raise Refused("err.sheet_too_large", sheet=sheet, columns=far_column + 1,
                       cell=f"{column_letters(far_column)}{far_row}", limit=max_columns)
+
+
+def _far_refs(max_columns: int) -> re.Pattern:
+    """Cell references at or right of column number max_columns (0-based), and a few just left of it: a
+    plain pattern that passes over ordinary narrow cells without a match, so a scan of a big sheet stays fast."""
+    first = column_letters(max_columns)
+    letters = f"[{first[0]}-Z][A-Z]{{{len(first) - 1}}}" + (f"|[A-Z]{{{len(first) + 1},3}}" if len(first) < 3 else "")
+    return re.compile(rb'\sr="(' + letters.encode() + rb')([0-9]{1,7})"')  # only cells have letters in r=
 
 
 def error_cells(archive: zipfile.ZipFile, part: str) -> dict[tuple[int, int], str]:
