@@ -104,12 +104,14 @@ def worker(request: pytest.FixtureRequest):
     yield running
     running.close()
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if TIMINGS and reporter is not None:
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if TIMINGS and reporter is not None and capture is not None:
         slowest = max(TIMINGS, key=TIMINGS.get)
-        reporter.write_line(f"\ncorpus: {len(TIMINGS)} files in {sum(TIMINGS.values()):.1f} s of import time; "
-                            f"slowest {slowest} {TIMINGS[slowest]:.2f} s")
-        for name, seconds in sorted(TIMINGS.items(), key=lambda kv: -kv[1])[:8]:
-            reporter.write_line(f"  {seconds:6.2f} s  {name}")
+        with capture.global_and_fixture_disabled():  # printed whatever -s says
+            reporter.write_line(f"\ncorpus: {len(TIMINGS)} files in {sum(TIMINGS.values()):.1f} s of import time; "
+                                f"slowest {slowest} {TIMINGS[slowest]:.2f} s")
+            for name, seconds in sorted(TIMINGS.items(), key=lambda kv: -kv[1])[:8]:
+                reporter.write_line(f"  {seconds:6.2f} s  {name}")
 
 
 @pytest.fixture(scope="module")
@@ -219,3 +221,39 @@ def test_corpus_file_through_the_command_line(name, lang, demo_template, demo_di
     else:
         assert answer["rows_loaded"] == expect.get("rows_loaded", 0)
         assert answer["rows_rejected"] == expect.get("rows_rejected", 0)
+
+
+# ---------------------------------------------------------------------------------------------
+# The workbook reader's own process: a crash or a hang there is a refusal in words here
+# ---------------------------------------------------------------------------------------------
+
+def test_the_reader_meeting_the_stray_cell_itself_ends_only_its_own_process(monkeypatch):
+    """With the column cap raised past XFD, nothing stops the reader before it lays out 16,384 x 1,048,576
+    cells: it aborts (as it did in the app's own process, exit 134), and the import is refused in words."""
+    from talentboard import settings
+    from talentboard.ingest import ImportRejected, read
+    monkeypatch.setattr(settings, "MAX_COLUMNS", 20_000)
+    with pytest.raises(ImportRejected) as refused:
+        read.excel_records(CORPUS / "files" / "stray_cell_xfd1048576.xlsx")
+    assert refused.value.key == "err.excel_crashed"
+    assert_worded([refused.value.message("zh"), refused.value.message("en")], "crashed reader")
+    assert "stray_cell_xfd1048576.xlsx" in refused.value.message("en")
+
+
+@pytest.mark.parametrize("script,key", [("import os\nos.abort()\n", "err.excel_crashed"),
+                                        ("import sys\nsys.stdout.write('not json')\n", "err.excel_crashed"),
+                                        ("import time\ntime.sleep(60)\n", "err.excel_timeout")])
+def test_a_reader_process_that_dies_or_hangs_is_a_refusal(script, key, tmp_path, monkeypatch):
+    from talentboard import settings
+    from talentboard.ingest import ImportRejected, read
+    child = tmp_path / "child.py"
+    child.write_text(script)
+    monkeypatch.setattr(read, "EXCEL_CHILD", child)
+    monkeypatch.setattr(settings, "EXCEL_SECONDS", 2)
+    started = time.monotonic()
+    with pytest.raises(ImportRejected) as refused:
+        read.excel_records(CORPUS / "files" / "xlsx_renamed.csv")
+    assert refused.value.key == key and time.monotonic() - started < 20
+    assert_worded([refused.value.message("zh"), refused.value.message("en")], key)
+    if key == "err.excel_timeout":
+        assert "2 s" in refused.value.message("en") and "2 秒" in refused.value.message("zh")
