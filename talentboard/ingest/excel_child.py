@@ -2,7 +2,8 @@
 reader that panics, aborts or runs away takes down only this process (read.excel_records starts it).
 
 Stand-alone on purpose: only the standard library and python-calamine, nothing of talentboard, so the
-process starts fast and holds nothing else. Run as `python -I excel_child.py REQUEST_JSON`; prints one JSON
+process starts fast and holds nothing else. Run as `python -P excel_child.py REQUEST_JSON` (-P: its own folder,
+whose module names are talentboard's, is not put on the import path); prints one JSON
 answer: {"records", "sheets", "sheet"} or {"error": key, "values": {...}}.
 """
 from __future__ import annotations

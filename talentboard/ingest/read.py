@@ -234,7 +234,7 @@ def excel_records(path: Path, sheet: str | None = None, rows: int | None = None)
               "memory_mb": settings.EXCEL_MEMORY_MB, "cpu_seconds": settings.EXCEL_SECONDS}
     request = {"path": str(path), "kind": kind, "sheet": sheet, "rows": rows, "limits": limits}
     try:
-        run = subprocess.run([sys.executable, "-I", str(EXCEL_CHILD), json.dumps(request)], capture_output=True,
+        run = subprocess.run([sys.executable, "-P", str(EXCEL_CHILD), json.dumps(request)], capture_output=True,
                              timeout=settings.EXCEL_SECONDS, stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired:
         raise ImportRejected("err.excel_timeout", file=path.name, seconds=f"{settings.EXCEL_SECONDS:g}") from None
