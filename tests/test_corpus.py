@@ -157,7 +157,7 @@ def check(entry: dict, answer: dict, db: Path, before: dict) -> None:
         want = {"rejection": None, "rows_loaded": expect["rows_loaded"], "rows_rejected": expect.get("rows_rejected", 0),
                 "codes": expect.get("codes", []), "warnings": expect["warnings"]}
         assert got == want, f"{name}: {texts.get('en') or ''}"
-        assert answer["batch_id"] is not None
+        assert answer["batch_id"] is not None and answer["stored_rows"] == expect["rows_loaded"], name
         for column, values in entry.get("stored", {}).items():
             assert sorted(map(str, answer["stored"][column])) == sorted(map(str, values)), f"{name}: {column}"
     if outcome in ("rejected", "all_rows_rejected"):
@@ -257,3 +257,25 @@ def test_a_reader_process_that_dies_or_hangs_is_a_refusal(script, key, tmp_path,
     assert_worded([refused.value.message("zh"), refused.value.message("en")], key)
     if key == "err.excel_timeout":
         assert "2 s" in refused.value.message("en") and "2 秒" in refused.value.message("zh")
+
+
+PREVIEWED = ("stray_cell_xfd1048576.xlsx", "zip_bomb.xlsx", "wide_16384_columns.xlsx", "shared_strings_truncated.xlsx",
+             "encrypted.xlsx", "truncated.xlsx", "wide_20000_columns.csv", "nul_bytes.csv", "binary_junk.csv")
+
+
+@pytest.mark.parametrize("name", PREVIEWED)
+def test_the_upload_preview_refuses_a_bad_file_as_the_import_does(name):
+    """The data page guesses a file's dataset from its first rows (head_records, after the sheet list): the same
+    readers under the same limits, so the same refusal, in words. (It reads a CSV's first megabyte only: a cell
+    past that, as in cell_1mb.csv, is the import's to refuse.)"""
+    from talentboard.ingest import ImportRejected, excel_records, head_records
+    entry = next(e for e in MANIFEST if e["file"] == name)
+    path = CORPUS / "files" / name
+    with pytest.raises(ImportRejected) as refused:
+        if path.read_bytes()[:2] == b"PK" and entry["expect"]["key"] not in ("err.zip_bomb", "err.bad_excel"):
+            sheets = excel_records(path, rows=0)[1]  # listing the sheets reads none of them
+            head_records(path, sheets[0])
+        else:
+            head_records(path)
+    assert refused.value.key == entry["expect"]["key"]
+    assert_worded([refused.value.message("zh"), refused.value.message("en")], name)

@@ -40,6 +40,7 @@ def describe(result: store.ImportResult, dataset: str, db: str) -> dict:
         finally:
             con.close()
         answer["stored"] = {c: sorted((r[i] for r in rows if r[i] is not None), key=str) for i, c in enumerate(columns)}
+        answer["stored_rows"] = len(rows)
     return answer
 
 
