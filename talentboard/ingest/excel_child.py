@@ -18,6 +18,7 @@ import zipfile
 DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref=\"([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?\"")
 ERROR_CELL = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"[^>]*?\bt=\"e\"[^>]*>"
                         rb"(?:<(?:\w+:)?f\b[^>]*/>|<(?:\w+:)?f\b[^>]*>[^<]*</(?:\w+:)?f>)?<(?:\w+:)?v>([^<]{1,16})<")
+ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br=\"([0-9]{1,7})\"")
 CHUNK = 1 << 20
 EXCEL_CELL_CHARS = 32_767  # the most text an Excel cell holds
 
@@ -129,13 +130,17 @@ def _far_refs(max_columns: int) -> re.Pattern:
     return re.compile(rb'\sr="(' + letters.encode() + rb')([0-9]{1,7})"')  # only cells have letters in r=
 
 
-def error_cells(archive: zipfile.ZipFile, part: str) -> dict[tuple[int, int], str]:
-    """Cells holding an Excel error (#N/A, #DIV/0!…), which the reader gives as blank: (row, column) -> text."""
+def error_cells(archive: zipfile.ZipFile, part: str, rows: int) -> dict[tuple[int, int], str]:
+    """Cells holding an Excel error (#N/A, #DIV/0!…), which the reader gives as blank, among the first `rows`
+    rows: (row, column) -> text."""
     found = {}
     for chunk in _chunks(archive, part):
         if b't="e"' in chunk:
             for match in ERROR_CELL.finditer(chunk):
                 found[(int(match[2]) - 1, column_index(match[1].decode()))] = match[3].decode("utf-8", "replace")
+        last_row = ROW_NUMBER.findall(chunk[-4096:])
+        if last_row and int(last_row[-1]) > rows:  # past the rows read
+            break
     return found
 
 
@@ -183,7 +188,7 @@ def read(request: dict) -> dict:
         raise Refused("err.sheet_too_large", sheet=name, columns=far[1] + 1,
                       cell=f"{column_letters(far[1])}{far[0] + 1}", limit=limits["columns"])
     records = [[cell_text(v) for v in row] for row in values]
-    for (r, c), text in (error_cells(archive, part).items() if part else ()):
+    for (r, c), text in (error_cells(archive, part, len(records)).items() if part else ()):
         if r < len(records) and c < len(records[r]) and records[r][c] is None:
             records[r][c] = text
     # a cell's text is cut at Excel's own limit when read: one that reaches it was longer, or near enough
