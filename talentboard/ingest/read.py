@@ -191,8 +191,11 @@ def _checked(reader, name: str):
             record = next(reader)
         except StopIteration:
             return
-        except csv.Error:
-            raise ImportRejected("err.cell_too_large", file=name, row=reader.line_num, limit=settings.MAX_CELL_KB) from None
+        except csv.Error as exc:  # the field limit, or a file the csv module cannot read at all
+            if "field limit" in str(exc):
+                raise ImportRejected("err.cell_too_large", file=name, row=reader.line_num,
+                                     limit=settings.MAX_CELL_KB) from None
+            raise ImportRejected("err.not_spreadsheet", file=name) from None
         if any(len(cell) > limit for cell in record):
             raise ImportRejected("err.cell_too_large", file=name, row=reader.line_num, limit=settings.MAX_CELL_KB)
         yield record
