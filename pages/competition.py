@@ -120,7 +120,7 @@ else:
                 if chosen:  # the picked competition, its level and date say once what the hidden columns would repeat
                     picked = within.iloc[0]
                     level = display("competition", "level", picked["level"], lang) if pd.notna(picked["level"]) else "—"
-                    st.caption(t("comp.leaderboard.picked", lang, competition=" · ".join(filter(None, (chosen, event, line))),
+                    st.caption(ui.say("comp.leaderboard.picked", lang, competition=" · ".join(filter(None, (chosen, event, line))),
                                  level=level, date=pd.Timestamp(picked["date"]).date()))
                 note = "comp.leaderboard_limited" if len(board) >= competition.LEADERBOARD_LIMIT else "comp.leaderboard_count"
                 small = board["field_size"].lt(competition.MIN_FIELD_FOR_PERCENTILE).any()

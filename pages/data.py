@@ -9,6 +9,7 @@ import streamlit as st
 from talentboard import ingest, settings, store, ui, uploads, workbooks
 from talentboard.export import csv_bytes
 from talentboard.i18n import label, t
+from talentboard.literal import markdown, say
 from talentboard.schema import DATASETS
 
 context = ui.page_context()
@@ -44,7 +45,7 @@ def file_card(upload: uploads.Upload, data: bytes, status: dict[int, str]) -> No
     key = f"data_{upload.digest[:12]}"
     state = st.session_state
     with st.container(border=True):
-        st.subheader(upload.name, anchor=False)
+        st.subheader(markdown(upload.name), anchor=False)
         done = state.get(f"{key}_done")
         # imported: the card says what was imported, not a second preview of the same file ("将导入 0"), until
         # the batch is rolled back and the file may be imported afresh
@@ -59,7 +60,7 @@ def file_card(upload: uploads.Upload, data: bytes, status: dict[int, str]) -> No
             return
         look = ui.cached_look(upload)
         if look.problem is not None:  # empty, binary or a corrupt workbook: no choice below would help
-            st.error(look.problem.text(lang), icon=":material/error:")
+            st.error(ui.message(look.problem, lang), icon=":material/error:")
             return
         options = list(DATASETS)
         top = st.columns([2, 2, 2, 2])
@@ -139,11 +140,11 @@ def show_mapping(key: str, dataset: str, layout, mapping_key: str) -> None:
         for cell, j in zip(st.columns(per_row), shown[start:start + per_row]):
             widget_key = f"{key}_{dataset}_map_{j}"
             st.session_state[widget_key] = layout.mapping.get(j, "")  # shows what the pipeline really uses
-            header = (layout.headers[j] or "").strip() or t("data.column_n", lang, n=j + 1)
+            header = markdown((layout.headers[j] or "").strip() or t("data.column_n", lang, n=j + 1))
             mark = "" if j in layout.mapping else " ⚠"
             # chosen by position: a blank header, or one name used twice, is still one column
             cell.selectbox(f"{header}{mark}", columns, key=widget_key, format_func=lambda c: column_name(dataset, c),
-                           help=t("data.sample", lang, value=samples[j]) if samples[j] else None,
+                           help=say("data.sample", lang, value=samples[j]) if samples[j] else None,
                            on_change=remember_choice, args=(mapping_key, f"#{j + 1}", widget_key))
     missing = [c for c in DATASETS[dataset].required if c.name not in layout.mapping.values()]
     if missing:
@@ -162,7 +163,7 @@ def show_checks(key: str, dataset: str, upload: uploads.Upload, choices: uploads
                 result: store.ImportResult) -> None:
     # a missing column is said once, by the mapping above, where it can be fixed
     if result.rejection is not None and not (result.rejection.key == "err.missing_columns" and result.layout):
-        st.error(result.rejection.text(lang), icon=":material/error:")
+        st.error(ui.message(result.rejection, lang), icon=":material/error:")
     if result.layout is None or not result.rows_read:
         return
     count_cards(result, "data.rows_new")
@@ -179,7 +180,7 @@ def show_checks(key: str, dataset: str, upload: uploads.Upload, choices: uploads
 
 def show_warnings(result: store.ImportResult) -> None:
     for warning in result.warnings:  # worded now, in the reader's language
-        st.caption(f"⚠ {warning.text(lang)}")
+        st.caption(f"⚠ {ui.message(warning, lang)}")
 
 
 def show_errors(key: str, dataset: str, upload_name: uploads.Upload | str, result: store.ImportResult, report) -> None:
@@ -221,7 +222,7 @@ def import_controls(key: str, dataset: str, upload: uploads.Upload, choices: upl
         done = uploads.run_import(upload, choices, user=ui.current_user(), db=db,
                                   progress=lambda fraction, stage: bar.progress(fraction, text=t(stage, lang)))
     except Exception as error:  # the import is one transaction: nothing was written; say why, no traceback
-        st.error(t("err.internal", lang, reason=f"{type(error).__name__}: {error}"))
+        st.error(say("err.internal", lang, reason=f"{type(error).__name__}: {error}"))
         return
     bar.progress(1.0, text=t("progress.done", lang))
     st.session_state[f"{key}_done"] = {"dataset": dataset, "mode": mode, "result": done, "before": before,
@@ -234,7 +235,7 @@ def show_done(key: str, done: dict) -> None:
     to the charts."""
     result: store.ImportResult = done["result"]
     if result.batch_id is None:
-        st.error(result.rejection.text(lang) if result.rejection else t("data.not_imported", lang))
+        st.error(ui.message(result.rejection, lang) if result.rejection else t("data.not_imported", lang))
         return
     st.success(t("data.imported", lang, batch=result.batch_id, loaded=f"{result.rows_loaded:,}",
                  duplicate=f"{result.rows_duplicate:,}", rejected=f"{result.rows_rejected:,}"),
@@ -303,7 +304,7 @@ with upload_tab:
             continue
         on_page.add(upload.path)
         if upload.digest in shown_files:  # the same content twice: one card, one import
-            st.caption(t("data.same_upload", lang, file=upload.name, other=shown_files[upload.digest]))
+            st.caption(say("data.same_upload", lang, file=upload.name, other=shown_files[upload.digest]))
             continue
         shown_files[upload.digest] = upload.name
         file_card(upload, data, status)
@@ -349,15 +350,15 @@ with history_tab:
         if batch["status"] == "rolled_back":
             st.caption(t("data.already_rolled_back", lang))
         elif ui.confirm_button(t("data.rollback", lang), "data_rollback",
-                               t("data.rollback_confirm", lang, batch=picked, dataset=dataset_name(batch["dataset"]),
+                               say("data.rollback_confirm", lang, batch=picked, dataset=dataset_name(batch["dataset"]),
                                  n=f"{batch['rows_loaded']:,}", file=batch["file"]), lang):
             try:
                 store.rollback(picked, db)
-                st.session_state["data_notice"] = ("success", t("cli.rolled_back", lang, batch_id=picked,
+                st.session_state["data_notice"] = ("success", say("cli.rolled_back", lang, batch_id=picked,
                                                                 dataset=dataset_name(batch["dataset"]),
                                                                 file=batch["file"]))
             except store.RollbackRefused as refused:
-                st.session_state["data_notice"] = ("error", t(refused.key, lang, **refused.values))
+                st.session_state["data_notice"] = ("error", say(refused.key, lang, **refused.values))
             st.rerun()
 
 with templates_tab:

@@ -131,7 +131,6 @@ with ui.card(t("innov.timeline", lang), t("innov.timeline.help", lang, n=innovat
                                   "start_date": t("innov.col.start", lang), "finish": t("innov.col.finish", lang),
                                   "date": t("innov.col.date", lang)},
                           title=t("innov.timeline", lang), colours=studio_colours,
-                          height=max(360, 22 * len(bars) + 120))
-    fig.update_yaxes(categoryorder="array", categoryarray=list(bars["title"]))  # most recently started on top
+                          height=max(360, 22 * len(bars) + 120), order=list(bars["title"]))  # newest on top
     fig.update_layout(legend_orientation="v")  # one studio a row, left: never under the as-of stamp on the right
     ui.chart(fig, bars, "innovation_timeline", lang, key="innov_timeline")

@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
+from talentboard import literal
 from talentboard.i18n import t
 
 # Okabe–Ito first (distinguishable with the common colour-vision deficiencies and on a washed-out
@@ -42,6 +43,52 @@ def enum_colours(dataset: str, column: str, lang: str) -> dict[str, str]:
 def ordinal_colours(n: int) -> list[str]:
     """n shades of one hue, light to dark, for ordered categories (grades, award levels)."""
     return px.colors.sample_colorscale("Blues", n, low=0.3, high=0.95) if n > 1 else [QUALITATIVE[0]] * n
+
+
+# ----------------------------------------------------------------------------------------------
+# Names drawn as stored: Plotly reads labels, ticks, legends and hover text as a subset of HTML, so every
+# builder below takes the text it draws through literal.plotly (a branch "<b>x</b>" is drawn as those
+# eight characters, not in bold); a clicked point's name comes back through literal.from_plotly.
+# ----------------------------------------------------------------------------------------------
+
+def drawn(data: pd.DataFrame) -> pd.DataFrame:
+    """A copy of `data` whose text columns Plotly draws as the stored text."""
+    text = [c for c in data.columns if pd.api.types.is_object_dtype(data[c]) or pd.api.types.is_string_dtype(data[c])
+            or isinstance(data[c].dtype, pd.CategoricalDtype)]
+    return data.assign(**{str(c): data[c].map(literal.plotly) for c in text}) if text else data
+
+
+def drawn_list(values) -> list | None:
+    return None if values is None else [literal.plotly(v) for v in values]
+
+
+def drawn_keys(mapping: dict | None) -> dict:
+    return {literal.plotly(k): v for k, v in (mapping or {}).items()}
+
+
+MARKUP = ("<", ">")  # what a drawn text holds only when a builder let a stored name through as it is
+
+
+def _drawn_texts(fig: go.Figure):
+    """Every text the figure draws from its data: trace names, categories, labels, hover text, custom data,
+    sankey nodes, and the axes' category orders and tick texts."""
+    def strings(values):
+        if isinstance(values, str):
+            yield values
+        elif values is not None and not isinstance(values, dict) and hasattr(values, "__iter__"):
+            for value in values:
+                yield from strings(value)
+    for trace in fig.data:
+        for attr in ("name", "x", "y", "text", "hovertext", "labels", "customdata", "ids"):
+            yield from strings(getattr(trace, attr, None))
+        node = getattr(trace, "node", None)
+        if node is not None:
+            yield from strings(node.label)
+    for name in fig.layout:
+        if name.startswith(("xaxis", "yaxis")):
+            axis = fig.layout[name]
+            yield from strings(axis.categoryarray)
+            yield from strings(axis.ticktext)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -108,7 +155,7 @@ def style(fig: go.Figure, lang: str, as_of: dt.date | str | None, height: int = 
 
 def _text_px(text: object) -> int:
     """About how wide a label is drawn at 14 px: a CJK character 15 px, anything else 8."""
-    return sum(15 if ord(ch) > 0x2E80 else 8 for ch in str(text or ""))
+    return sum(15 if ord(ch) > 0x2E80 else 8 for ch in str(literal.from_plotly(text or "")))
 
 
 LEGEND_ROW_PX = 280  # the narrowest a chart is drawn (a card in a 2:3 split on a laptop): a legend wraps at about this
@@ -176,6 +223,8 @@ def check(fig: go.Figure) -> list[str]:
     for trace in fig.data:
         if trace.type == "bar" and not (trace.text is not None or trace.texttemplate):
             problems.append(f"bar trace {trace.name!r} has no value labels")
+    problems += [f"markup drawn from data: {text!r}" for text in dict.fromkeys(_drawn_texts(fig))
+                 if any(mark in text for mark in MARKUP)]
     return problems
 
 
@@ -205,6 +254,7 @@ def bar(data: pd.DataFrame, x: str, y: str, lang: str, as_of: dt.date | None, *,
     """A bar chart (horizontal for long category names) with value labels, axis titles from `labels`,
     fixed colours per `color` value (`colours`, from colour_map/enum_colours) and an optional target line."""
     labels = labels or {}
+    data, order, colours = drawn(data), drawn_list(order), drawn_keys(colours)
     fig = px.bar(data, x=y if horizontal else x, y=x if horizontal else y, color=color, text=text,
                  orientation="h" if horizontal else "v", labels=labels, color_discrete_sequence=QUALITATIVE,
                  color_discrete_map=colours or {}, category_orders={x: order} if order else None)
@@ -242,6 +292,7 @@ def line(data: pd.DataFrame, x: str, y: str, lang: str, as_of: dt.date | None, *
          height: int = 360, labels: dict | None = None, title: str | None = None,
          colours: dict[str, str] | None = None) -> go.Figure:
     labels = labels or {}
+    data, colours = drawn(data), drawn_keys(colours)
     fig = px.line(data, x=x, y=y, color=color, markers=True, labels=labels, color_discrete_sequence=QUALITATIVE,
                   color_discrete_map=colours or {})
     return style(fig, lang, as_of, height, title=title, x_title=labels.get(x, x), y_title=labels.get(y, y))
@@ -255,7 +306,7 @@ def heatmap(data: pd.DataFrame, x: str, y: str, z: str, lang: str, as_of: dt.dat
             y_title: str | None = None) -> go.Figure:
     """A matrix (e.g. branch × month) from long data; rows with the lowest mean on top, missing cells blank,
     each cell labelled with its value where it fits."""
-    grid = data.pivot(index=y, columns=x, values=z)
+    grid = drawn(data).pivot(index=y, columns=x, values=z)
     grid = grid.loc[grid.mean(axis=1).sort_values().index]
     fig = go.Figure(go.Heatmap(z=grid.values, x=[str(c) for c in grid.columns], y=list(grid.index),
                                colorscale=SEQUENTIAL, hoverongaps=False,
@@ -275,8 +326,8 @@ def bubbles(data: pd.DataFrame, x: str, y: str, size: str, color: str, lang: str
             diagonal: bool = False) -> go.Figure:
     """A bubble chart (e.g. benefit against funding per studio), one fixed colour per `color` value; with
     `diagonal`, the line y = x over the range shown (above it, more comes back than went in)."""
-    fig = px.scatter(data, x=x, y=y, size=size, color=color, size_max=36, labels=labels,
-                     color_discrete_sequence=QUALITATIVE, color_discrete_map=colours or {})
+    fig = px.scatter(drawn(data), x=x, y=y, size=size, color=color, size_max=36, labels=labels,
+                     color_discrete_sequence=QUALITATIVE, color_discrete_map=drawn_keys(colours))
     if diagonal and len(data):
         reach = float(max(data[x].max(), 1)) * 1.15
         fig.add_shape(type="line", x0=0, y0=0, x1=reach, y1=reach, line={"dash": "dash", "color": TARGET_COLOUR})
@@ -286,17 +337,21 @@ def bubbles(data: pd.DataFrame, x: str, y: str, size: str, color: str, lang: str
 def funnel(stages: list[str], counts: list, lang: str, as_of: dt.date | None, *, title: str, y_title: str,
            height: int = 340) -> go.Figure:
     """A stage funnel, each stage labelled with its count and its share of the first stage."""
-    fig = go.Figure(go.Funnel(y=stages, x=list(counts), textinfo="value+percent initial", marker_color=QUALITATIVE[0],
+    fig = go.Figure(go.Funnel(y=drawn_list(stages), x=list(counts), textinfo="value+percent initial", marker_color=QUALITATIVE[0],
                               textfont={"size": TICK_SIZE}))
     return style(fig, lang, as_of, height, title=title, y_title=y_title)
 
 
 def timeline(data: pd.DataFrame, start: str, finish: str, y: str, color: str, lang: str, as_of: dt.date | None, *,
-             labels: dict, title: str, colours: dict[str, str] | None = None, height: int = 360) -> go.Figure:
-    """A Gantt-style timeline, one bar per row from `start` to `finish`, coloured by `color`."""
-    fig = px.timeline(data, x_start=start, x_end=finish, y=y, color=color, labels=labels,
-                      color_discrete_sequence=QUALITATIVE, color_discrete_map=colours or {})
+             labels: dict, title: str, colours: dict[str, str] | None = None, height: int = 360,
+             order: list | None = None) -> go.Figure:
+    """A Gantt-style timeline, one bar per row from `start` to `finish`, coloured by `color`; rows top to
+    bottom in `order` when given."""
+    fig = px.timeline(drawn(data), x_start=start, x_end=finish, y=y, color=color, labels=labels,
+                      color_discrete_sequence=QUALITATIVE, color_discrete_map=drawn_keys(colours))
     fig.update_yaxes(autorange="reversed")
+    if order is not None:
+        fig.update_yaxes(categoryorder="array", categoryarray=drawn_list(order))
     fig.update_xaxes(tickformat="%Y-%m", hoverformat="%Y-%m-%d")
     fig.update_traces(text=[""] * len(data) if len(data) else None)  # a span needs no number on it
     # long row names: room for them and the axis title beside them, rather than the title on top of them
@@ -310,6 +365,7 @@ def bars_and_line(data: pd.DataFrame, x: str, bar_y: str, line_y: str, lang: str
                   labels: dict, title: str, height: int = 340, number_format: str = ",.0f") -> go.Figure:
     """Bars on the left axis and a line on the right one (e.g. hours and person-times by month); each axis
     keeps its own round ticks from zero."""
+    data = drawn(data)
     fig = go.Figure([go.Bar(x=data[x], y=data[bar_y], name=labels[bar_y], marker_color=QUALITATIVE[0]),
                      go.Scatter(x=data[x], y=data[line_y], name=labels[line_y], yaxis="y2", mode="lines+markers",
                                 line_color=QUALITATIVE[1])])
@@ -327,6 +383,7 @@ def box_summary(data: pd.DataFrame, x: str, lang: str, as_of: dt.date | None, *,
     """Box plots drawn from summaries computed in SQL (columns min, q1, median, q3, max; mean and sd
     optional), never from raw rows; `hover` maps the columns to show on hover to their labels."""
     has_mean = "mean" in data and "sd" in data
+    data = drawn(data)
     fig = go.Figure(go.Box(
         x=list(data[x]), q1=list(data["q1"]), median=list(data["median"]), q3=list(data["q3"]),
         lowerfence=list(data["min"]), upperfence=list(data["max"]),
@@ -354,6 +411,7 @@ def stacked_shares(data: pd.DataFrame, outer: str, inner: str, part: str, share:
     two-level axis breaks the stacking). Labels are whole percents rounded by largest remainder, so a
     bar's labels add up to exactly 100%; only segments of at least 5% carry one (always shown, at 14 px);
     the hover gives every segment's share to 0.1% and its count."""
+    data, order = drawn(data), drawn_list(order)
     known = set(order)
     present = set(data[part])
     parts = [p for p in order if p in present] + sorted((p for p in present if p not in known), key=str)
@@ -401,6 +459,7 @@ def sankey(data: pd.DataFrame, source: str, target: str, value: str, lang: str, 
     """Flows from the categories of `source` (left) to those of `target` (right), both stacked in `order`
     with the last (highest) on top, each node labelled with its name and total; links coloured by the
     `link_colour` column through `colours`."""
+    data, order = drawn(data), drawn_list(order)
     rank = {v: i for i, v in enumerate(order)}
     left = sorted(set(data[source]), key=lambda v: -rank.get(v, -1))
     right = sorted(set(data[target]), key=lambda v: -rank.get(v, -1))

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 import streamlit as st
 
-from talentboard import charts, metrics, settings, store, uploads
+from talentboard import charts, literal, metrics, settings, store, uploads
 from talentboard.export import csv_bytes
 from talentboard.i18n import t
+from talentboard.literal import say
 
 LANG_NAMES = {"zh": "中文", "en": "English"}
 EARLIEST, LATEST = dt.date(1990, 1, 1), dt.date(2100, 12, 31)  # the dates the import accepts, and then some
@@ -128,8 +129,16 @@ def current_user() -> str:
     return str((st.context.headers or {}).get(header) or "") if header else ""
 
 
+def message(note, lang: str) -> str:
+    """An import's message (a rejection, a warning: ingest.Message) for Streamlit's Markdown: the file's own
+    names and values in it read as the literal text they are."""
+    values = {k: v.text(lang) if callable(getattr(v, "text", None)) else v for k, v in note.values.items()}
+    return say(note.key, lang, **values)
+
+
 def confirm_button(label: str, key: str, question: str, lang: str) -> bool:
-    """A button that asks once more before it acts; True on the run the user confirms."""
+    """A button that asks once more before it acts; True on the run the user confirms. `question` is Markdown
+    (made with say() when it names data)."""
     asking = f"{key}_asking"
     if st.button(label, key=key, icon=":material/undo:"):
         st.session_state[asking] = True
@@ -295,7 +304,7 @@ def frame(lang: str, page: str = "overview") -> Context:
             prefix, kind = FOCUS_PAGES[page]
             name = focused(prefix)
             if name:
-                st.sidebar.caption(t(f"filter.focus_{kind}", lang, name=name))
+                st.sidebar.caption(say(f"filter.focus_{kind}", lang, name=name))
     return Context(lang, db, version, filters, current.demo_active, last, as_of)
 
 
@@ -404,8 +413,8 @@ def focus_on_click(page: str, chart_key: str, field: str = "y"):
     """An on_select callback: the clicked point's `field` (the axis holding the branch) becomes the focus."""
     def callback() -> None:
         points = st.session_state[chart_key].selection.get("points", [])
-        if points:
-            st.session_state[focus_key(page)] = points[0].get(field) or points[0].get("label")
+        if points:  # the chart draws names made Plotly-safe (charts.drawn): the stored name is focused
+            st.session_state[focus_key(page)] = literal.from_plotly(points[0].get(field) or points[0].get("label"))
     return callback
 
 
@@ -416,7 +425,7 @@ def focus_bar(page: str, lang: str, hint_key: str = "focus.hint") -> None:
         st.caption(t(hint_key, lang))
         return
     with st.container(horizontal=True, vertical_alignment="center"):
-        st.markdown(t("focus.now", lang, name=value))
+        st.markdown(say("focus.now", lang, name=value))
         if st.button(t("focus.clear", lang), key=f"{page}_focus_clear", icon=":material/close:"):
             st.session_state[focus_key(page)] = None
             st.rerun()

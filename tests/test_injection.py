@@ -1,0 +1,295 @@
+"""Text from data, files and URLs is shown as the literal text it is, everywhere; every way out of the app is
+formula-safe. A store whose branch, line, course, studio, project, competition, event and people names are
+hostile strings is rendered by every page: Markdown bodies escape them (a Markdown reader gets the literal
+text back), Plotly draws them as stored, the downloads neutralise formulas, and URL values change nothing."""
+from __future__ import annotations
+
+import ast
+import csv
+import datetime as dt
+import io
+import re
+import shutil
+import tomllib
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from hypothesis import given, settings as hypothesis_settings, strategies as st_
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+from talentboard import charts, export, literal, store, uploads
+from talentboard.i18n import t
+from conftest import figures
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+HOSTILE = ["**x**", '=HYPERLINK("http://x","点我")', "<script>alert(1)</script>", "<img src=x onerror=alert(1)>",
+           "[x](javascript:alert(1))", ":red[x]", "$x$"]
+# more that Streamlit or Plotly would turn into something else: tags, a bare link, a character reference, an
+# icon, an arrow, a heading and a list marker at the start of a line
+MORE = ["<b>粗</b>", "http://evil.example.com/a", "A&amp;B", ":material/home:", "a -> b", "# 标题", "1. 列表"]
+BRANCHES = HOSTILE + MORE
+FORMULAS = ['=HYPERLINK("http://x","点我")', "@SUM(A1)", "+1", "-1+2"]
+LINES = ["柜面", "<b>线</b>"]
+SQLISH = "'; drop table training; --"
+PERIOD = {"range": "custom", "period": ["2025-01-01", "2025-12-31"]}
+
+
+def write(path: Path, rows: list[list[object]]) -> Path:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    return path
+
+
+def people() -> list[tuple[str, str, str, str]]:
+    """(id, name, branch, line): two people a branch, named after the hostile strings and the formulas."""
+    names = FORMULAS + HOSTILE
+    return [(f"E{i:03d}", names[i % len(names)], branch, LINES[i % 2])
+            for i, branch in enumerate(b for b in BRANCHES for _ in range(2))]
+
+
+def training_rows() -> list[list[object]]:
+    """The first person of each branch trains, for more hours the further down the list: branches differ."""
+    courses = FORMULAS + HOSTILE
+    return [[e, courses[i % len(courses)], f"2025-{1 + i % 12:02d}-10", 2 + i]
+            for i, (e, _, _, _) in enumerate(people()[::2])]
+
+
+@pytest.fixture(scope="module")
+def hostile_template(tmp_path_factory) -> Path:
+    """The hostile store, imported once through the pipeline; tests get copies (hostile_db)."""
+    folder = tmp_path_factory.mktemp("hostile")
+    db = folder / "talentboard.duckdb"
+    staff = people()
+    files = {
+        "employees": [["工号", "姓名", "机构", "条线", "状态"], *[[e, n, b, line, "在岗"] for e, n, b, line in staff]],
+        "training": [["工号", "培训名称", "培训日期", "学时"], *training_rows()],
+        "competition": [["竞赛名称", "日期", "项目", "工号", "成绩", "奖项"],
+                        *[[HOSTILE[i % 3], "2025-06-01", HOSTILE[3 + i % 4], e, 60 + i, ("一等奖", "二等奖", "三等奖", "优秀奖")[i % 4]]
+                          for i, (e, _, _, _) in enumerate(staff)]],
+        "grading": [["评定年度", "工号", "等级"], *[[year, e, ("三级", "二级", "一级")[(i + year) % 3]]
+                                               for year in (2024, 2025) for i, (e, _, _, _) in enumerate(staff)]],
+        "innovation": [["课题名称", "工作室", "状态", "立项日期", "完成日期", "机构", "经费", "效益"],
+                       *[[f"{name}·{i}", BRANCHES[i % len(BRANCHES)], ("已转化", "已完成", "研究中")[i % 3],
+                          "2025-01-05", "2025-09-01" if i % 3 < 2 else None, BRANCHES[i % len(BRANCHES)], 5 + i, 10 * i]
+                         for i, name in enumerate(HOSTILE + MORE + FORMULAS)]],
+    }
+    for dataset, rows in files.items():
+        result = store.import_file(write(folder / f"{dataset}.csv", rows), dataset, db=db)
+        assert result.exit_code == 0 and result.rows_rejected == 0, (dataset, result.errors[:3])
+    with store.connect(db) as con:
+        stored = {b for (b,) in con.execute("select distinct branch from employees").fetchall()}
+    assert stored == set(BRANCHES)  # the pipeline keeps every hostile name as it is
+    return db
+
+
+@pytest.fixture
+def hostile_db(hostile_template, tmp_path, monkeypatch) -> Path:
+    """A private copy of the hostile store, set as TALENTBOARD_DB."""
+    path = tmp_path / "talentboard.duckdb"
+    shutil.copyfile(hostile_template, path)
+    monkeypatch.setenv("TALENTBOARD_DB", str(path))
+    return path
+
+
+# ----------------------------------------------------------------------------------------------
+# How a reader would read what the app sends: CommonMark's backslash escapes undone, and Plotly's
+# entity decoding (plotly.js svg_text_utils convertEntities, ported), each checked against Streamlit 1.67's
+# and Plotly's own patterns
+# ----------------------------------------------------------------------------------------------
+
+ASCII_PUNCTUATION = re.escape("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+UNESCAPE = re.compile(rf"\\([{ASCII_PUNCTUATION}])")
+
+
+def unmark(body: str) -> str:
+    """The text a CommonMark reader shows for a body whose only markup is backslash escapes (the invisible
+    word joiners taken out)."""
+    return UNESCAPE.sub(r"\1", body).replace(literal.WORD_JOINER, "")
+
+
+def bare(source: str) -> str:
+    """What is left of Markdown source once its escaped characters are taken out: where markup could start."""
+    return UNESCAPE.sub("", source)
+
+
+# Streamlit 1.67's StreamlitMarkdown.js: rewrites of the parsed text (links, icons, the logo, emoji, symbols)
+# and its tests of the source (math, emoji, the :material/ rewrite)
+STREAMLIT_TEXT_PATTERNS = [re.compile(r"(https?:\/\/|www(?=\.))([-.\w]+)([^ \t\r\n]*)", re.I),
+                           re.compile(r"([-.\w+]+)@([-\w]+(?:\.[-\w]+)+)"), re.compile(r":material_(\w+):"),
+                           re.compile(r":streamlit:"), re.compile(r":[\w+-]+:"),
+                           re.compile(r"(^|\s)(<->|->|<-|--|>=|<=|~=)(\s|$)")]
+STREAMLIT_SOURCE_PATTERNS = [re.compile(r":material/"), re.compile(r":(?!material\/|streamlit:)[\w+-][\w_+-]*:")]
+STREAMLIT_MATH = re.compile(r"(?<!\$)\$(?![\s$])[^$\n]*?[^\s$]\$(?!\d)")  # tested once escapes are blanked
+MARKUP_OPENERS = re.compile(r"[\\`*_~\[\]<>&$|#{}]|:[A-Za-z]")
+PLOTLY_ENTITY = re.compile(r"&(#\d+|#x[\da-fA-F]+|[a-z]+);")
+PLOTLY_NAMED = {"mu": "μ", "amp": "&", "lt": "<", "gt": ">", "nbsp": "\xa0", "times": "×", "plusmn": "±", "deg": "°"}
+
+
+def plotly_drawn(text: str) -> str:
+    """What Plotly draws for a text without tags: its character references decoded in one pass."""
+    def one(match: re.Match) -> str:
+        code = match.group(1)
+        if code.startswith("#"):
+            return chr(int(code[2:], 16) if code[1] == "x" else int(code[1:]))
+        return PLOTLY_NAMED.get(code, match.group(0))
+    return PLOTLY_ENTITY.sub(one, text)
+
+
+def assert_reads_literally(value: str) -> None:
+    source = literal.markdown(value)
+    assert unmark(source) == re.sub(r"\s+", " ", value), (value, source)  # whitespace read as HTML reads it
+    assert not MARKUP_OPENERS.search(bare(source)), (value, source)
+    assert not re.match(r"[-+=]|\d+[.)](\s|$)", source), (value, source)  # no block opened at a line start
+    assert not any(p.search(source) for p in STREAMLIT_SOURCE_PATTERNS), (value, source)
+    assert not STREAMLIT_MATH.search(re.sub(r"\\[\\$`]", "_", source)), (value, source)
+    shown = UNESCAPE.sub(r"\1", source)  # the parsed text Streamlit's rewrites see
+    assert not any(p.search(shown) for p in STREAMLIT_TEXT_PATTERNS), (value, shown)
+
+
+@pytest.mark.parametrize("value", BRANCHES + FORMULAS + [SQLISH, ":streamlit:", ":smile:", "a@b.example.com",
+                                                         "www.example.com", "x\n\n    code", "---", "> quote"])
+def test_a_value_in_markdown_reads_as_itself(value):
+    assert_reads_literally(value)
+
+
+def test_numbers_dates_and_percentages_pass_unchanged():
+    for value in ("1,234", "12.5%", "2025-06-01", "4.2", "第 3 批", "2025-06-01 10:30"):
+        assert literal.markdown(value) == value
+    assert literal.say("hl.coverage", "zh", scope="**x**", value="50.0%") == t("hl.coverage", "zh", scope="\\*\\*x\\*\\*",
+                                                                               value="50.0%")
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(st_.text(alphabet=st_.characters(codec="utf-8", exclude_categories=("Cs",), exclude_characters=literal.WORD_JOINER),
+                max_size=40))
+def test_any_text_reads_as_itself_in_markdown_and_in_plotly(value):
+    assert_reads_literally(value)
+    drawn = literal.plotly(value)
+    assert "<" not in drawn and ">" not in drawn and "%{" not in drawn  # no tag, no template field
+    assert plotly_drawn(drawn) == value and literal.from_plotly(drawn) == value
+
+
+# ----------------------------------------------------------------------------------------------
+# Every page, on the hostile store
+# ----------------------------------------------------------------------------------------------
+
+MARKDOWN_ELEMENTS = ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success",
+                     "toast")
+LABELLED_WIDGETS = ("selectbox", "multiselect", "radio", "button", "checkbox", "toggle", "date_input", "text_input")
+EVERY_NAME = list(dict.fromkeys(BRANCHES + FORMULAS + LINES + [SQLISH]))
+
+
+def markdown_bodies(at) -> list[str]:
+    """Everything the run sent that Streamlit renders as Markdown: texts, alerts, metric labels and help, widget
+    labels and help, radio options."""
+    bodies = [str(e.value) for kind in MARKDOWN_ELEMENTS for e in getattr(at, kind)]
+    bodies += [text for m in at.metric for text in (m.label, m.proto.help)]
+    for kind in LABELLED_WIDGETS:
+        for widget in getattr(at, kind):
+            bodies += [str(widget.label), str(getattr(widget.proto, "help", "") or "")]
+            if kind == "radio":
+                bodies += [str(o) for o in widget.options]
+    return [b for b in bodies if b]
+
+
+def named_in(body: str) -> list[str]:
+    """The hostile names a Markdown body shows, read as a reader reads it."""
+    shown = unmark(body)
+    return [name for name in EVERY_NAME if name in shown]
+
+
+def assert_markdown_literal(at) -> list[str]:
+    """Each name a body shows is there escaped, exactly as literal.markdown writes it (so it reads as itself);
+    returns the names shown."""
+    shown = []
+    for body in markdown_bodies(at):
+        for name in named_in(body):
+            assert literal.markdown(name) in body, (name, body)
+            shown.append(name)
+    return shown
+
+
+def drawn_strings(spec: dict):
+    """Every string a Plotly figure draws from its data."""
+    def strings(values):
+        if isinstance(values, str):
+            yield values
+        elif isinstance(values, list):
+            for value in values:
+                yield from strings(value)
+    for trace in spec.get("data", []):
+        for attr in ("name", "x", "y", "text", "hovertext", "labels", "customdata"):
+            yield from strings(trace.get(attr))
+        yield from strings((trace.get("node") or {}).get("label"))
+    for name, axis in spec.get("layout", {}).items():
+        if name.startswith(("xaxis", "yaxis")) and isinstance(axis, dict):
+            yield from strings(axis.get("categoryarray"))
+            yield from strings(axis.get("ticktext"))
+
+
+def assert_figures_literal(at) -> set[str]:
+    """No figure holds a tag made of data; returns what its texts draw as (Plotly's decoding)."""
+    drawn = set()
+    for spec in figures(at):
+        for text in drawn_strings(spec):
+            assert "<" not in text and ">" not in text, text
+            drawn.add(plotly_drawn(text))
+        for trace in spec.get("data", []):  # a template keeps its own <br>, never a stored name's tags
+            for template in (trace.get("hovertemplate"), trace.get("texttemplate")):
+                for name in EVERY_NAME:
+                    assert not template or "<" not in name or name not in template, (name, template)
+    return drawn
+
+
+def row_counts(db: Path) -> dict[str, int]:
+    return {name: store.row_count(name, db) for name in ("employees", "training", "competition", "grading",
+                                                         "innovation")}
+
+
+@pytest.mark.parametrize("page", ["overview", "training", "competition", "innovation"])
+def test_every_page_shows_hostile_names_as_themselves(hostile_db, run_page, page):
+    at = run_page(page, PERIOD)
+    shown = assert_markdown_literal(at)
+    drawn = assert_figures_literal(at)
+    assert set(BRANCHES) <= drawn, set(BRANCHES) - drawn  # the branch (or studio) charts draw each as stored
+    if page == "overview":  # the highlights name the laggards and the leader: hostile names, escaped
+        highlights = next(m.value for m in at.markdown if m.value.startswith("- "))
+        assert len(named_in(highlights)) >= 2 and set(named_in(highlights)) <= set(shown), highlights
+    if page == "competition":  # the leaderboard's caption names the competition picked
+        assert HOSTILE[0] in shown or HOSTILE[1] in shown or HOSTILE[2] in shown
+
+
+def test_the_overview_scope_names_picked_branches_as_themselves(hostile_db, run_page):
+    picked = run_page("overview", {**PERIOD, "branch": ["**x**", "$x$", ":red[x]"]})
+    text = "\n".join(m.value for m in picked.markdown)
+    assert {"**x**", "$x$", ":red[x]"} <= set(assert_markdown_literal(picked))
+    assert "\\*\\*x\\*\\*、\\$x\\$、\\:red\\[x\\]" in text  # the scope names the three, each escaped
+
+
+# Each page's URL: its focus a hostile name (or SQL-like text), every filter value SQL-like text.
+URLS = {"overview": {"overview_focus": '=HYPERLINK("http://x","点我")', "branch": SQLISH, "org": SQLISH, "line": SQLISH,
+                     "range": SQLISH, "period": SQLISH, "lang": SQLISH},
+        "training": {"training_focus": SQLISH, "line": SQLISH, "range": "custom", "period": [SQLISH, SQLISH]},
+        "competition": {"comp_focus": "[x](javascript:alert(1))", "branch": SQLISH},
+        "innovation": {"innov_focus": "<b>粗</b>", "org": SQLISH},
+        "data": {"data_tab": SQLISH, "lang": SQLISH}}
+
+
+@pytest.mark.parametrize("page", list(URLS))
+def test_url_values_are_shown_as_themselves_and_change_nothing(hostile_db, run_page, page):
+    before = row_counts(hostile_db)
+    at = run_page(page, URLS[page])  # run_page fails on any exception
+    assert row_counts(hostile_db) == before and all(before.values())
+    shown = assert_markdown_literal(at)
+    assert_figures_literal(at)
+    focus = next((value for key, value in URLS[page].items() if key.endswith("_focus")), None)
+    if focus is None:
+        return
+    assert focus in shown
+    banner = [m.value for m in at.markdown if m.value.startswith(t("focus.now", "zh", name="")[:4])]
+    assert banner == [t("focus.now", "zh", name=literal.markdown(focus))]
+    if page != "innovation":  # a studio's focus is not a branch filter: the sidebar says nothing of it
+        assert any(literal.markdown(focus) in c.value for c in at.sidebar.caption)
