@@ -4,6 +4,7 @@ import streamlit as st
 
 from talentboard import charts, competition, metrics, ui
 from talentboard.i18n import t
+from talentboard.literal import say
 from talentboard.metrics import format_number, format_percent
 from talentboard.schema import display
 
@@ -45,7 +46,7 @@ def nothing(key: str) -> None:
 
 
 st.title(t("page.competition", lang))
-st.caption(t("overview.caption", lang, start=filters.start, end=filters.end, asof=as_of or "—"))
+st.caption(say("overview.caption", lang, start=filters.start, end=filters.end, asof=as_of or "—"))
 if as_of is not None:
     ui.focus_bar("comp", lang)
 
@@ -120,12 +121,12 @@ else:
                 if chosen:  # the picked competition, its level and date say once what the hidden columns would repeat
                     picked = within.iloc[0]
                     level = display("competition", "level", picked["level"], lang) if pd.notna(picked["level"]) else "—"
-                    st.caption(ui.say("comp.leaderboard.picked", lang, competition=" · ".join(filter(None, (chosen, event, line))),
+                    st.caption(say("comp.leaderboard.picked", lang, competition=" · ".join(filter(None, (chosen, event, line))),
                                  level=level, date=pd.Timestamp(picked["date"]).date()))
                 note = "comp.leaderboard_limited" if len(board) >= competition.LEADERBOARD_LIMIT else "comp.leaderboard_count"
                 small = board["field_size"].lt(competition.MIN_FIELD_FOR_PERCENTILE).any()
-                st.caption(t(note, lang, n=format_number(len(board), lang)) + (
-                    t("comp.separator", lang) + t("comp.leaderboard.small_field", lang,
+                st.caption(say(note, lang, n=format_number(len(board), lang)) + (
+                    t("comp.separator", lang) + say("comp.leaderboard.small_field", lang,
                                                   n=competition.MIN_FIELD_FOR_PERCENTILE) if small else ""))
                 shown = board.assign(award=board["award"].map(award_label, na_action="ignore"))
                 # columns a pick makes the same on every row go to the caption; across all competitions the
@@ -154,7 +155,7 @@ else:
 
         medals = ui.compute(context, competition.medal_table, filters=filters)
         left, right = st.columns([1, 1])
-        with left, ui.card(t("comp.medals", lang), t("comp.medals.help", lang, points=points)):
+        with left, ui.card(t("comp.medals", lang), say("comp.medals.help", lang, points=points)):
             if medals["medals"].sum() > 0:
                 by_award = ui.compute(context, competition.medal_points, filters=filters)
                 shown = by_award.assign(award=by_award["award"].map(award_label))
@@ -211,7 +212,7 @@ else:
                                                     zip(risen["from_percentile"], risen["to_percentile"])])
                 compact = compact[["name", "branch", "change", "percentiles", *(["to_year"] if several_years else [])]]
                 if not several_years:
-                    st.caption(t("comp.improvers.years", lang, before=int(risen["from_year"].iat[0]),
+                    st.caption(say("comp.improvers.years", lang, before=int(risen["from_year"].iat[0]),
                                  after=int(risen["to_year"].iat[0])))
                 ui.table(compact, "competition_top_improvers", lang, key="comp_improvers_table",
                          height=rows_height(len(risen)), download_data=risen, column_config={
@@ -264,7 +265,7 @@ else:
                 fig.update_xaxes(range=[0, 101], dtick=25, ticksuffix="%")
                 last_pair = moves["pair"].max()  # "2025→2026" sorts by year
                 latest = moves[moves["pair"] == last_pair].set_index("movement")
-                st.caption(t("comp.movements.latest", lang, pair=last_pair, **{
+                st.caption(say("comp.movements.latest", lang, pair=last_pair, **{
                     m: format_number(latest.at[m, "count"], lang) for m in competition.MOVEMENTS}, **{
                     f"{m}_share": format_percent(latest.at[m, "share"]) for m in competition.MOVEMENTS}))
                 ui.chart(fig, moves, "grading_movements", lang, key="comp_movements")

@@ -148,7 +148,7 @@ def show_mapping(key: str, dataset: str, layout, mapping_key: str) -> None:
                            on_change=remember_choice, args=(mapping_key, f"#{j + 1}", widget_key))
     missing = [c for c in DATASETS[dataset].required if c.name not in layout.mapping.values()]
     if missing:
-        st.warning(t("data.map_required", lang,
+        st.warning(say("data.map_required", lang,
                      columns=t("wb.value_sep", lang).join(column_name(dataset, c.name) for c in missing)))
 
 
@@ -172,7 +172,7 @@ def show_checks(key: str, dataset: str, upload: uploads.Upload, choices: uploads
         report = ui.cached_error_report(db, context.version, upload, choices, lang)  # choices of the preview
         show_errors(key, dataset, upload, result, report)
     if result.preview is not None and len(result.preview):
-        st.markdown(f"**{t('data.first_rows', lang, n=len(result.preview))}**")
+        st.markdown(f"**{say('data.first_rows', lang, n=len(result.preview))}**")
         shown = uploads.preview_table(result.preview, dataset, lang)
         st.dataframe(shown, hide_index=True, key=f"{key}_first_rows",
                      column_config={c: column_name(dataset, c) for c in shown.columns})
@@ -186,7 +186,7 @@ def show_warnings(result: store.ImportResult) -> None:
 def show_errors(key: str, dataset: str, upload_name: uploads.Upload | str, result: store.ImportResult, report) -> None:
     """The rejected rows (row, whose row, column, value, reason) and the error report to fix them in."""
     name = upload_name if isinstance(upload_name, str) else upload_name.name
-    st.markdown(f"**{t('data.errors', lang, n=result.rows_rejected)}**")
+    st.markdown(f"**{say('data.errors', lang, n=result.rows_rejected)}**")
     errors = uploads.error_table(result.errors, dataset, lang)
     labels = uploads.error_table_labels(dataset, lang)
     st.dataframe(errors, hide_index=True, key=f"{key}_errors", height=min(36 * (len(errors) + 1) + 4, 320),
@@ -237,13 +237,13 @@ def show_done(key: str, done: dict) -> None:
     if result.batch_id is None:
         st.error(ui.message(result.rejection, lang) if result.rejection else t("data.not_imported", lang))
         return
-    st.success(t("data.imported", lang, batch=result.batch_id, loaded=f"{result.rows_loaded:,}",
+    st.success(say("data.imported", lang, batch=result.batch_id, loaded=f"{result.rows_loaded:,}",
                  duplicate=f"{result.rows_duplicate:,}", rejected=f"{result.rows_rejected:,}"),
                icon=":material/task_alt:")
     count_cards(result, "data.rows_loaded")
     if result.demo_cleared:
-        st.markdown(t("data.demo_cleared_first", lang, n=result.demo_cleared))
-    st.markdown(t("data.count_change", lang, dataset=dataset_name(done["dataset"]), before=f"{done['before']:,}",
+        st.markdown(say("data.demo_cleared_first", lang, n=result.demo_cleared))
+    st.markdown(say("data.count_change", lang, dataset=dataset_name(done["dataset"]), before=f"{done['before']:,}",
                   after=f"{done['after']:,}"))
     if done["mode"] == "replace":
         st.caption(t("data.replaced_note", lang))
@@ -343,7 +343,7 @@ with history_tab:
                                                       dataset=dataset_name(by_id[b]["dataset"]), file=by_id[b]["file"],
                                                       status=t(f"status.{by_id[b]['status']}", lang)))
         batch = by_id[picked]
-        st.download_button(t("data.batch_rows", lang, n=f"{batch['rows_loaded']:,}"),
+        st.download_button(say("data.batch_rows", lang, n=f"{batch['rows_loaded']:,}"),
                            lambda: csv_bytes(store.batch_rows(picked, db)),
                            file_name=f"batch-{picked}-{batch['dataset']}.csv", mime="text/csv",
                            key="data_batch_rows", icon=":material/download:")

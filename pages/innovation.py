@@ -3,6 +3,7 @@ import streamlit as st
 
 from talentboard import charts, innovation, ui
 from talentboard.i18n import t
+from talentboard.literal import say
 from talentboard.schema import display
 
 
@@ -14,7 +15,7 @@ filters = context.filters
 as_of = context.dataset_as_of("innovation")
 
 st.title(t("page.innovation", lang))
-st.caption(t("innov.caption", lang, end=filters.end, asof=as_of or "—"))
+st.caption(say("innov.caption", lang, end=filters.end, asof=as_of or "—"))
 if as_of is None:
     ui.empty(lang, "innovation")
     st.stop()
@@ -110,7 +111,7 @@ with left, ui.card(t("innov.categories", lang)):
                      labels={"category": t("innov.col.category", lang),
                              "projects": t("innov.col.project_count", lang)})
     ui.chart(fig, mix, "innovation_categories", lang, key="innov_categories")
-with right, ui.card(t("innov.awards", lang), t("innov.awards.help", lang, patents=now["patents"])):
+with right, ui.card(t("innov.awards", lang), say("innov.awards.help", lang, patents=now["patents"])):
     prizes = ui.compute(context, innovation.awards, studio, filters=filters)
     if prizes.empty:
         st.info(t("innov.no_awards", lang), icon=":material/info:")
@@ -123,7 +124,7 @@ with right, ui.card(t("innov.awards", lang), t("innov.awards.help", lang, patent
                                  "projects": t("innov.col.project_count", lang)})
         ui.chart(fig, prizes, "innovation_awards", lang, key="innov_awards")
 
-with ui.card(t("innov.timeline", lang), t("innov.timeline.help", lang, n=innovation.TIMELINE_LIMIT)):
+with ui.card(t("innov.timeline", lang), say("innov.timeline.help", lang, n=innovation.TIMELINE_LIMIT)):
     bars = ui.compute(context, innovation.timeline, studio, as_of, filters=filters)
     bars = bars.assign(status=[display("innovation", "status", s, lang) for s in bars["status"]])
     fig = charts.timeline(bars, "start_date", "finish", "title", "studio", lang, as_of,

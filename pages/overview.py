@@ -3,6 +3,7 @@ import streamlit as st
 
 from talentboard import charts, highlights, metrics, training, ui
 from talentboard.i18n import t
+from talentboard.literal import say
 from talentboard.metrics import change, change_points, format_number, format_percent
 
 context = ui.page_context()
@@ -14,7 +15,7 @@ filters = context.filters.focused(focus)
 ranking_scope = metrics.Filters(filters.start, filters.end, filters.orgs, (), filters.lines)
 
 st.title(t("page.overview", lang))
-st.caption(t("overview.caption", lang, start=filters.start, end=filters.end, asof=context.as_of or "—"))
+st.caption(say("overview.caption", lang, start=filters.start, end=filters.end, asof=context.as_of or "—"))
 if context.demo:
     st.info(t("app.demo_notice", lang), icon=":material/info:")
 
@@ -139,7 +140,7 @@ with ui.card(t("overview.trend", lang)):
         if first is None:
             ui.empty(lang, "training")
         else:  # records exist, only not in this period and scope
-            st.info(t("overview.trend_none", lang, first=first, last=last), icon=":material/info:")
+            st.info(say("overview.trend_none", lang, first=first, last=last), icon=":material/info:")
         st.stop()
     totals = by_month.groupby("month", as_index=False)[["hours", "person_times"]].sum()
     fig = charts.bars_and_line(totals, "month", "hours", "person_times", lang, context.dataset_as_of("training"),

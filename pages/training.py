@@ -3,6 +3,7 @@ import streamlit as st
 
 from talentboard import charts, settings, training, ui
 from talentboard.i18n import t
+from talentboard.literal import say
 from talentboard.metrics import format_number
 
 context = ui.page_context()
@@ -12,7 +13,7 @@ filters = context.filters.focused(focus)
 as_of = context.dataset_as_of("training")
 
 st.title(t("page.training", lang))
-st.caption(t("overview.caption", lang, start=filters.start, end=filters.end, asof=as_of or "—"))
+st.caption(say("overview.caption", lang, start=filters.start, end=filters.end, asof=as_of or "—"))
 if as_of is None:
     ui.empty(lang, "training")
     st.stop()
@@ -22,12 +23,12 @@ now = ui.compute(context, training.headline, filters=filters)
 before = ui.compute(context, training.headline, False, filters=filters.previous())  # attainment compares within `now`
 if now.records == 0:
     first, last = ui.compute(context, training.date_range, filters=filters)
-    st.info(t("training.no_training", lang, start=filters.start, end=filters.end, first=first, last=last),
+    st.info(say("training.no_training", lang, start=filters.start, end=filters.end, first=first, last=last),
             icon=":material/event_busy:")
 else:
     ui.metric_grid(training.kpi_cards(now, before, lang), per_row=3)
     if not now.roster:
-        st.info(t("training.no_roster_note", lang, n=format_number(now.headcount, lang)), icon=":material/upload_file:")
+        st.info(say("training.no_roster_note", lang, n=format_number(now.headcount, lang)), icon=":material/upload_file:")
 
 
 def blocked(title: str, needs_roster: bool = False) -> bool:
@@ -36,7 +37,7 @@ def blocked(title: str, needs_roster: bool = False) -> bool:
         st.info(t("training.no_training_card", lang), icon=":material/info:")
         return True
     if needs_roster and not now.roster:
-        st.info(t("training.needs_roster", lang, what=title), icon=":material/upload_file:")
+        st.info(say("training.needs_roster", lang, what=title), icon=":material/upload_file:")
         return True
     return False
 
@@ -58,7 +59,7 @@ branches = ui.compute(context, training.by_branch, filters=filters).dropna(subse
 target = training.prorated_target(filters)
 left, right = st.columns(2)
 title = t("training.branch_hours", lang)
-with left, ui.card(title, t("training.branch_hours.help", lang, target=format_number(target, lang))):
+with left, ui.card(title, say("training.branch_hours.help", lang, target=format_number(target, lang))):
     if not blocked(title, needs_roster=True):
         fig = charts.bar(branches, "branch", "hours_per_head", lang, as_of, horizontal=True,
                          height=max(360, 30 * len(branches) + 120), title=title, number_format=",.1f",
@@ -108,7 +109,7 @@ with left, ui.card(title, t("training.by_line.help", lang)):
                      "coverage": st.column_config.ProgressColumn(t("kpi.coverage", lang), format="%.1f%%",
                                                                  min_value=0, max_value=100)})
 title = t("training.attainment_by_line", lang)
-with right, ui.card(title, t("training.attainment.help", lang, target=settings.TRAINING_TARGET_HOURS)):
+with right, ui.card(title, say("training.attainment.help", lang, target=settings.TRAINING_TARGET_HOURS)):
     if not blocked(title, needs_roster=True):
         attainment = ui.compute(context, training.attainment, filters=filters)
         shown = training.attainment_chart_data(attainment)
@@ -143,7 +144,7 @@ with right, ui.card(title, t("training.untrained.help", lang)):
         if missing.empty:
             st.success(t("training.all_trained", lang), icon=":material/check_circle:")
         else:
-            st.markdown(t("training.untrained_count", lang, n=len(missing)))
+            st.markdown(say("training.untrained_count", lang, n=len(missing)))
             ui.table(training.for_display(missing, lang), "training_untrained", lang, key="training_untrained_table",
                      height=360, extra=["position"], column_config={
                          "employee_id": t("col.employee_id", lang), "name": t("col.name", lang),

@@ -15,8 +15,9 @@ from talentboard.i18n import t
 WORD_JOINER = "\u2060"
 # Marks that open or close Markdown anywhere in a line: escapes, code, emphasis, strikethrough, links and
 # images, raw HTML and autolinks, character references, math, tables, heading closers, directive attributes,
-# and a colon before a letter (a directive: :red[…], :name).
-ESCAPED = re.compile(r"[\\`*_~\[\]<>&$|#{}]|:(?=[A-Za-z])")
+# a colon before a letter (a directive: :red[…], :name), and underscores but those inside a word (employee_id:
+# CommonMark opens or closes no emphasis there).
+ESCAPED = re.compile(r"_+|[\\`*~\[\]<>&$|#{}]|:(?=[A-Za-z])")
 # Marks that open a block only at the start of a line (a list item, a rule, a quote, a setext line); a value
 # may stand at the start of a message.
 LINE_START = re.compile(r"^([-+=]|\d{1,9}[.)](?=\s|$))")
@@ -41,8 +42,14 @@ def markdown(value: object) -> str:
     text = WHITESPACE.sub(" ", str(value))
     for pattern, replacement in TEXT_NODE_PATTERNS:
         text = pattern.sub(replacement, text)
-    text = ESCAPED.sub(lambda m: "\\" + m.group(0), text)
+    text = ESCAPED.sub(lambda m: m.group(0) if _inside_word(m) else "\\" + "\\".join(m.group(0)), text)
     return LINE_START.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], text, count=1)
+
+
+def _inside_word(match: re.Match) -> bool:
+    text, start, end = match.string, match.start(), match.end()
+    return (match.group(0)[0] == "_" and 0 < start and end < len(text) and text[start - 1].isalnum()
+            and text[end].isalnum())
 
 
 def markdown_values(values: dict) -> dict:
@@ -52,16 +59,19 @@ def markdown_values(values: dict) -> dict:
 
 # Plotly draws labels, ticks, legends, hover text and annotations through its own HTML subset (<b>, <a href>,
 # <br>, <span style>…) and decodes &lt; &gt; &amp; and numeric references (plotly.js svg_text_utils
-# convertEntities, one pass). A template's %{…} is filled from the data, so a value's own "%{" is written
-# as a reference too.
+# convertEntities: /&(#\d+|#x[\da-fA-F]+|[a-z]+);/, one pass); an & that starts no such reference is drawn
+# as it is. A template's %{…} is filled from the data, so a value's own "%{" is written as a reference too.
+PLOTLY_REFERENCE = re.compile(r"&(?=(#\d+|#x[\da-fA-F]+|[a-z]+);)")
 PLOTLY_ENTITIES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("%{", "&#37;{"))
 
 
 def plotly(value: object) -> object:
-    """A string as Plotly text that draws as exactly that string; anything else as it is."""
+    """A string as Plotly text that draws as exactly that string ("Marketing & service" stays as it is);
+    anything else as it is."""
     if not isinstance(value, str):
         return value
-    for raw, entity in PLOTLY_ENTITIES:
+    value = PLOTLY_REFERENCE.sub("&amp;", value)
+    for raw, entity in PLOTLY_ENTITIES[1:]:
         value = value.replace(raw, entity)
     return value
 

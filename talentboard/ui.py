@@ -224,7 +224,7 @@ def _filters(lang: str, options: dict, as_of: dt.date | None) -> metrics.Filters
         start, end = (picked + picked)[:2] if picked and picked[0] else (start, end)  # one date picked: that day
     else:
         start, end = metrics.quick_period(choice, anchor)
-        sidebar.caption(t("filter.range_shown", lang, start=start, end=end))
+        sidebar.caption(say("filter.range_shown", lang, start=start, end=end))
     orgs: list[str] = []
     if len(options["org"]) > 1:
         orgs = sidebar.multiselect(t("filter.org", lang), options["org"], key="org", bind="query-params",
@@ -289,7 +289,7 @@ def frame(lang: str, page: str = "overview") -> Context:
         st.error(t(unusable.key, lang))
         st.stop()
     except Exception as error:  # a damaged or unreadable database file: say so, never a traceback
-        st.error(t("app.db_error", lang, reason=type(error).__name__))
+        st.error(say("app.db_error", lang, reason=type(error).__name__))
         st.stop()
 
     if stale:
@@ -384,7 +384,7 @@ def table(data: pd.DataFrame, name: str, lang: str, key: str, column_config: dic
 
 def empty(lang: str, dataset: str) -> None:
     """What to upload when a dataset is missing: never a blank chart."""
-    st.info(t("empty.dataset", lang, dataset=t(f"dataset.{dataset}", lang)), icon=":material/upload_file:")
+    st.info(say("empty.dataset", lang, dataset=t(f"dataset.{dataset}", lang)), icon=":material/upload_file:")
 
 
 # ----------------------------------------------------------------------------------------------

@@ -123,7 +123,7 @@ STREAMLIT_TEXT_PATTERNS = [re.compile(r"(https?:\/\/|www(?=\.))([-.\w]+)([^ \t\r
                            re.compile(r"(^|\s)(<->|->|<-|--|>=|<=|~=)(\s|$)")]
 STREAMLIT_SOURCE_PATTERNS = [re.compile(r":material/"), re.compile(r":(?!material\/|streamlit:)[\w+-][\w_+-]*:")]
 STREAMLIT_MATH = re.compile(r"(?<!\$)\$(?![\s$])[^$\n]*?[^\s$]\$(?!\d)")  # tested once escapes are blanked
-MARKUP_OPENERS = re.compile(r"[\\`*_~\[\]<>&$|#{}]|:[A-Za-z]")
+MARKUP_OPENERS = re.compile(r"[\\`*~\[\]<>&$|#{}]|:[A-Za-z]|(?<!\w)_|_(?!\w)")  # _ inside a word opens nothing
 PLOTLY_ENTITY = re.compile(r"&(#\d+|#x[\da-fA-F]+|[a-z]+);")
 PLOTLY_NAMED = {"mu": "μ", "amp": "&", "lt": "<", "gt": ">", "nbsp": "\xa0", "times": "×", "plusmn": "±", "deg": "°"}
 
@@ -244,14 +244,58 @@ def assert_figures_literal(at) -> set[str]:
     return drawn
 
 
+@pytest.fixture
+def downloads(monkeypatch) -> dict[str, bytes]:
+    """Every file a page offers for download, by file name, as the browser would receive it."""
+    saved: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def capture(self, path_or_data, mimetype, kind, filename=None):
+        saved[filename] = path_or_data
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", capture)
+    return saved
+
+
+def number(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
+def csv_cells(data: bytes) -> list[str]:
+    assert data.startswith(export.BOM)
+    return [cell for row in csv.reader(io.StringIO(data[len(export.BOM):].decode("utf-8"))) for cell in row]
+
+
+def assert_formula_safe(cells: list[str]) -> set[str]:
+    """No text cell a spreadsheet would run (a number such as -1.5 is a number); returns the formulas that
+    were neutralised."""
+    for cell in cells:
+        assert not cell.startswith(export.FORMULA_START) or number(cell), cell
+    return {cell[1:] for cell in cells if cell.startswith("'") and cell[1:].startswith(export.FORMULA_START)}
+
+
 def row_counts(db: Path) -> dict[str, int]:
     return {name: store.row_count(name, db) for name in ("employees", "training", "competition", "grading",
                                                          "innovation")}
 
 
+# The formulas each page's CSV downloads hold (as names of branches, courses and people), neutralised.
+FORMULAS_OUT = {"overview": {FORMULAS[0]}, "training": set(FORMULAS), "competition": set(FORMULAS),
+                "innovation": set()}
+
+
 @pytest.mark.parametrize("page", ["overview", "training", "competition", "innovation"])
-def test_every_page_shows_hostile_names_as_themselves(hostile_db, run_page, page):
+def test_every_page_shows_hostile_names_as_themselves(hostile_db, run_page, downloads, page):
     at = run_page(page, PERIOD)
+    files = {name: data for name, data in downloads.items() if name and name.endswith(".csv")}
+    assert files  # every chart and table offers its data
+    neutralised = set().union(*(assert_formula_safe(csv_cells(data)) for data in files.values()))
+    assert FORMULAS_OUT[page] <= neutralised, (FORMULAS_OUT[page] - neutralised, sorted(files))
     shown = assert_markdown_literal(at)
     drawn = assert_figures_literal(at)
     assert set(BRANCHES) <= drawn, set(BRANCHES) - drawn  # the branch (or studio) charts draw each as stored
@@ -293,3 +337,198 @@ def test_url_values_are_shown_as_themselves_and_change_nothing(hostile_db, run_p
     assert banner == [t("focus.now", "zh", name=literal.markdown(focus))]
     if page != "innovation":  # a studio's focus is not a branch filter: the sidebar says nothing of it
         assert any(literal.markdown(focus) in c.value for c in at.sidebar.caption)
+
+
+# ----------------------------------------------------------------------------------------------
+# Every way out: the pages' CSV downloads, a batch's rows, the error report, the command line's export;
+# Streamlit's own table export is off
+# ----------------------------------------------------------------------------------------------
+
+def test_the_command_line_export_and_a_batch_download_are_formula_safe(hostile_db, tmp_path):
+    written = export.export_all(tmp_path / "out", db=hostile_db)
+    cells = [cell for path in written if path.suffix == ".csv" for cell in csv_cells(path.read_bytes())]
+    assert set(FORMULAS) <= assert_formula_safe(cells)
+    batch = next(b["batch_id"] for b in store.history(hostile_db) if b["dataset"] == "training")
+    assert set(FORMULAS) <= assert_formula_safe(csv_cells(export.csv_bytes(store.batch_rows(batch, hostile_db))))
+
+
+def test_the_tables_own_csv_export_is_off():
+    """Streamlit's grid toolbar writes cells as they are: the app turns it off (and the copy to the clipboard)."""
+    from streamlit import config
+    assert "client.disableDataExport" in config._config_options  # the option this Streamlit has
+    settings = tomllib.loads((REPO_ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert settings["client"]["disableDataExport"] is True
+
+
+# ----------------------------------------------------------------------------------------------
+# The data page: an uploaded file's name, headers and cells, in the card, warnings, errors, the error report
+# and the rollback's confirmation
+# ----------------------------------------------------------------------------------------------
+
+FILE_NAME = "**x**<b>.csv"
+ODD_HEADER = "<b>列</b>"
+
+
+def data_page_upload(at, name: str, data: bytes) -> str:
+    at.file_uploader(key="data_files").set_value((name, data, "text/csv"))
+    at.run()
+    assert not at.exception, at.exception
+    import hashlib
+    return "data_" + hashlib.sha256(data).hexdigest()[:12]
+
+
+def click(at, key: str):
+    at.button(key=key).click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_an_uploaded_files_name_headers_and_cells_are_shown_as_themselves(hostile_db, run_page, downloads):
+    rows = [["工号", "培训名称", "培训日期", "学时", ODD_HEADER],
+            ["E000", "[x](javascript:alert(1))", "2025-03-01", 2, "[x](javascript:alert(1))"],
+            ["E002", "<img src=x onerror=alert(1)>", "2025-03-02", FORMULAS[0], ":red[x]"]]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    data = buffer.getvalue().encode("utf-8")
+    at = run_page("data", {})
+    key = data_page_upload(at, FILE_NAME, data)
+    names = EVERY_NAME + [FILE_NAME, ODD_HEADER]
+
+    assert [h.value for h in at.subheader][0] == literal.markdown(FILE_NAME)
+    bodies = markdown_bodies(at)
+    assert not [b for b in bodies for n in (FILE_NAME, ODD_HEADER) if n in b]  # never as it is
+    ignored = [c.value for c in at.caption if c.value.startswith("⚠")]
+    assert any(literal.markdown(ODD_HEADER) in c for c in ignored), ignored  # the ignored column, named
+    mapping = next(w for w in at.selectbox if w.label.startswith(literal.markdown(ODD_HEADER)))
+    assert mapping.proto.help == t("data.sample", "zh", value=literal.markdown(rows[1][4]))
+    for body in bodies:
+        for name in (n for n in names if n in unmark(body)):
+            assert literal.markdown(name) in body, (name, body)
+
+    report = next(d for n, d in downloads.items() if n and n.endswith(".xlsx"))  # the error report, as offered
+    sheet = openpyxl.load_workbook(io.BytesIO(report)).active
+    cells = {cell.value: cell.data_type for row in sheet.iter_rows() for cell in row if cell.value is not None}
+    assert cells[FORMULAS[0]] == "s" and cells[":red[x]"] == "s"  # text, not a formula
+
+    click(at, f"{key}_import")  # the card now says what was imported, under the same title
+    assert at.subheader[0].value == literal.markdown(FILE_NAME)
+    assert not [b for b in markdown_bodies(at) if FILE_NAME in b]
+    batch = store.history(hostile_db)[0]
+    assert batch["file"] == FILE_NAME
+    at.selectbox(key="data_batch").set_value(batch["batch_id"]).run()
+    click(at, "data_rollback")
+    question = at.warning[-1].value
+    assert literal.markdown(FILE_NAME) in question and FILE_NAME not in question
+    click(at, "data_rollback_yes")
+    assert store.history(hostile_db)[0]["status"] == "rolled_back"
+    done = [s.value for s in at.success]
+    assert any(literal.markdown(FILE_NAME) in s for s in done) and not any(FILE_NAME in s for s in done), done
+
+
+# ----------------------------------------------------------------------------------------------
+# In a real browser: the overview on the hostile store creates no link, tag or script from data
+# ----------------------------------------------------------------------------------------------
+
+DOM_REPORT = """() => {
+  const roots = [...document.querySelectorAll("[data-testid='stMain'], [data-testid='stSidebar']")];
+  const all = (selector) => roots.flatMap(root => [...root.querySelectorAll(selector)]);
+  return {
+    outside: [...document.querySelectorAll("a[href]")].map(a => a.href)
+      .filter(href => !href.startsWith(location.origin + "/")),
+    tags: all("b, i, em, del, code, script, img, iframe, svg a, .katex, .stMarkdownColoredText, .stMarkdownBadge")
+      .map(e => e.outerHTML.slice(0, 120)),
+    icons: all("[data-testid='stMarkdownContainer'] span[role='img']").map(e => e.textContent),
+    strong: all("[data-testid='stMarkdownContainer'] strong").map(e => e.textContent),
+    bold: all(".js-plotly-plot tspan").filter(e => (e.getAttribute("style") || "").includes("bold")).length,
+    text: roots.map(root => root.innerText).join("\\n").replaceAll("\\u2060", ""),
+    ticks: [...document.querySelectorAll(".js-plotly-plot .ytick text")].map(e => e.textContent),
+  };
+}"""
+
+
+@pytest.fixture(scope="module")
+def hostile_url(hostile_template, tmp_path_factory):
+    from browser import running_app
+    db = tmp_path_factory.mktemp("hostile-browser") / "talentboard.duckdb"
+    shutil.copyfile(hostile_template, db)
+    with running_app(db) as url:
+        yield url
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("query,named", [
+    ({"branch": ["**x**", "[x](javascript:alert(1))", "http://evil.example.com/a"]},
+     ["**x**", "[x](javascript:alert(1))", "http://evil.example.com/a"]),
+    ({"branch": [":red[x]", "$x$", ":material/home:"]}, [":red[x]", "$x$", ":material/home:"]),
+    ({"overview_focus": "<img src=x onerror=alert(1)>"}, ["<img src=x onerror=alert(1)>"]),
+], ids=["links", "directives", "tags"])
+def test_the_browser_shows_hostile_names_as_text(hostile_url, browser, query, named):
+    from urllib.parse import urlencode
+    from browser import wait_for_app
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+    page = context.new_page()
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    try:
+        page.goto(f"{hostile_url}/?{urlencode({**PERIOD, **query}, doseq=True)}")
+        wait_for_app(page)
+        page.locator("[data-testid='stPlotlyChart'] .ytick").first.wait_for(timeout=60_000)
+        wait_for_app(page)
+        found = page.evaluate(DOM_REPORT)
+        assert found["outside"] == [] and found["tags"] == [] and found["icons"] == [], found
+        assert found["bold"] == 0, found  # the index chart draws no name in bold
+        # bold only where a template makes it so (当前只看：**{name}**), round the value as typed
+        assert set(found["strong"]) & set(BRANCHES) <= {query.get("overview_focus")}, found["strong"]
+        for name in named:  # in the highlights (and the focus banner), as typed
+            assert name in found["text"], (name, found["text"][:2000])
+        assert set(BRANCHES) <= set(found["ticks"]), found["ticks"]  # the index chart's branch names, as stored
+        assert dialogs == []
+        page.locator("[data-testid='stDataFrame']").first.hover()
+        page.wait_for_timeout(500)
+        labels = page.locator("[data-testid='stElementToolbar'] button").evaluate_all(
+            "buttons => buttons.map(b => (b.getAttribute('aria-label') || '') + b.innerText)")
+        assert labels and not [label for label in labels if "Download" in label], labels
+    finally:
+        context.close()
+
+
+# ----------------------------------------------------------------------------------------------
+# No call site can forget: a Markdown sink gets a message with values only through say()
+# ----------------------------------------------------------------------------------------------
+
+MARKDOWN_SINKS = {"markdown", "caption", "info", "warning", "error", "success", "toast", "title", "header",
+                  "subheader", "metric", "write", "selectbox", "multiselect", "radio", "button", "download_button",
+                  "checkbox", "toggle", "page_link", "expander", "popover", "progress", "spinner", "text_input",
+                  "number_input", "date_input", "file_uploader", "segmented_control", "pills", "tabs",
+                  "confirm_button", "card"}
+MARKDOWN_ARGUMENTS = {"label", "help", "body", "text", "captions", "question", "help_text", "title"}
+POSITIONAL = {"confirm_button": 3, "card": 2}  # how many leading arguments are shown as Markdown
+
+
+def unsafe_messages(path: Path) -> list[str]:
+    """Calls into Streamlit's Markdown (st.x, a column's or container's x, ui.card, ui.confirm_button) whose
+    shown text holds t() with values or an import message's own .text(): both would put data in as it is."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in MARKDOWN_SINKS):
+            continue
+        shown = node.args[:POSITIONAL.get(node.func.attr, 1)] + [k.value for k in node.keywords
+                                                                 if k.arg in MARKDOWN_ARGUMENTS]
+        for part in (sub for arg in shown for sub in ast.walk(arg) if isinstance(sub, ast.Call)):
+            called = part.func.attr if isinstance(part.func, ast.Attribute) else getattr(part.func, "id", "")
+            if called == "t" and part.keywords or called == "text" and isinstance(part.func, ast.Attribute):
+                found.append(f"{path.name}:{part.lineno}: {ast.unparse(part)[:90]}")
+    return found
+
+
+def test_markdown_gets_messages_with_values_only_through_say():
+    sources = [*sorted((REPO_ROOT / "pages").glob("*.py")), REPO_ROOT / "dashboard.py", REPO_ROOT / "talentboard" / "ui.py"]
+    assert [problem for path in sources for problem in unsafe_messages(path)] == []
+    # the check finds what it looks for
+    probe = REPO_ROOT / "tests" / "__probe_markdown.py"
+    try:
+        probe.write_text('st.caption(t("x", lang, n=1))\nst.error(result.rejection.text(lang))\n'
+                         'st.caption(say("x", lang, n=1))\nst.selectbox(t("y", lang), [])\n', encoding="utf-8")
+        assert [p.split(": ")[0] for p in unsafe_messages(probe)] == ["__probe_markdown.py:1", "__probe_markdown.py:2"]
+    finally:
+        probe.unlink()
