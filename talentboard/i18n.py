@@ -32,7 +32,7 @@ TEXT: dict[str, tuple[str, str]] = {
     # --- import: row-level reasons
     "row.required": ("必填项为空", "required value is empty"),
     "row.date": ("不是可识别的日期", "not a recognisable date"),
-    "row.date_range": ("日期超出合理范围（1900—2100年）", "date outside 1900–2100"),
+    "row.date_range": ("日期不在合理范围内（{earliest} 至 {latest}）", "date outside the plausible range {earliest} to {latest}"),
     "row.number": ("不是可识别的数字", "not a recognisable number"),
     "row.integer": ("不是整数", "not a whole number"),
     "row.percent": ("此列不接受百分数", "a percentage is not allowed in this column"),
@@ -693,6 +693,27 @@ TEXT: dict[str, tuple[str, str]] = {
     "err.mixed_encoding": ("{file} 前面的内容是 UTF-8 编码，从第 {row} 行起却不是，像是把不同编码的文件拼在了一起。请在 Excel 中打开后另存为“CSV UTF-8”再导入。",
                            "{file} is UTF-8 at the start but not from line {row} on, as if files in different encodings "
                            "were joined. Open it in Excel, save it as “CSV UTF-8” and import that."),
+    # --- import: value classes (years, ambiguous dates, units, Excel error values)
+    "row.year": ("不是年份，应写如 2024、2024年、2024年度", "not a year; write e.g. 2024, 2024年 or 2024年度"),
+    "row.date_ambiguous": ("日期写法有歧义（两位年份、年份不在最前，或 Excel 把 2024.10 存成的 2024.1），请写成 2024-03-05 这样的形式",
+                           "ambiguous date (a two-digit year, the year not first, or 2024.1, which Excel also makes of "
+                           "2024.10); write it like 2024-03-05"),
+    "row.unit": ("单位无法换算为本列的单位（{unit}）", "the unit cannot be converted to this column's unit ({unit})"),
+    "row.excel_error": ("单元格是 Excel 错误值 {value}（公式没有算出结果），请修正公式或填入数值",
+                        "the cell holds the Excel error {value} (its formula has no result); fix the formula or type the value"),
+    "warn.excel_errors": ("“{column}”有 {n} 个单元格是 Excel 错误值（{values}），已按空白处理",
+                          "{n} cell(s) of “{column}” hold Excel errors ({values}); read as blank"),
+    "err.header_unit": ("表头“{header}”的单位“{unit}”无法换算为“{column}”的单位（{target}），未导入任何数据；请换算后再导入",
+                        "The header “{header}” is in {unit}, which cannot be converted to the unit of “{column}” "
+                        "({target}); nothing was imported. Convert it and import again"),
+    "unit.thousand_yuan": ("千元", "thousand yuan"),
+    "unit.yi_yuan": ("亿元", "100 million yuan"),
+    "unit.hour": ("小时", "hours"),
+    "unit.minutes": ("分钟", "minutes"),
+    "unit.days": ("天", "days"),
+    "unit.percent": ("%", "%"),
+    "unit.points": ("分", "points"),
+    "unit.none": ("无单位", "no unit"),
     # --- (new keys go above this line)
 }
 

@@ -32,8 +32,13 @@ class Column:
     minimum: float | None = None
     maximum: float | None = None
     min_exclusive: bool = False
-    unit: str = ""  # "万元" or "元": lets "12万" and "120000元" read right
+    unit: str = ""  # "万元", "元" or "小时": units in the header or the value ("12万", "90分钟") convert to it
     percent: bool = False  # "85%" reads as 85 on a 0-100 scale
+    identifier: bool = False  # an id kept as text: "1001.0" reads 1001; a total label never hides in it
+    year: bool = False  # an integer column holding a year: 2024年度, FY2024, 二〇二四年 read 2024
+    # dates and years: the plausible range; later than today plus latest_years (in years) is refused
+    earliest: str = "1950-01-01"
+    latest_years: int = 1
     describe_zh: str = ""
     describe_en: str = ""
     labels_en: dict[str, str] = field(default_factory=dict)  # enum: canonical value -> English display name
@@ -76,7 +81,7 @@ LINE = ("条线", "岗位序列", "业务条线", "序列", "组别")
 
 
 def _employee_id(required=True):
-    return Column("employee_id", TEXT, required, EMPLOYEE_ID, "工号", "Employee ID",
+    return Column("employee_id", TEXT, required, EMPLOYEE_ID, "工号", "Employee ID", identifier=True,
                   describe_zh="职工唯一编号，与花名册一致", describe_en="Unique staff number, as in the roster")
 
 
@@ -107,7 +112,8 @@ EMPLOYEES = Dataset(
         Column("gender", ENUM, False, ("性别",), "性别", "Gender",
                values={"男": ("男", "m", "male", "男性"), "女": ("女", "f", "female", "女性")},
                labels_en={"男": "Male", "女": "Female"}),
-        Column("birth_date", DATE, False, ("出生日期", "出生年月", "生日"), "出生日期", "Birth date"),
+        Column("birth_date", DATE, False, ("出生日期", "出生年月", "生日"), "出生日期", "Birth date",
+               earliest="1920-01-01", latest_years=0),
         Column("hire_date", DATE, False, ("入职日期", "入行时间", "参加工作时间", "入职时间", "入行日期"), "入职日期", "Hire date"),
         Column("education", TEXT, False, ("学历", "最高学历", "文化程度"), "学历", "Education"),
         Column("party_member", BOOL, False, ("是否党员", "党员", "政治面貌"), "党员", "Party member",
@@ -134,7 +140,7 @@ TRAINING = Dataset(
                "培训名称", "Course"),
         Column("start_date", DATE, True, ("培训日期", "日期", "开始日期", "培训时间", "培训开始日期"), "培训日期", "Date"),
         Column("hours", NUMBER, True, ("学时", "培训学时", "培训时长", "时长", "课时"), "学时", "Hours",
-               minimum=0, maximum=200, min_exclusive=True,
+               minimum=0, maximum=200, min_exclusive=True, unit="小时",
                describe_zh="培训学时，大于0且不超过200", describe_en="Hours, more than 0 and at most 200"),
         Column("category", ENUM, False, ("培训类别", "类别", "培训类型", "类型"), "培训类别", "Category",
                values={"思想政治": ("思想政治", "党建", "政治理论", "理论学习", "红色教育", "政治学习", "思政"),
@@ -194,7 +200,8 @@ GRADING = Dataset(
     "grading", "等级评定", "Staff grading",
     key=("year", "employee_id"), fill_from_roster=("name", "branch"),
     columns=(
-        Column("year", INTEGER, True, ("评定年度", "年度", "年份"), "评定年度", "Year", minimum=1990, maximum=2100),
+        Column("year", INTEGER, True, ("评定年度", "年度", "年份"), "评定年度", "Year", minimum=1990, year=True,
+               describe_zh="年份，可写 2024、2024年、2024年度", describe_en="A year: 2024, 2024年 or 2024年度"),
         _employee_id(), _name(), _branch(), _line(("条线", "岗位序列", "业务条线", "序列")),
         Column("grade", GRADE, True, ("等级", "评定等级", "星级", "评定结果"), "评定等级", "Grade",
                describe_zh="一级…五级、初级…首席或一星…五星", describe_en="一级…五级, 初级…首席 or 一星…五星"),
@@ -209,7 +216,7 @@ INNOVATION = Dataset(
     not_before=(("end_date", "start_date"), ("converted_date", "start_date")),
     columns=(
         Column("project_id", TEXT, False, ("课题编号", "成果编号", "编号", "项目编号"), "课题编号", "Project ID",
-               describe_zh="缺省时由工作室和课题名称生成", describe_en="Derived from studio and title when absent"),
+               identifier=True, describe_zh="缺省时由工作室和课题名称生成", describe_en="Derived from studio and title when absent"),
         Column("title", TEXT, True, ("成果名称", "课题名称", "项目名称", "课题"), "课题名称", "Title"),
         Column("studio", TEXT, True, ("工作室", "创新工作室", "所属工作室", "工作室名称"), "工作室", "Studio"),
         Column("leader", TEXT, False, ("领衔人", "负责人", "劳模", "课题负责人"), "领衔人", "Leader"),
@@ -228,7 +235,8 @@ INNOVATION = Dataset(
                labels_en={"立项": "Approved", "研究中": "In research", "已完成": "Completed", "已转化": "Converted",
                           "推广应用": "Rolled out", "中止": "Stopped"}),
         Column("start_date", DATE, True, ("立项日期", "开始日期", "立项时间"), "立项日期", "Start date"),
-        Column("end_date", DATE, False, ("完成日期", "结题日期", "完成时间", "结题时间"), "完成日期", "End date"),
+        Column("end_date", DATE, False, ("完成日期", "结题日期", "完成时间", "结题时间"), "完成日期", "End date",
+               latest_years=5),
         Column("converted_date", DATE, False, ("转化日期", "应用日期", "转化时间"), "转化日期", "Converted date"),
         Column("members", TEXT, False, ("成员", "参与人员", "成员工号", "课题成员", "团队成员"), "成员", "Members",
                describe_zh="工号或姓名，以、，；或空格分隔", describe_en="Employee ids or names separated by 、 , ; or spaces"),

@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 from talentboard import schema
 from talentboard.export import BOM
 from talentboard.i18n import label, t
+from talentboard.ingest.messages import Unit
 from talentboard.schema import BOOL, DATE, DATASETS, ENUM, GRADE, TEXT, Column, Dataset
 
 REQUIRED_FILL = PatternFill("solid", fgColor="F8CBAD")
@@ -54,7 +55,7 @@ def _range(column: Column, lang: str) -> str:
     if column.maximum is not None:
         parts.append(t("wb.range.at_most", lang, n=f"{column.maximum:g}"))
     if column.unit:
-        parts.append(t("wb.range.unit", lang, unit=column.unit))
+        parts.append(t("wb.range.unit", lang, unit=Unit(column.unit).text(lang)))
     if column.percent:
         parts.append(t("wb.range.percent", lang))
     if column.type == DATE:

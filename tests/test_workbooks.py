@@ -163,10 +163,10 @@ def test_template_second_sheet_spells_out_types_values_and_ranges():
         return {r[1]: r for r in ([c.value for c in row] for row in ws.iter_rows(min_row=2))}
     zh, en = described("training", "zh"), described("training", "en")
     assert zh["hours"][2:4] == ["数字", "是"] and en["hours"][2:4] == ["Number", "yes"]
-    assert zh["hours"][6] == "大于 0；不超过 200" and en["hours"][6] == "more than 0; at most 200"
+    assert zh["hours"][6] == "大于 0；不超过 200；单位：小时" and en["hours"][6] == "more than 0; at most 200; unit: hours"
     assert zh["hours"][7] == "培训学时，大于0且不超过200" and en["hours"][7] == "Hours, more than 0 and at most 200"
     assert zh["category"][5] == "思想政治、专业技能、合规风控、营销服务、其他"
-    assert zh["cost"][6] == "不小于 0；单位：元"
+    assert zh["cost"][6] == "不小于 0；单位：元" and en["cost"][6] == "at least 0; unit: yuan"
     assert zh["score"][6] == "不小于 0；不超过 100；可写百分数，如 85%"
     assert zh["start_date"][2] == "日期" and "2025-03-05" in zh["start_date"][6]
     assert zh["course"][4] == "培训名称、培训项目、课程名称、培训内容、培训主题、课程、培训班名称"

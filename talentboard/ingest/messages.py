@@ -7,7 +7,9 @@ from talentboard import schema
 from talentboard.i18n import label, t
 
 
-UNIT_KEYS = {"元": "unit.yuan", "万元": "unit.wan_yuan"}
+UNIT_KEYS = {"元": "unit.yuan", "万元": "unit.wan_yuan", "千元": "unit.thousand_yuan", "亿元": "unit.yi_yuan",
+             "小时": "unit.hour", "分钟": "unit.minutes", "天": "unit.days", "%": "unit.percent", "分": "unit.points",
+             "": "unit.none"}
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,7 @@ class Term:
 
 @dataclass(frozen=True)
 class Unit:
-    """A unit of money (元, 万元) inside a message."""
+    """A unit (元, 万元, 小时, 分钟 …) inside a message."""
     name: str
 
     def text(self, lang: str) -> str:

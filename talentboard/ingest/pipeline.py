@@ -11,10 +11,11 @@ from typing import Callable
 
 from talentboard import schema
 from talentboard.ingest.header import map_columns
-from talentboard.ingest.messages import ImportRejected, Listing, Message, RowError, Term, Unit
+from talentboard.ingest.messages import ImportRejected, Listing, Message, RowError, Term
 from talentboard.ingest.options import Options
 from talentboard.ingest.read import Layout, read_raw
-from talentboard.ingest.values import TOTAL_ROW, checks_sql, error_params, lit, normalise_sql, value_sql
+from talentboard.ingest.values import (checks_sql, error_params, excel_error_sql, header_factor, lit, normalise_sql,
+                                       total_row_sql, value_sql)
 from talentboard.schema import ENUM, Dataset
 
 MAX_ERRORS_LISTED = 10_000
@@ -76,8 +77,8 @@ def prepare(con, dataset: Dataset, path: Path, file_name: str | None = None, opt
 def _drop_blank_and_total_rows(con, layout: Layout, prepared: Prepared) -> None:
     cells = [f"c{j}" for j in range(len(layout.headers))] or ["null"]
     blank = " and ".join(f"nullif(trim({c}), '') is null" for c in cells)
-    total = " or ".join(f"(contains({c}, '计') and regexp_full_match(regexp_replace({c}, "
-                        f"'[\\s\\x{{3000}}\\x{{A0}}]', '', 'g'), {lit(TOTAL_ROW)}))" for c in cells)
+    ids = [f"c{j}" for j, c in layout.mapping.items() if prepared.dataset.column(c).identifier]
+    total = total_row_sql(cells if layout.headers else [], ids)
     con.execute(f"create or replace temp table _kind as select _row, case when {blank} then 'blank' "
                 f"when {total} then 'total' end as kind from _raw")
     counts = dict(con.execute("select kind, count(*) from _kind where kind is not null group by kind").fetchall())
@@ -94,22 +95,23 @@ def _drop_blank_and_total_rows(con, layout: Layout, prepared: Prepared) -> None:
 def _parse(con, dataset: Dataset, layout: Layout, prepared: Prepared) -> None:
     """One column-wise statement in three layers: normalise the text, parse the values, check them."""
     position = {c: j for j, c in layout.mapping.items()}
-    units = {c: schema.header_unit(layout.headers[j]) for c, j in position.items()}
     mapped = [c for c in dataset.columns if c.name in position]
-    norms = ", ".join(f"{normalise_sql(f'r.c{position[c.name]}')} as n_{c.name}" for c in mapped)
+    norms = ", ".join(f"{normalise_sql(f'r.c{position[c.name]}')} as m_{c.name}" for c in mapped)
+    blanked = ", ".join(f"{n} as n_{c.name}, {x} as x_{c.name}"
+                        for c in mapped for n, x in [excel_error_sql(f"m_{c.name}")])
     values, flags, error_cases = [], {}, []
+    optional = [c.name for c in mapped if not c.required]  # an Excel error there reads blank: told below
     for column in mapped:
-        unit = units.get(column.name, "")
-        if column.unit and unit in ("元", "万元") and unit != column.unit:
-            prepared.warnings.append(Message("warn.units_converted", {"column": Term(dataset.name, column.name),
-                                                                      "unit": Unit(unit), "target": Unit(column.unit)}))
-        value, flag = value_sql(column, f"n_{column.name}", unit)
+        factor, converted = header_factor(dataset, column, layout.headers[position[column.name]])
+        if converted:
+            prepared.warnings.append(converted)
+        value, flag = value_sql(column, f"n_{column.name}", factor)
         values.append(f"{value} as v_{column.name}")
         if flag:
             flags[column.name] = f"case when {flag} then n_{column.name} end as _u_{column.name}"
             # a blank cell takes the default too: told below, not stored as a silent NULL
             flags[f"{column.name}_blank"] = f"n_{column.name} is null as _u_{column.name}_blank"
-        for condition, code in checks_sql(column, f"n_{column.name}", f"v_{column.name}"):
+        for condition, code in checks_sql(column, f"n_{column.name}", f"v_{column.name}", f"x_{column.name}"):
             error_cases.append(f"case when {condition} then {{'column': {lit(column.name)}, 'code': {lit(code)}}} end")
     finals = []
     for column in dataset.columns:
@@ -122,14 +124,25 @@ def _parse(con, dataset: Dataset, layout: Layout, prepared: Prepared) -> None:
             finals.append(f"cast(null as {sql_type}) as {column.name}")
     errors = f"list_filter([{', '.join(error_cases)}], lambda x: x is not null)" if error_cases else "[]"
     con.execute(f"create or replace temp table _parsed as select _row, {', '.join(finals)}, {errors} as _errors"
-                f"{''.join(f', _u_{name}' for name in flags)} from ("
-                f"select *, {', '.join(values + list(flags.values()))} from ("
-                f"select r._row, {norms} from _raw r join _kind k using (_row) where k.kind is null))")
+                f"{''.join(f', _u_{name}' for name in flags)}{''.join(f', x_{name} as _x_{name}' for name in optional)} from ("
+                f"select *, {', '.join(values + list(flags.values()))} from (select _row, {blanked} from ("
+                f"select r._row, {norms} from _raw r join _kind k using (_row) where k.kind is null)))")
     _derive(con, dataset, position)
     _relational_checks(con, dataset)
     prepared.rows_read = con.execute("select count(*) from _parsed").fetchall()[0][0]
     _collect_errors(con, dataset, position, prepared)
     _enum_default_warnings(con, dataset, position, [name for name in flags if not name.endswith("_blank")], prepared)
+    _excel_error_warnings(con, dataset, optional, prepared)
+
+
+def _excel_error_warnings(con, dataset: Dataset, columns: list[str], prepared: Prepared) -> None:
+    """Say how many cells of an optional column held an Excel error (#N/A …) and were read as blank."""
+    for name in columns:
+        n, errors = con.execute(f"select count(_x_{name}), list(distinct _x_{name} order by _x_{name}) "
+                                f"filter (where _x_{name} is not null) from _parsed").fetchall()[0]
+        if n:
+            prepared.warnings.append(Message("warn.excel_errors", {"column": Term(dataset.name, name), "n": n,
+                                                                   "values": Listing(tuple(errors[:5]))}))
 
 
 def _enum_default_warnings(con, dataset: Dataset, position: dict[str, int], flagged: list[str],
@@ -196,7 +209,7 @@ def _collect_errors(con, dataset: Dataset, position: dict[str, int], prepared: P
     rows = con.execute(f"select p._row, e.column, e.code, {raw_value}, {who} from "
                        f"(select _row, unnest(_errors) as e from _parsed where len(_errors) > 0) p "
                        f"join _raw r using (_row) order by p._row limit {MAX_ERRORS_LISTED}").fetchall()
-    prepared.errors = [RowError(row, column, value, code, error_params(dataset, dataset.column(column)),
+    prepared.errors = [RowError(row, column, value, code, error_params(dataset, dataset.column(column)) | {"value": value},
                                 header=prepared.layout.headers[position[column]].strip(), position=position[column],
                                 employee_id=employee_id, name=name)
                        for row, column, code, value, employee_id, name in rows]

@@ -21,6 +21,7 @@ from talentboard import settings
 from talentboard.ingest.header import HEADER_SEARCH_ROWS, find_header
 from talentboard.ingest.messages import ImportRejected, Listing
 from talentboard.ingest.options import Options
+from talentboard.ingest.values import show_as_excel
 from talentboard.schema import Dataset
 
 XLSX_MAGIC, XLS_MAGIC = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -252,7 +253,10 @@ def excel_records(path: Path, sheet: str | None = None, rows: int | None = None)
         if "sheets" in values:
             values["sheets"] = Listing(tuple(values["sheets"]))
         raise ImportRejected(answer["error"], file=path.name, **values)
-    return answer["records"], answer["sheets"], answer["sheet"]
+    records = answer["records"]
+    if kind == "xlsx" and records:  # the text Excel shows where a number format changes it: 000123 for 123
+        show_as_excel(records, path, answer["sheet"])
+    return records, answer["sheets"], answer["sheet"]
 
 
 def _check_zip(path: Path) -> None:
