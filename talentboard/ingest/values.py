@@ -289,14 +289,15 @@ def grade_sql(n: str) -> str:
 
 
 def _check(value: str, column: Column) -> list[tuple[str, str]]:
-    """(SQL condition, error code) pairs for range checks on a parsed number (a year's latest is this year's)."""
+    """(SQL condition, error code) pairs for range checks on a parsed number (a year's latest is this year's);
+    inf and NaN are not numbers at all, and told so once, not also as out of range."""
     checks = []
     if column.minimum is not None:
         op, code = ("<=", "row.min_exclusive") if column.min_exclusive else ("<", "row.min")
-        checks.append((f"{value} {op} {column.minimum!r}", code))
+        checks.append((f"isfinite({value}) and {value} {op} {column.minimum!r}", code))
     maximum = year_bounds(column)[1] if column.year else column.maximum
     if maximum is not None:
-        checks.append((f"{value} > {maximum!r}", "row.max"))
+        checks.append((f"isfinite({value}) and {value} > {maximum!r}", "row.max"))
     return checks
 
 

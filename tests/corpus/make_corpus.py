@@ -335,7 +335,7 @@ def corpus() -> list[tuple[str, bytes, str, str, dict]]:
     add("hours_not_finite.csv", csv_bytes([TRAINING_HEADER, TRAINING_ROWS[0], ["Z0006", "吴六", "课6", "2024-03-10", "inf"],
                                            ["Z0007", "郑七", "课7", "2024-03-11", "NaN"]]),
         "training", "infinite and not-a-number hours: one error each, not a number",
-        partial(1, 2, ["row.number", "row.number"], ABSENT), pending="values")
+        partial(1, 2, ["row.number", "row.number"], ABSENT))
     add("scores_over_100.csv", csv_bytes([TRAINING_HEADER + ["考核成绩"], TRAINING_ROWS[0] + ["100"],
                                           TRAINING_ROWS[1] + ["100.5"], TRAINING_ROWS[2] + ["250"]]),
         "training", "training scores above 100", partial(1, 2, ["row.max", "row.max"], ABSENT))
@@ -365,17 +365,17 @@ def corpus() -> list[tuple[str, bytes, str, str, dict]]:
         ws.cell(row=i, column=1).number_format = "000000"
     add("leading_zeros_number_format.xlsx", workbook_bytes(wb), "training",
         "ids stored as numbers with a 000000 display format: read as shown", loaded(2, ABSENT),
-        stored={"employee_id": ["000042", "000123"]}, pending="values")
+        stored={"employee_id": ["000042", "000123"]})
     add("year_forms.csv", csv_bytes([["评定年度", "工号", "评定等级"], ["2024年度", "Z0001", "三级"], ["2024年", "Z0002", "四级"],
                                      ["2024", "Z0003", "五级"]]),
-        "grading", "years written 2024年度 and 2024年", loaded(3), stored={"year": [2024, 2024, 2024]}, pending="values")
+        "grading", "years written 2024年度 and 2024年", loaded(3), stored={"year": [2024, 2024, 2024]})
     add("subtotal_rows.csv", csv_bytes([TRAINING_HEADER, *TRAINING_ROWS, ["城关信用社小计", "", "", "", "9.5"],
                                         ["", "", "总 计", "", "9.5"]]),
-        "training", "a subtotal labelled with a branch and a spaced total", loaded(3, ABSENT + ["warn.dropped_total"]),
-        pending="values")
+        "training", "a subtotal labelled with a branch and a spaced total", loaded(3, ABSENT + ["warn.dropped_total"]))
     add("excel_errors.csv", csv_bytes([TRAINING_HEADER, TRAINING_ROWS[0], ["Z0002", "钱二", "课2", "#N/A", "2"],
                                        ["Z0003", "孙三", "课3", "2024-03-07", "#DIV/0!"]]),
-        "training", "Excel error values saved as text", partial(1, 2, ["row.date", "row.number"], ABSENT))
+        "training", "Excel error values saved as text: each named in its row's error",
+        partial(1, 2, ["row.excel_error", "row.excel_error"], ABSENT))
     errors_sheet = "".join([inline_row(1, TRAINING_HEADER), inline_row(2, TRAINING_ROWS[0][:4] + [3]),
                             '<row r="3">' + "".join(f'<c r="{c}3" t="inlineStr"><is><t>{v}</t></is></c>'
                                                     for c, v in zip("ABC", TRAINING_ROWS[1]))
@@ -384,7 +384,8 @@ def corpus() -> list[tuple[str, bytes, str, str, dict]]:
                                                     for c, v in zip("ABCD", TRAINING_ROWS[2]))
                             + '<c r="E4" t="e"><f>1/0</f><v>#DIV/0!</v></c></row>'])
     add("excel_errors.xlsx", repack(xlsx_bytes([["x"]]), {"xl/worksheets/sheet1.xml": sheet_xml(errors_sheet)}),
-        "training", "error cells (#N/A, #DIV/0!) in a workbook", partial(1, 2, ["row.date", "row.number"], ABSENT))
+        "training", "error cells (#N/A, #DIV/0!) in a workbook: each named in its row's error",
+        partial(1, 2, ["row.excel_error", "row.excel_error"], ABSENT))
     add("formula_text.csv", csv_bytes([TRAINING_HEADER, ["Z0001", '=HYPERLINK("http://x","点我")', "**粗体**", "2024-03-05", "1"],
                                        ["Z0002", "<b>钱二</b>", "+1+1", "2024-03-06", "1"]]),
         "training", "formulas, Markdown and HTML in cells are stored as the literal text",
