@@ -413,6 +413,9 @@ def test_an_uploaded_files_name_headers_and_cells_are_shown_as_themselves(hostil
     click(at, f"{key}_import")  # the card now says what was imported, under the same title
     assert at.subheader[0].value == literal.markdown(FILE_NAME)
     assert not [b for b in markdown_bodies(at) if FILE_NAME in b]
+    history = downloads["import_history.csv"]  # the history table's download names the file, formula-safe
+    assert FILE_NAME in csv_cells(history)
+    assert_formula_safe(csv_cells(history))
     batch = store.history(hostile_db)[0]
     assert batch["file"] == FILE_NAME
     at.selectbox(key="data_batch").set_value(batch["batch_id"]).run()
