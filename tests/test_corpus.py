@@ -32,7 +32,6 @@ TIMEOUT = 30  # seconds per file: a hang fails the file; the files themselves an
 FORBIDDEN = ("Error", "error:", "Traceback", "Exception", "Calamine", "calamine", "field larger than field limit",
              "object has no attribute", "panic", "DuckDB", "duckdb", "Invalid Input", "codec can't", "NoneType",
              "zipfile", "XML", "Zip", "errno", "Errno")
-PENDING = {"values": "needs the value parsers of ingest/values.py (issue 9, another helper's part)"}
 # Through the command line too: one or more of each outcome, and every file that once crashed or hung.
 CLI_SUBSET = ("stray_cell_xfd1048576.xlsx", "zip_bomb.xlsx", "wide_20000_columns.csv", "cell_1mb.csv",
               "shared_strings_truncated.xlsx", "hours_negative_and_absurd.csv", "semicolon.csv")
@@ -171,17 +170,12 @@ def run_entry(entry: dict, path: Path, worker: Worker, demo_template: Path, demo
     check(entry, answer, db, demo_digests)
 
 
-def _marks(name: str, pending: str | None = None) -> list:
-    return [pytest.mark.xfail(reason=PENDING[pending], strict=False)] if pending else []
-
-
-@pytest.mark.parametrize("entry", [pytest.param(e, id=e["file"], marks=_marks(e["file"], e.get("pending")))
-                                   for e in MANIFEST])
+@pytest.mark.parametrize("entry", [pytest.param(e, id=e["file"]) for e in MANIFEST])
 def test_corpus_file(entry, worker, demo_template, demo_digests, tmp_path):
     run_entry(entry, CORPUS / "files" / entry["file"], worker, demo_template, demo_digests, tmp_path)
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=_marks(n)) for n in ("line_5mb.csv", "header_1000000_columns.csv")])
+@pytest.mark.parametrize("name", ["line_5mb.csv", "header_1000000_columns.csv"])
 def test_generated_file(name, generated, worker, demo_template, demo_digests, tmp_path):
     entry = generated[name]
     run_entry(entry, Path(entry["path"]), worker, demo_template, demo_digests, tmp_path)
@@ -203,7 +197,7 @@ def cli(db: Path, *args: str, lang: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=TIMEOUT)
 
 
-@pytest.mark.parametrize("name,lang", [pytest.param(n, ("en", "zh")[i % 2], marks=_marks(n)) for i, n in enumerate(CLI_SUBSET)])
+@pytest.mark.parametrize("name,lang", [(n, ("en", "zh")[i % 2]) for i, n in enumerate(CLI_SUBSET)])
 def test_corpus_file_through_the_command_line(name, lang, demo_template, demo_digests, tmp_path):
     entry = next(e for e in MANIFEST if e["file"] == name)
     expect = entry["expect"]

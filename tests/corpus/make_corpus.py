@@ -465,7 +465,7 @@ def main() -> None:
     for name, data, dataset, about, expect in items:
         (FILES / name).write_bytes(data)
         entry = {"file": name, "dataset": dataset, "about": about}
-        extra = {k: expect.pop(k) for k in ("stored", "limits", "pending") if k in expect}
+        extra = {k: expect.pop(k) for k in ("stored", "limits") if k in expect}
         manifest.append(entry | {"expect": expect} | extra)
     MANIFEST.write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     total = sum((FILES / n).stat().st_size for n in names)
