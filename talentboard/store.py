@@ -278,31 +278,49 @@ def import_file(path: Path | str, dataset_name: str, *, file_name: str | None = 
     path = Path(path)
     mode = "replace" if replace else dataset.default_mode
     result = ImportResult(dataset.name, file_name or path.name, mode, dry_run=dry_run)
-    with connect(db) as con:
+    options = ingest.Options(sheet=sheet, header_row=header_row, mapping=dict(mapping or {}),
+                             encoding=encoding, replace=replace, without_demo=clear_demo)
+    with connect(db):  # a database that cannot be used is said before a long file is read
+        pass
+    # Read and parse in a DuckDB of the import's own: the database file is held only for the duplicate
+    # check and the write, so pages and other commands are kept waiting for seconds, not the whole import.
+    with file_connection() as staging:
         try:
-            options = ingest.Options(sheet=sheet, header_row=header_row, mapping=dict(mapping or {}),
-                                     encoding=encoding, replace=replace, without_demo=clear_demo)
-            prepared = ingest.prepare(con, dataset, path, file_name, options, progress)
-            _fill(result, prepared)
-            if preview_rows:
-                result.preview = con.execute(f"select {', '.join(dataset.column_names)} from _load order by _row "
-                                             f"limit {int(preview_rows)}").df()
-            if prepared.rows_rejected and (strict or prepared.rows_rejected == prepared.rows_read):
-                result.rejection = Message("cli.strict_rejected" if strict else "cli.rejected_file")
-                result.rows_loaded = 0
-                return result
-            result.warnings += _same_content_warning(con, prepared, clear_demo)
-            if not dry_run:
-                if progress:
-                    progress(0.85, "progress.write")
-                result.batch_id, result.demo_cleared = _write_batch(
-                    con, prepared, mode, ingest.env_user() if user is None else user, origin, clear_demo)
+            prepared = ingest.stage(staging, dataset, path, file_name, options, progress)
         except ImportRejected as rejected:
             result.rejection = Message(rejected.key, rejected.values)
             result.layout = rejected.layout
-        finally:
-            ingest.cleanup(con)
+            return result
+        with connect(db) as con:
+            try:
+                _move_parsed(staging, con)
+                ingest.mark_duplicates(con, prepared, options)
+                _fill(result, prepared)
+                if preview_rows:
+                    result.preview = con.execute(f"select {', '.join(dataset.column_names)} from _load order by _row "
+                                                 f"limit {int(preview_rows)}").df()
+                if prepared.rows_rejected and (strict or prepared.rows_rejected == prepared.rows_read):
+                    result.rejection = Message("cli.strict_rejected" if strict else "cli.rejected_file")
+                    result.rows_loaded = 0
+                    return result
+                result.warnings += _same_content_warning(con, prepared, clear_demo)
+                if not dry_run:
+                    if progress:
+                        progress(0.85, "progress.write")
+                    result.batch_id, result.demo_cleared = _write_batch(
+                        con, prepared, mode, ingest.env_user() if user is None else user, origin, clear_demo)
+            finally:
+                ingest.cleanup(con)
     return result
+
+
+def _move_parsed(staging, con) -> None:
+    """The staged file's valid rows (temp table _parsed) into the store's connection, streamed."""
+    con.register("_staged", staging.sql("select * from _parsed where len(_errors) = 0").to_arrow_reader())
+    try:
+        con.execute("create or replace temp table _parsed as select * from _staged")
+    finally:
+        con.unregister("_staged")
 
 
 def _fill(result: ImportResult, prepared: Prepared) -> None:

@@ -396,3 +396,19 @@ def test_restore_refuses_a_store_with_data_a_damaged_copy_and_a_foreign_file(dem
     with pytest.raises(store.StoreUnusable):
         export.restore(out, foreign, force=True)
     assert sha(foreign) == before
+
+
+def test_an_import_holds_the_file_only_for_the_duplicate_check_and_the_write(tmp_db, tmp_path):
+    """While the file is read and parsed, another process can open the database (a page, a command)."""
+    store.state(tmp_db)
+    path = training_file(tmp_path / "t.csv", [("E1", "张三", "反洗钱", "2024-03-05", 3), ("E2", "李四", "党史", "2024-03-06", 2)])
+    probe = "import duckdb, sys\nduckdb.connect(sys.argv[1]).close()\nprint('opened')"
+    opened = {}
+
+    def progress(fraction, stage):
+        if stage in ("progress.parse", "progress.write"):
+            run = subprocess.run([sys.executable, "-c", probe, str(tmp_db)], capture_output=True, text=True, timeout=60)
+            opened[stage] = run.stdout.strip() == "opened"
+
+    assert store.import_file(path, "training", progress=progress).rows_loaded == 2
+    assert opened == {"progress.parse": True, "progress.write": False}  # the write holds it, the parse does not

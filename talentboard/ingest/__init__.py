@@ -9,7 +9,7 @@ from talentboard.ingest.header import HEADER_SEARCH_ROWS, best_header_match, fin
 from talentboard.ingest.messages import ImportRejected, Listing, Message, RowError, Term, Unit, resolve, worded
 from talentboard.ingest.options import Options
 from talentboard.ingest.pipeline import (Prepared, active_batches_sql, cleanup, env_user, file_hash,
-                                         latest_per_key_sql, prepare)
+                                         latest_per_key_sql, mark_duplicates, prepare, stage)
 from talentboard.ingest.read import (XLS_MAGIC, XLSX_MAGIC, Layout, detect_encoding, excel_records, head_records,
                                      read_raw)
 from talentboard.ingest.values import lit
@@ -17,4 +17,5 @@ from talentboard.ingest.values import lit
 __all__ = ["HEADER_SEARCH_ROWS", "ImportRejected", "Layout", "Listing", "Message", "Options", "Prepared", "RowError",
            "Term", "Unit", "XLSX_MAGIC", "XLS_MAGIC", "active_batches_sql", "best_header_match", "cleanup",
            "detect_encoding", "env_user", "excel_records", "file_hash", "find_header", "head_records",
-           "latest_per_key_sql", "lit", "map_columns", "prepare", "read_raw", "resolve", "worded"]
+           "latest_per_key_sql", "lit", "map_columns", "mark_duplicates", "prepare", "read_raw", "resolve", "stage",
+           "worded"]

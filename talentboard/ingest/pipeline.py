@@ -49,6 +49,15 @@ def prepare(con, dataset: Dataset, path: Path, file_name: str | None = None, opt
             progress: Callable[[float, str], None] | None = None) -> Prepared:
     """Stage the file's valid, new rows as temp table _load (canonical columns plus _row); count the rest.
     `progress(fraction, stage)` hears of each stage as it starts."""
+    prepared = stage(con, dataset, path, file_name, options, progress)
+    mark_duplicates(con, prepared, options)
+    return prepared
+
+
+def stage(con, dataset: Dataset, path: Path, file_name: str | None = None, options: Options = Options(),
+          progress: Callable[[float, str], None] | None = None) -> Prepared:
+    """Everything before the duplicate check, as temp table _parsed; needs no table of the store, so the
+    store can run it in a DuckDB of its own and open the database file only for mark_duplicates and the write."""
     report = progress or (lambda fraction, stage: None)
     path = Path(path)
     if not path.is_file():
@@ -70,8 +79,12 @@ def prepare(con, dataset: Dataset, path: Path, file_name: str | None = None, opt
     _parse(con, dataset, layout, prepared)
     _excel_percentages(con, dataset, layout, prepared)
     report(0.7, "progress.duplicates")
-    _mark_duplicates(con, dataset, prepared, options.replace, options.without_demo)
     return prepared
+
+
+def mark_duplicates(con, prepared: Prepared, options: Options = Options()) -> None:
+    """On the store's connection, with _parsed staged there: the rows to load as _load."""
+    _mark_duplicates(con, prepared.dataset, prepared, options.replace, options.without_demo)
 
 
 def _drop_blank_and_total_rows(con, layout: Layout, prepared: Prepared) -> None:
