@@ -694,7 +694,7 @@ TEXT: dict[str, tuple[str, str]] = {
                            "{file} is UTF-8 at the start but not from line {row} on, as if files in different encodings "
                            "were joined. Open it in Excel, save it as “CSV UTF-8” and import that."),
     # --- import: value classes (years, ambiguous dates, units, Excel error values)
-    "row.year": ("不是年份，应写如 2024、2024年、2024年度", "not a year; write e.g. 2024, 2024年 or 2024年度"),
+    "row.year": ("不是年份，应写如 2024、2024年、2024年度", "not a year; write a four-digit year such as 2024"),
     "row.date_ambiguous": ("日期写法有歧义（两位年份、年份不在最前，或 Excel 把 2024.10 存成的 2024.1），请写成 2024-03-05 这样的形式",
                            "ambiguous date (a two-digit year, the year not first, or 2024.1, which Excel also makes of "
                            "2024.10); write it like 2024-03-05"),

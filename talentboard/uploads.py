@@ -24,7 +24,7 @@ from talentboard.i18n import label, t
 from talentboard.schema import BOOL, DATASETS, DATE, ENUM, GRADE
 
 # In the system's temp folder, prune() also deletes what a killed process left there: the import's work folders
-# (talentboard-*: a UTF-8 copy of a file while it is read) and where uploads were kept before (talentboard-uploads).
+# (talentboard-import-*: a UTF-8 copy of a file while it is read) and where uploads were kept before (talentboard-uploads).
 SYSTEM_TEMP = Path(tempfile.gettempdir())
 LEGACY_UPLOAD_DIR = SYSTEM_TEMP / "talentboard-uploads"
 PREVIEW_ROWS = 20
@@ -134,7 +134,7 @@ def prune(now: float | None = None) -> list[Path]:
     """Delete uploads untouched for settings.UPLOAD_KEEP_MINUTES: abandoned previews (imported ones are gone
     already); on the same clock, the app's leftovers in the system's temp folder. Returns what it deleted."""
     cutoff = (time.time() if now is None else now) - settings.UPLOAD_KEEP_MINUTES * 60
-    found = [p for p in sorted(SYSTEM_TEMP.glob("talentboard-*")) if p != LEGACY_UPLOAD_DIR]
+    found = [p for p in sorted(SYSTEM_TEMP.glob("talentboard-import-*")) if p != LEGACY_UPLOAD_DIR]
     for root in dict.fromkeys((upload_dir(), LEGACY_UPLOAD_DIR)):
         found += sorted(root.iterdir()) if root.is_dir() else []
     gone = []

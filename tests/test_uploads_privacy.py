@@ -156,21 +156,23 @@ def test_pruned_after_the_configured_time(root: Path, monkeypatch: pytest.Monkey
 def test_leftovers_in_the_system_temp_folder_go_on_the_same_clock(root: Path):
     legacy = uploads.LEGACY_UPLOAD_DIR
     old, fresh = legacy / ("a" * 64), legacy / ("b" * 64)  # where earlier versions kept uploads
-    work, live, other = (uploads.SYSTEM_TEMP / name for name in ("talentboard-k3j2", "talentboard-x9q1", "other"))
-    for folder in (old, fresh, work, live, other):
+    work, live, other, spill = (uploads.SYSTEM_TEMP / name for name in (
+        "talentboard-import-k3j2", "talentboard-import-x9q1", "other", "talentboard-duckdb-q7"))
+    for folder in (old, fresh, work, live, other, spill):
         folder.mkdir(parents=True)
         (folder / "花名册.csv").write_bytes(roster())
     past = time.time() - 61 * 60
-    for folder in (old, work, other):
+    for folder in (old, work, other, spill):  # a running server's DuckDB spill folder is old too, and not ours to take
         os.utime(folder, (past, past))
     assert sorted(uploads.prune()) == sorted([old, work])
-    assert sorted(p.name for p in uploads.SYSTEM_TEMP.iterdir()) == ["other", "talentboard-uploads", "talentboard-x9q1"]
+    assert sorted(p.name for p in uploads.SYSTEM_TEMP.iterdir()) == ["other", "talentboard-duckdb-q7",
+                                                                     "talentboard-import-x9q1", "talentboard-uploads"]
     assert list(legacy.iterdir()) == [fresh]
 
 
 def copying(temp: Path) -> bool:
     """A work folder holds more than a megabyte of a file's copy."""
-    for path in temp.glob("talentboard-*/*"):
+    for path in temp.glob("talentboard-import-*/*"):
         try:
             if path.stat().st_size > MB:
                 return True
@@ -194,7 +196,7 @@ def test_a_killed_import_leaves_its_work_folder_to_prune(root: Path, tmp_path: P
     finally:
         process.kill()
         process.wait()
-    left = list(uploads.SYSTEM_TEMP.glob("talentboard-*"))
+    left = list(uploads.SYSTEM_TEMP.glob("talentboard-import-*"))
     assert len(left) == 1 and any(IDS[0].encode() in p.read_bytes() for p in left[0].iterdir())
     assert uploads.prune() == []  # an import may still be running in it
     assert uploads.prune(time.time() + 61 * 60) == left

@@ -104,7 +104,7 @@ def test_every_year_form_in_a_year_column(tmp_path, tmp_db):
     assert [(e.row, e.column, e.value) for e in result.errors] == [
         (len(YEAR_FORMS) + 2 + i, "year", form) for i, form in enumerate(NOT_YEARS)]
     assert result.errors[0].message("zh") == "不是年份，应写如 2024、2024年、2024年度"
-    assert result.errors[0].message("en") == "not a year; write e.g. 2024, 2024年 or 2024年度"
+    assert result.errors[0].message("en") == "not a year; write a four-digit year such as 2024"
 
 
 def test_a_year_column_from_excel_and_its_plausible_range(tmp_path, tmp_db):

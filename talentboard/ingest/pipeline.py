@@ -63,7 +63,7 @@ def stage(con, dataset: Dataset, path: Path, file_name: str | None = None, optio
     if not path.is_file():
         raise ImportRejected("err.file_missing", path=str(path))
     report(0.0, "progress.read")
-    with tempfile.TemporaryDirectory(prefix="talentboard-") as workdir:
+    with tempfile.TemporaryDirectory(prefix="talentboard-import-") as workdir:
         layout = read_raw(con, path, dataset, Path(workdir), options)
     prepared = Prepared(dataset, file_name or path.name, file_hash(path), layout)
     if len(layout.sheets) > 1:
