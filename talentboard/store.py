@@ -29,6 +29,11 @@ DEMO_DIR = REPO_ROOT / "data" / "demo"
 SCHEMA_VERSION = "2"
 MACROS = (REPO_ROOT / "queries" / "macros.sql").read_text(encoding="utf-8")
 LOCK_WAIT_SECONDS = 10.0
+# DuckDB shares one database instance between a process's connections to a file and drops it with the
+# last one; a connect racing that drop fails ("Unique file handle conflict", ResourceInUseException),
+# which the app's sessions, each opening short connections on its own thread, did. So a process opens
+# and closes its store connections one at a time.
+_OPEN_CLOSE = threading.Lock()
 BATCH_COLUMNS = ("batch_id", "dataset", "file", "content_hash", "mode", "rows_read", "rows_loaded",
                  "rows_duplicate", "rows_rejected", "imported_at", "user_name", "origin", "status",
                  "replaced_by", "rolled_back_at", "encoding", "sheet", "header_row")
@@ -130,7 +135,8 @@ def _open(path: Path):
     deadline, told = time.monotonic() + seconds, False
     while True:
         try:
-            return duckdb.connect(str(path), config=store_config())
+            with _OPEN_CLOSE:
+                return duckdb.connect(str(path), config=store_config())
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
                 not_duckdb = path.is_dir() or "not a valid duckdb" in str(exc).lower()
@@ -160,7 +166,8 @@ def connect(path: Path | str | None = None):
         con.execute(MACROS)
         yield con
     finally:
-        con.close()
+        with _OPEN_CLOSE:
+            con.close()
 
 
 def ensure_schema(con, path: Path | str = "") -> None:

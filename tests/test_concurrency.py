@@ -1,0 +1,284 @@
+"""Many users at once, against the running app: `streamlit run dashboard.py` on its own copy of the demo.
+
+Twenty sessions browse the four views over Streamlit's own websocket protocol (tests/wsclient.py)
+while one more session uploads and imports a file on the data page and another rolls that batch
+back. No session may see an exception or an error message, and every set of KPI cards a session is
+shown must be the cards of one committed state of the store (before the import, after it, after
+the rollback): never a mix of two, never half a batch. The cards of each committed state are read
+by probe sessions while the store stands still at it, and checked against AppTest's rendering of a
+database copy brought to the same state through the store's own API.
+
+A second test holds the database file with a long import from another process, as the command
+line does, while sessions keep browsing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import random
+import shutil
+import time
+import urllib.parse
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from browser import running_app
+from conftest import REPO_ROOT
+from wsclient import Problem, Run, Session
+
+pytestmark = pytest.mark.slow
+
+PAGES = ("overview", "training", "competition", "innovation")
+DEFAULT_PAGE = "overview"  # served at the app's root URL
+# Each reader opens the app with one of these URL queries (the app keeps the filters for the session)
+# and goes round the views listed with it. The second route's filters, in English, stay on the views
+# the import changes: every page and query combination costs a cold run after each commit.
+ROUTES = (("", PAGES),
+          ("lang=en&range=last_year&line=" + urllib.parse.quote("柜面"), ("overview", "training")))
+READERS = 20
+THINK_S = (4.0, 12.0)  # a reader's pause between two clicks
+IMPORT_NAME = "并发演练培训.csv"
+T0 = time.monotonic()
+
+
+def log(text: str) -> None:
+    """Progress, seen with pytest -s."""
+    print(f"[{time.monotonic() - T0:6.1f} s] {text}", flush=True)
+
+
+def training_file(employee_ids: list[str]) -> bytes:
+    """A training sheet the store has not seen: one course for each employee this year and last year,
+    so both a period's numbers and its change against the period before move."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["工号", "培训名称", "培训日期", "培训学时", "培训类别", "培训形式"])
+    for day in ("2025-06-16", "2026-06-15"):
+        for employee in employee_ids:
+            writer.writerow([employee, "并发演练专题培训", day, 6, "合规风控", "集中培训"])
+    return out.getvalue().encode("utf-8")
+
+
+def app_test_cards(db: Path, page: str, query: str, monkeypatch) -> tuple:
+    """The KPI cards AppTest renders for a page and URL query against a database file."""
+    from streamlit.testing.v1 import AppTest
+    monkeypatch.setenv("TALENTBOARD_DB", str(db))
+    at = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=120)
+    for key, value in urllib.parse.parse_qsl(query):
+        at.query_params[key] = value
+    at.switch_page(f"pages/{page}.py")
+    at.run()
+    assert not at.exception, at.exception
+    return tuple((m.label, m.value, m.proto.delta) for m in at.metric)
+
+
+@pytest.fixture(scope="module")
+def store_copy(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("concurrency") / "talentboard.duckdb"
+    shutil.copyfile(demo_template, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def upload_bytes(demo_template: Path) -> bytes:
+    """Every employee on the roster's 柜面 line and one in five of the others."""
+    with duckdb.connect(str(demo_template), read_only=True) as con:
+        rows = con.execute("select employee_id, line from employees order by employee_id").fetchall()
+    ids = [e for i, (e, line) in enumerate(rows) if line == "柜面" or i % 5 == 0]
+    return training_file(ids)
+
+
+@pytest.fixture(scope="module")
+def app(store_copy: Path) -> str:
+    with running_app(store_copy) as url:
+        yield url
+
+
+def url_path(page: str) -> str:
+    return "" if page == DEFAULT_PAGE else page
+
+
+async def probe(url: str) -> dict[tuple[str, int], tuple]:
+    """The KPI cards of every route's pages, read while the store stands still: one session per route."""
+    async def one(q: int) -> dict[tuple[str, int], tuple]:
+        cards = {}
+        query, pages = ROUTES[q]
+        async with Session(url, f"probe{q}") as session:
+            for page in pages:
+                run = await session.run(page, query if page == pages[0] else None, path=url_path(page))
+                assert not session.problems, session.problems
+                cards[page, q] = run.metrics()
+        return cards
+    return {key: cards for found in await asyncio.gather(*(one(q) for q in range(len(ROUTES))))
+            for key, cards in found.items()}
+
+
+@dataclass
+class Seen:
+    """One page run of a reader: which reader, on which of ROUTES, and what the run showed."""
+    reader: int
+    query: int
+    run: Run
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return self.run.page, self.query
+
+
+async def browse(url: str, index: int, stop: asyncio.Event, runs: list[Seen], busy: set[int],
+                 problems: list[Problem]) -> None:
+    """A reader going round the views of their route, with its filters, until told to stop; `busy`
+    holds the readers waiting for a run."""
+    q = index % len(ROUTES)
+    query, pages = ROUTES[q]
+    rng = random.Random(index)
+    async with Session(url, f"reader{index}") as session:
+        turn = index
+        while not stop.is_set():
+            page = pages[turn % len(pages)]
+            busy.add(index)
+            run = await session.run(page, query if turn == index else None, path=url_path(page))
+            busy.discard(index)
+            runs.append(Seen(index, q, run))
+            turn += 1
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=rng.uniform(*THINK_S))
+            except TimeoutError:
+                pass
+        problems += session.problems
+
+
+async def import_on_the_data_page(session: Session, data: bytes) -> list[str]:
+    """Upload the file, keep the demo (the first import would take it out) and import it; the
+    success messages the page then shows."""
+    run = await session.run("data", "")
+    await session.upload(run.widget("file_uploader", "data_files"), IMPORT_NAME, data)
+    run = await session.run("data")
+    keep_demo = run.widget("checkbox", "_clear_demo", suffix=True).checkbox.id
+    session.set(keep_demo, bool_value=False)
+    run = await session.run("data")
+    button = run.widget("button", keep_demo.rsplit("-", 1)[1].replace("_clear_demo", "_import"))
+    assert not button.button.disabled, f"the import button is disabled: {run.texts('ERROR')}"
+    session.click(button)
+    return (await session.run("data")).texts("SUCCESS")
+
+
+async def roll_back_on_the_data_page(session: Session) -> tuple[str, list[str]]:
+    """Ask for the rollback of the batch the history offers first (the newest) and confirm; the
+    batch picked and the success messages the page then shows."""
+    run = await session.run("data")
+    picker = run.widget("selectbox", "data_batch").selectbox
+    picked = picker.raw_value if picker.set_value else picker.options[picker.default]
+    session.click(run.widget("button", "data_rollback"))
+    run = await session.run("data")
+    session.click(run.widget("button", "data_rollback_yes"))
+    return picked, (await session.run("data")).texts("SUCCESS")
+
+
+async def until(condition, timeout_s: float, what: str) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"after {timeout_s:.0f} s still not: {what}")
+        await asyncio.sleep(0.2)
+
+
+async def twenty_readers_an_import_and_a_rollback(url: str, data: bytes) -> dict:
+    stop = asyncio.Event()
+    runs: list[Seen] = []
+    busy: set[int] = set()
+    problems: list[Problem] = []
+    marks: dict[str, float] = {"start": time.monotonic()}
+    readers = [asyncio.create_task(browse(url, i, stop, runs, busy, problems)) for i in range(READERS)]
+    async with Session(url, "importer") as importer, Session(url, "admin") as admin:
+        await admin.run("data", "")  # the history, open before the import
+        # a few pages shown before the import, and readers waiting for theirs while it commits
+        await until(lambda: len(runs) >= 3 and len(busy) >= 3, 180, "three runs done and three on their way")
+        log(f"{len(runs)} reader runs; importing")
+        marks["import_asked"] = time.monotonic()
+        imported = await import_on_the_data_page(importer, data)
+        marks["imported"] = time.monotonic()
+        log(f"{len(runs)} reader runs; imported: {imported}; probing")
+        after_import = await probe(url)  # the store stands still until the rollback below
+        await until(lambda: len(busy) >= 3, 180, "three runs on their way")
+        log(f"{len(runs)} reader runs; rolling back")
+        marks["rollback_asked"] = time.monotonic()
+        picked, rolled_back = await roll_back_on_the_data_page(admin)
+        marks["rolled_back"] = time.monotonic()
+        log(f"{len(runs)} reader runs; rolled back: {rolled_back}; probing the final state")
+        final = await probe(url)
+        # the readers go on until half of them have seen a page asked for after the rollback
+        await until(lambda: len({s.reader for s in runs if s.run.requested > marks["rolled_back"]}) >= READERS // 2,
+                    180, "half the readers saw a page asked for after the rollback")
+        stop.set()
+        await asyncio.gather(*readers)
+        problems += importer.problems + admin.problems
+    marks["end"] = time.monotonic()
+    log(f"{len(runs)} reader runs; done")
+    return {"runs": runs, "problems": problems, "marks": marks, "imported": imported, "picked": picked,
+            "rolled_back": rolled_back, "after_import": after_import, "final": final}
+
+
+def test_twenty_readers_while_one_session_imports_and_another_rolls_back(
+        app, store_copy, demo_template, upload_bytes, tmp_path, monkeypatch):
+    from talentboard import store
+    from talentboard.i18n import label, t
+    from talentboard.schema import DATASETS
+    batch = len(store.history(demo_template)) + 1  # the next batch number
+    rows = upload_bytes.decode("utf-8").count("\n") - 1
+    started = time.monotonic()
+    seen = asyncio.run(twenty_readers_an_import_and_a_rollback(app, upload_bytes))
+    runs, marks, after_import, final = seen["runs"], seen["marks"], seen["after_import"], seen["final"]
+
+    assert not seen["problems"], "\n".join(map(str, seen["problems"]))
+    # the web session's import and rollback did what they said, to the batch expected
+    assert seen["imported"] == [t("data.imported", "zh", batch=batch, loaded=f"{rows:,}", duplicate="0",
+                                  rejected="0")]
+    training = label(DATASETS["training"], "zh")
+    assert seen["picked"] == t("data.batch_label", "zh", batch=batch, dataset=training, file=IMPORT_NAME,
+                               status=t("status.active", "zh"))
+    assert seen["rolled_back"] == [t("cli.rolled_back", "zh", batch_id=batch, dataset=training, file=IMPORT_NAME)]
+
+    # The committed states' cards, as AppTest renders them from database copies brought to each state by
+    # the store's API: the demo (= after the rollback, which takes the batch out again), and demo + the file.
+    before = tmp_path / "before.duckdb"
+    shutil.copyfile(demo_template, before)
+    imported = tmp_path / "imported.duckdb"
+    shutil.copyfile(demo_template, imported)
+    (tmp_path / IMPORT_NAME).write_bytes(upload_bytes)
+    assert store.import_file(tmp_path / IMPORT_NAME, "training", db=imported).rows_loaded == rows
+    assert final[DEFAULT_PAGE, 0] == app_test_cards(before, DEFAULT_PAGE, ROUTES[0][0], monkeypatch)
+    assert after_import[DEFAULT_PAGE, 0] == app_test_cards(imported, DEFAULT_PAGE, ROUTES[0][0], monkeypatch)
+    # the import moves every card set of the views it touches, so a mix of two states cannot pass as one
+    for page in ("overview", "training"):
+        for q in range(len(ROUTES)):
+            assert after_import[page, q] != final[page, q], (page, ROUTES[q][0])
+            assert len(set(after_import[page, q]) & set(final[page, q])) < len(final[page, q]) - 1
+
+    # Every reader's cards are those of one committed state; of the state then, when the run lies
+    # wholly before the import, between the import and the rollback, or after the rollback.
+    committed = {key: {after_import[key], final[key]} for key in final}
+    wrong = [s for s in runs if s.run.metrics() not in committed[s.key]]
+    assert not wrong, "\n".join(f"{s.key}: {s.run.metrics()}" for s in wrong[:5])
+    windows = {
+        "before the import": ([s for s in runs if s.run.ended < marks["import_asked"]], final),
+        "between import and rollback": ([s for s in runs if s.run.requested > marks["imported"]
+                                         and s.run.ended < marks["rollback_asked"]], after_import),
+        "after the rollback": ([s for s in runs if s.run.requested > marks["rolled_back"]], final),
+    }
+    for name, (inside, cards) in windows.items():
+        assert inside, f"no reader's run lay wholly {name}"
+        stale = [s for s in inside if s.run.metrics() != cards[s.key]]
+        assert not stale, f"{name}: " + "\n".join(f"{s.key}: {s.run.metrics()}" for s in stale[:5])
+    # and runs were on their way while each change was committed
+    for asked, done in (("import_asked", "imported"), ("rollback_asked", "rolled_back")):
+        assert any(s.run.requested < marks[done] and s.run.ended > marks[asked] for s in runs), asked
+    print(f"\nconcurrency: {READERS} readers + importer + admin + {2 * len(ROUTES)} probe sessions; "
+          f"{len(runs)} reader page runs ({sum(1 for s in runs if s.run.metrics())} with KPI cards), "
+          f"0 errors; import {marks['imported'] - marks['import_asked']:.1f} s, "
+          f"rollback {marks['rolled_back'] - marks['rollback_asked']:.1f} s, "
+          f"storm {marks['end'] - marks['start']:.1f} s, test {time.monotonic() - started:.1f} s")
