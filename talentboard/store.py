@@ -475,9 +475,13 @@ class State:
 
 def state(db: Path | str | None = None) -> State:
     with connect(db) as con:
-        row = con.execute("select count(*), count(*) filter (where origin = 'demo' and status = 'active'), "
-                          "max(batch_id), count(*) filter (where status = 'active'), max(rolled_back_at), "
-                          "count(rolled_back_at) from batches").fetchall()[0]
+        return state_of(con)
+
+
+def state_of(con) -> State:
+    row = con.execute("select count(*), count(*) filter (where origin = 'demo' and status = 'active'), "
+                      "max(batch_id), count(*) filter (where status = 'active'), max(rolled_back_at), "
+                      "count(rolled_back_at) from batches").fetchall()[0]
     return State(batches=row[0], demo_active=row[1] > 0, version=(row[0], row[2], row[3], row[4], row[5]))
 
 

@@ -37,15 +37,30 @@ class Context:
         return self.as_of_by_dataset.get(dataset)
 
 
+class StoreMoved(Exception):
+    """An import or rollback committed after this run read the store's version."""
+
+
+def _at_version(con, version: tuple) -> None:
+    """Read in one snapshot, and only at the version the run shows: cached under that version, numbers
+    read after a later import or rollback would sit beside the earlier ones on a page (a mix of two
+    states), say an answer "from the last state" while an import holds the file."""
+    con.execute("begin transaction")
+    if store.state_of(con).version != version:
+        raise StoreMoved
+
+
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
 def cached_options(db: str, version: tuple) -> dict[str, list[str]]:
     with store.connect(db) as con:
+        _at_version(con, version)
         return metrics.filter_options(con)
 
 
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
 def cached_as_of(db: str, version: tuple) -> dict:
     with store.connect(db) as con:
+        _at_version(con, version)
         return metrics.as_of_dates(con)
 
 
@@ -53,13 +68,18 @@ def cached_as_of(db: str, version: tuple) -> dict:
 def _compute(db: str, version: tuple, module: str, name: str, filters, args: tuple):
     func = getattr(importlib.import_module(module), name)
     with store.connect(db) as con:
+        _at_version(con, version)
         return func(con, filters, *args)
 
 
 def compute(context: Context, func, *args, filters: metrics.Filters | None = None):
-    """func(con, filters, *args) from talentboard/, cached per data version: a small aggregate, never raw rows."""
-    return while_busy(context.lang, lambda: _compute(context.db, context.version, func.__module__, func.__name__,
-                                                     filters or context.filters, args))
+    """func(con, filters, *args) from talentboard/, cached per data version: a small aggregate, never raw rows.
+    When the data moved on since the run began, the page starts again on the data as it is now."""
+    try:
+        return while_busy(context.lang, lambda: _compute(context.db, context.version, func.__module__, func.__name__,
+                                                         filters or context.filters, args))
+    except StoreMoved:
+        st.rerun()
 
 
 # The last state each database file showed, for every session of this process: while an import in
@@ -285,6 +305,8 @@ def frame(lang: str, page: str = "overview") -> Context:
         version = current.version
         options = while_busy(lang, lambda: cached_options(db, version))
         as_of = while_busy(lang, lambda: cached_as_of(db, version))
+    except StoreMoved:  # an import or rollback committed meanwhile: the page starts again on its data
+        st.rerun()
     except store.StoreUnusable as unusable:  # what to do, never the server's path
         st.error(t(unusable.key, lang))
         st.stop()

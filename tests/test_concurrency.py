@@ -18,7 +18,9 @@ import asyncio
 import csv
 import io
 import random
+import json
 import shutil
+import sys
 import time
 import urllib.parse
 from dataclasses import dataclass
@@ -52,12 +54,12 @@ def log(text: str) -> None:
 
 
 def training_file(employee_ids: list[str]) -> bytes:
-    """A training sheet the store has not seen: one course for each employee this year and last year,
-    so both a period's numbers and its change against the period before move."""
+    """A training sheet the store has not seen: one course for each employee in each of the last three
+    years, so a period's numbers and its change against the period before both move."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["工号", "培训名称", "培训日期", "培训学时", "培训类别", "培训形式"])
-    for day in ("2025-06-16", "2026-06-15"):
+    for day in ("2024-09-16", "2025-06-16", "2026-06-15"):
         for employee in employee_ids:
             writer.writerow([employee, "并发演练专题培训", day, 6, "合规风控", "集中培训"])
     return out.getvalue().encode("utf-8")
@@ -68,8 +70,8 @@ def app_test_cards(db: Path, page: str, query: str, monkeypatch) -> tuple:
     from streamlit.testing.v1 import AppTest
     monkeypatch.setenv("TALENTBOARD_DB", str(db))
     at = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=120)
-    for key, value in urllib.parse.parse_qsl(query):
-        at.query_params[key] = value
+    for key, values in urllib.parse.parse_qs(query).items():
+        at.query_params[key] = values[0] if len(values) == 1 else values
     at.switch_page(f"pages/{page}.py")
     at.run()
     assert not at.exception, at.exception
@@ -102,18 +104,18 @@ def url_path(page: str) -> str:
     return "" if page == DEFAULT_PAGE else page
 
 
-async def probe(url: str) -> dict[tuple[str, int], tuple]:
+async def probe(url: str, routes=ROUTES) -> dict[tuple[str, int], tuple]:
     """The KPI cards of every route's pages, read while the store stands still: one session per route."""
     async def one(q: int) -> dict[tuple[str, int], tuple]:
         cards = {}
-        query, pages = ROUTES[q]
+        query, pages = routes[q]
         async with Session(url, f"probe{q}") as session:
             for page in pages:
                 run = await session.run(page, query if page == pages[0] else None, path=url_path(page))
                 assert not session.problems, session.problems
                 cards[page, q] = run.metrics()
         return cards
-    return {key: cards for found in await asyncio.gather(*(one(q) for q in range(len(ROUTES))))
+    return {key: cards for found in await asyncio.gather(*(one(q) for q in range(len(routes))))
             for key, cards in found.items()}
 
 
@@ -130,11 +132,11 @@ class Seen:
 
 
 async def browse(url: str, index: int, stop: asyncio.Event, runs: list[Seen], busy: set[int],
-                 problems: list[Problem]) -> None:
+                 problems: list[Problem], routes=ROUTES) -> None:
     """A reader going round the views of their route, with its filters, until told to stop; `busy`
     holds the readers waiting for a run."""
-    q = index % len(ROUTES)
-    query, pages = ROUTES[q]
+    q = index % len(routes)
+    query, pages = routes[q]
     rng = random.Random(index)
     async with Session(url, f"reader{index}") as session:
         turn = index
@@ -282,3 +284,134 @@ def test_twenty_readers_while_one_session_imports_and_another_rolls_back(
           f"0 errors; import {marks['imported'] - marks['import_asked']:.1f} s, "
           f"rollback {marks['rolled_back'] - marks['rollback_asked']:.1f} s, "
           f"storm {marks['end'] - marks['start']:.1f} s, test {time.monotonic() - started:.1f} s")
+
+
+# A long import from the command line: the CLI's own import, slowed down before it writes, so it holds
+# the database file for HOLD_S seconds (longer than a page ever waited before it said "in use").
+HOLD_S = 15.0
+LONG_IMPORT = """
+import sys, time
+from talentboard import cli, store
+plain = store.import_file
+
+def slow(*args, **kwargs):
+    def progress(fraction, stage):
+        if stage == "progress.read":
+            print("holding", flush=True)  # the file is held from the import's connect
+        if stage == "progress.write":
+            time.sleep(float(sys.argv[2]))
+    return plain(*args, **kwargs, progress=progress)
+
+store.import_file = slow
+sys.exit(cli.main(["import", "training", sys.argv[1], "--json"]))
+"""
+# The readers of the views the import changes; the second route's filters are used by nobody before
+# the file is held, so nothing of theirs is cached and their pages must wait for the import.
+HOLD_ROUTES = (("", ("overview", "training")),
+               ("lang=en&range=last_year&line=" + urllib.parse.quote("柜面"), ("training", "overview")))
+HOLD_READERS = 8
+
+
+def newcomer_route(db: Path) -> tuple[str, tuple[str, ...]]:
+    """Filters nobody has used: the period before this year's, of the same length. The first route's
+    readers have this period's numbers cached (as their "before"); nobody has those of the period
+    before it, so a page with these filters has half of its numbers cached and half to read."""
+    from talentboard import metrics, store
+    with store.connect(db) as con:
+        as_of = metrics.latest_date(metrics.as_of_dates(con))
+    start, end = metrics.quick_period("this_year", as_of)
+    period = metrics.Filters(start, end).previous()
+    return f"range=custom&period={period.start}&period={period.end}", ("overview", "training")
+
+
+async def readers_while_a_long_import_holds_the_file(url: str, db: Path, file: Path, newcomer_at) -> dict:
+    stop = asyncio.Event()
+    runs: list[Seen] = []
+    busy: set[int] = set()
+    problems: list[Problem] = []
+    marks: dict[str, float] = {"start": time.monotonic()}
+    before = await probe(url, HOLD_ROUTES)
+    readers = [asyncio.create_task(browse(url, i, stop, runs, busy, problems, HOLD_ROUTES))
+               for i in range(HOLD_READERS)]
+    await until(lambda: len({s.reader for s in runs}) == HOLD_READERS, 180, "every reader saw a page")
+    importer = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", LONG_IMPORT, str(file), str(HOLD_S), cwd=REPO_ROOT,
+        env={**__import__("os").environ, "TALENTBOARD_DB": str(db), "PYTHONPATH": str(REPO_ROOT)},
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    line = await asyncio.wait_for(importer.stdout.readline(), timeout=180)
+    assert line.strip() == b"holding", (line, await importer.stderr.read())
+    marks["held"] = time.monotonic()
+    log(f"{len(runs)} reader runs; the file is held")
+
+    async def released() -> tuple[bytes, bytes]:
+        found = await asyncio.wait_for(importer.communicate(), timeout=180)
+        marks["released"] = time.monotonic()
+        log(f"{len(runs)} reader runs; the import ended ({importer.returncode})")
+        return found
+
+    ending = asyncio.create_task(released())
+    newcomers = []
+    async with Session(url, "newcomer") as newcomer:  # arrives while the file is held
+        query, pages = newcomer_at
+        for page in pages:
+            newcomers.append(await newcomer.run(page, query if page == pages[0] else None, path=url_path(page)))
+        output, errors = await ending
+        await until(lambda: len({s.reader for s in runs if s.run.requested > marks["released"]}) == HOLD_READERS,
+                    180, "every reader saw a page asked for after the import")
+        stop.set()
+        await asyncio.gather(*readers)
+        problems += newcomer.problems
+    after = await probe(url, HOLD_ROUTES + (newcomer_at,))
+    marks["end"] = time.monotonic()
+    return {"runs": runs, "problems": problems, "marks": marks, "before": before, "after": after,
+            "newcomers": newcomers, "code": importer.returncode, "output": output, "errors": errors}
+
+
+def test_pages_keep_answering_while_a_long_command_line_import_holds_the_file(
+        app, store_copy, demo_template, upload_bytes, tmp_path, monkeypatch):
+    """Issue 9: "a writer holding the file over 10 s turns every page into that error". Now a page
+    answers from the last committed state (with a notice) or waits for the import with a notice;
+    no page shows an error, and every card set is one committed state's."""
+    from talentboard.i18n import t
+    file = tmp_path / IMPORT_NAME
+    file.write_bytes(upload_bytes)
+    rows = upload_bytes.decode("utf-8").count("\n") - 1
+    # The newcomer's cards before the import, as AppTest renders them from the demo; the store the app
+    # serves holds the demo's numbers too (alone, or with the first test's batch rolled back).
+    newcomer_at = newcomer_route(demo_template)
+    before_copy = tmp_path / "before.duckdb"
+    shutil.copyfile(demo_template, before_copy)
+    newcomer_before = [app_test_cards(before_copy, page, newcomer_at[0], monkeypatch) for page in newcomer_at[1]]
+    started = time.monotonic()
+    seen = asyncio.run(readers_while_a_long_import_holds_the_file(app, store_copy, file, newcomer_at))
+    runs, marks, before, after = seen["runs"], seen["marks"], seen["before"], seen["after"]
+
+    assert seen["code"] == 0, seen["errors"].decode(errors="replace")
+    assert json.loads(seen["output"])["rows_loaded"] == rows
+    assert marks["released"] - marks["held"] >= HOLD_S
+    assert not seen["problems"], "\n".join(map(str, seen["problems"]))
+    for key in before:
+        assert before[key] != after[key], key  # a page showing the state before differs from one after
+    committed = {key: {before[key], after[key]} for key in before}
+    wrong = [s for s in runs if s.run.metrics() not in committed[s.key]]
+    assert not wrong, "\n".join(f"{s.key}: {s.run.metrics()}" for s in wrong[:5])
+    during = [s for s in runs if s.run.requested > marks["held"] and s.run.ended < marks["released"]]
+    assert during, "no reader's page was shown while the file was held"
+    notices = {t("busy.stale", lang) for lang in ("zh", "en")} | {t("busy.waiting", lang) for lang in ("zh", "en")}
+    # every page shown while the file was held says so
+    silent = [s for s in during if not notices & set(s.run.shown_texts())]
+    assert not silent, [(s.key, s.run.requested - marks["held"], s.run.ended - s.run.requested, s.run.shown_texts(),
+                         [e.WhichOneof("type") for e in s.run.drawn][:12]) for s in silent[:3]]
+    # the newcomer, whose filters nobody had used, waited (with the notice) and then saw the import's data
+    first = seen["newcomers"][0]
+    assert first.requested < marks["released"] < first.ended and notices & set(first.shown_texts()), (
+        first.requested - marks["held"], first.ended - marks["held"], first.shown_texts())
+    newcomer_after = [after[page, len(HOLD_ROUTES)] for page in newcomer_at[1]]
+    assert newcomer_before != newcomer_after
+    for run, cards in zip(seen["newcomers"], zip(newcomer_before, newcomer_after)):
+        assert run.metrics() in cards, (run.page, run.metrics(), cards)
+    after_release = [s for s in runs if s.run.requested > marks["released"]]
+    assert after_release and all(s.run.metrics() == after[s.key] for s in after_release)
+    print(f"\nlong import: {HOLD_READERS} readers + a newcomer + {len(HOLD_ROUTES) * 2 + 1} probe sessions; "
+          f"file held {marks['released'] - marks['held']:.1f} s; {len(runs)} reader page runs, {len(during)} "
+          f"wholly while held, 0 errors; test {time.monotonic() - started:.1f} s")

@@ -34,11 +34,14 @@ RUN_TIMEOUT_S = 90.0
 
 @dataclass
 class Run:
-    """One script run as the session saw it: every element it drew, by its place on the page."""
+    """One page run the session asked for, as it saw it: every element on the page when the script
+    finished, by its place, and every element drawn on the way (also by runs the app restarted)."""
     page: str
     query: str
     requested: float  # when the session asked for the run (time.monotonic())
     elements: dict[tuple[int, ...], Element] = field(default_factory=dict)
+    drawn: list[Element] = field(default_factory=list)  # every element sent, also those replaced since (a spinner)
+    runs: int = 0  # script runs it took: more than one when the app restarted it (st.rerun)
     status: str = ""  # the script_finished status of the run
     ended: float = 0.0  # when the session heard the run had finished
 
@@ -56,6 +59,11 @@ class Run:
         """The text of every alert of a format (ERROR, WARNING, INFO, SUCCESS) the run showed."""
         wanted = Alert.Format.Value(kind)
         return [a.alert.body for a in self.of_type("alert") if a.alert.format == wanted]
+
+    def shown_texts(self) -> list[str]:
+        """Every alert's and spinner's text the run put on the page at some moment."""
+        return [e.alert.body if e.WhichOneof("type") == "alert" else e.spinner.text
+                for e in self.drawn if e.WhichOneof("type") in ("alert", "spinner")]
 
     def widget(self, kind: str, key: str, *, suffix: bool = False) -> Element:
         """The widget of a kind whose user key is `key` (Streamlit ends a keyed widget's id with
@@ -154,7 +162,7 @@ class Session:
         start = time.monotonic()
         deadline = start + timeout_s
         await self._send(msg)
-        run: Run | None = None
+        run = Run(page, self.query, start)
         while True:
             try:
                 fwd = await self._receive(deadline)
@@ -165,12 +173,16 @@ class Session:
             if kind == "new_session":
                 if fwd.new_session.HasField("initialize"):
                     self.session_id = fwd.new_session.initialize.session_id
-                run = Run(page, self.query, start)
-            elif kind == "delta" and run is not None:
+                # a run the app restarted (st.rerun) draws its page afresh: what the first drew stays in `drawn`
+                run.elements = {}
+                run.runs += 1
+                run.query = self.query
+            elif kind == "delta":
                 delta = fwd.delta
                 if delta.WhichOneof("type") == "new_element":
                     element = delta.new_element
                     run.elements[tuple(fwd.metadata.delta_path)] = element
+                    run.drawn.append(element)
                     self._check(page, element)
             elif kind == "page_info_changed":
                 self.query = fwd.page_info_changed.query_string  # the app rewrote the URL's query
@@ -181,15 +193,12 @@ class Session:
                                              f"{fwd.session_event.script_compilation_exception.message}"))
             elif kind == "script_finished":
                 status = FINISHED.Name(fwd.script_finished)
-                if run is not None:
-                    run.status = status
-                    run.ended = time.monotonic()
+                run.status = status
+                run.ended = time.monotonic()
                 if status == "FINISHED_EARLY_FOR_RERUN":
                     continue  # the app asked for another run: it follows
                 if status != "FINISHED_SUCCESSFULLY":
                     self.problems.append(Problem(page, self.query, f"run ended {status}"))
-                if run is None:
-                    raise RuntimeError(f"{page}: script_finished without a run")
                 self.runs.append(run)
                 return run
 
