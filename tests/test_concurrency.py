@@ -286,8 +286,9 @@ def test_twenty_readers_while_one_session_imports_and_another_rolls_back(
           f"storm {marks['end'] - marks['start']:.1f} s, test {time.monotonic() - started:.1f} s")
 
 
-# A long import from the command line: the CLI's own import, slowed down before it writes, so it holds
-# the database file for HOLD_S seconds (longer than a page ever waited before it said "in use").
+# A long import from the command line: the CLI's own import, slowed down as it starts to write (the
+# database file is held from its duplicate check to its commit), so it holds the file for HOLD_S seconds,
+# longer than a page ever waited before it said "in use".
 HOLD_S = 15.0
 LONG_IMPORT = """
 import sys, time
@@ -296,9 +297,8 @@ plain = store.import_file
 
 def slow(*args, **kwargs):
     def progress(fraction, stage):
-        if stage == "progress.read":
-            print("holding", flush=True)  # the file is held from the import's connect
         if stage == "progress.write":
+            print("holding", flush=True)
             time.sleep(float(sys.argv[2]))
     return plain(*args, **kwargs, progress=progress)
 
