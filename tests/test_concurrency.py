@@ -17,8 +17,9 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-import random
 import json
+import os
+import random
 import shutil
 import sys
 import time
@@ -26,7 +27,6 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from browser import running_app
@@ -88,7 +88,8 @@ def store_copy(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) ->
 @pytest.fixture(scope="module")
 def upload_bytes(demo_template: Path) -> bytes:
     """Every employee on the roster's 柜面 line and one in five of the others."""
-    with duckdb.connect(str(demo_template), read_only=True) as con:
+    from talentboard import store
+    with store.connect(demo_template) as con:
         rows = con.execute("select employee_id, line from employees order by employee_id").fetchall()
     ids = [e for i, (e, line) in enumerate(rows) if line == "柜面" or i % 5 == 0]
     return training_file(ids)
@@ -305,8 +306,7 @@ def slow(*args, **kwargs):
 store.import_file = slow
 sys.exit(cli.main(["import", "training", sys.argv[1], "--json"]))
 """
-# The readers of the views the import changes; the second route's filters are used by nobody before
-# the file is held, so nothing of theirs is cached and their pages must wait for the import.
+# The readers stay on the views the import changes; their pages are cached before the file is held.
 HOLD_ROUTES = (("", ("overview", "training")),
                ("lang=en&range=last_year&line=" + urllib.parse.quote("柜面"), ("training", "overview")))
 HOLD_READERS = 8
@@ -336,7 +336,7 @@ async def readers_while_a_long_import_holds_the_file(url: str, db: Path, file: P
     await until(lambda: len({s.reader for s in runs}) == HOLD_READERS, 180, "every reader saw a page")
     importer = await asyncio.create_subprocess_exec(
         sys.executable, "-c", LONG_IMPORT, str(file), str(HOLD_S), cwd=REPO_ROOT,
-        env={**__import__("os").environ, "TALENTBOARD_DB": str(db), "PYTHONPATH": str(REPO_ROOT)},
+        env={**os.environ, "TALENTBOARD_DB": str(db), "PYTHONPATH": str(REPO_ROOT)},
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     line = await asyncio.wait_for(importer.stdout.readline(), timeout=180)
     assert line.strip() == b"holding", (line, await importer.stderr.read())
