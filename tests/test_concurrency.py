@@ -43,7 +43,7 @@ DEFAULT_PAGE = "overview"  # served at the app's root URL
 ROUTES = (("", PAGES),
           ("lang=en&range=last_year&line=" + urllib.parse.quote("柜面"), ("overview", "training")))
 READERS = 20
-THINK_S = (4.0, 12.0)  # a reader's pause between two clicks
+THINK_S = (6.0, 15.0)  # a reader's pause between two clicks
 IMPORT_NAME = "并发演练培训.csv"
 T0 = time.monotonic()
 
@@ -199,8 +199,8 @@ async def twenty_readers_an_import_and_a_rollback(url: str, data: bytes) -> dict
     readers = [asyncio.create_task(browse(url, i, stop, runs, busy, problems)) for i in range(READERS)]
     async with Session(url, "importer") as importer, Session(url, "admin") as admin:
         await admin.run("data", "")  # the history, open before the import
-        # a few pages shown before the import, and readers waiting for theirs while it commits
-        await until(lambda: len(runs) >= 3 and len(busy) >= 3, 180, "three runs done and three on their way")
+        # a page shown before the import, and readers waiting for theirs while it commits
+        await until(lambda: runs and len(busy) >= 3, 180, "a run done and three on their way")
         log(f"{len(runs)} reader runs; importing")
         marks["import_asked"] = time.monotonic()
         imported = await import_on_the_data_page(importer, data)
@@ -214,9 +214,9 @@ async def twenty_readers_an_import_and_a_rollback(url: str, data: bytes) -> dict
         marks["rolled_back"] = time.monotonic()
         log(f"{len(runs)} reader runs; rolled back: {rolled_back}; probing the final state")
         final = await probe(url)
-        # the readers go on until half of them have seen a page asked for after the rollback
-        await until(lambda: len({s.reader for s in runs if s.run.requested > marks["rolled_back"]}) >= READERS // 2,
-                    180, "half the readers saw a page asked for after the rollback")
+        # the readers go on until a few of them have seen a page asked for after the rollback
+        await until(lambda: len({s.reader for s in runs if s.run.requested > marks["rolled_back"]}) >= 3,
+                    180, "three readers saw a page asked for after the rollback")
         stop.set()
         await asyncio.gather(*readers)
         problems += importer.problems + admin.problems
