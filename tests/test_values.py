@@ -291,10 +291,11 @@ def test_a_bracketed_note_that_is_not_a_unit_is_ignored(tmp_path, tmp_db):
 def test_units_written_in_values_convert_or_are_refused(tmp_path, tmp_db):
     rows = [["工号", "培训名称", "培训日期", "学时", "考核成绩", "培训费用"],
             ["E1", "甲", "2024-03-05", "90分钟", "85分", "0.36万元"], ["E2", "乙", "2024-03-05", "1.5小时", "90", "2千元"],
-            ["E3", "丙", "2024-03-05", "1天", "80", "0"], ["E4", "丁", "2024-03-05", "2", "80", "5分钟"]]
+            ["E3", "丙", "2024-03-05", "1天", "80", "0"], ["E4", "丁", "2024-03-05", "2", "80", "5分钟"],
+            ["E5", "戊", "2024-03-05", "2 h", "80", "￥3,600.00"]]
     result = store.import_file(write_csv(tmp_path / "v.csv", rows), "training")
     assert table(tmp_db, "select employee_id, hours, score, cost from training order by 1") == [
-        ("E1", 1.5, 85.0, 3600.0), ("E2", 1.5, 90.0, 2000.0)]
+        ("E1", 1.5, 85.0, 3600.0), ("E2", 1.5, 90.0, 2000.0), ("E5", 2.0, 80.0, 3600.0)]
     assert [(e.row, e.column, e.code) for e in result.errors] == [(4, "hours", "row.unit"), (5, "cost", "row.unit")]
     assert result.errors[0].message("zh") == "单位无法换算为本列的单位（小时）"
     assert result.errors[0].message("en") == "the unit cannot be converted to this column's unit (hours)"

@@ -62,7 +62,9 @@ def total_row_sql(cells: list[str], id_cells: list[str]) -> str:
     if not cells:
         return "false"
     person = " or ".join(f"(nullif(trim({c}), '') is not null and {label(c)} = 0)" for c in id_cells) or "false"
-    return f"(case greatest({', '.join(label(c) for c in cells)}) when 2 then true when 1 then not ({person}) else false end)"
+    row = f"regexp_matches(concat({', '.join(cells)}), '计|計|otal|OTAL')"  # one cheap look at the whole row first
+    return (f"(case when not {row} then false else (case greatest({', '.join(label(c) for c in cells)}) "
+            f"when 2 then true when 1 then not ({person}) else false end) end)")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -76,8 +78,10 @@ EXCEL_ERROR = r"#(?:N/A|DIV/0!|VALUE!|REF!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTIN
 
 def excel_error_sql(m: str) -> tuple[str, str]:
     """SQL over normalised text m: the text with an Excel error read as blank, and the error itself (else null)."""
-    error = f"(starts_with({m}, '#') and regexp_full_match(upper({m}), {lit(EXCEL_ERROR)}))"
-    return f"(case when {error} then null else {m} end)", f"(case when {error} then upper({m}) end)"
+    # CASE, not AND: DuckDB evaluates both sides of an AND, and the pattern is for the few cells starting with #
+    error = f"regexp_full_match(upper({m}), {lit(EXCEL_ERROR)})"
+    return (f"(case when not starts_with({m}, '#') then {m} when {error} then null else {m} end)",
+            f"(case when not starts_with({m}, '#') then null when {error} then upper({m}) end)")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -146,7 +150,7 @@ def _number_pattern(column: Column) -> str:
 
 def _number_parts(n: str, column: Column) -> tuple[str, str, str]:
     """SQL: the number written, its unit ('' when none), and whether the text has that form."""
-    s = f"lower(replace(replace({n}, ',', ''), ' ', ''))"
+    s = f"lower(regexp_replace({n}, '[, ¥￥]', '', 'g'))"  # 1,234.5 元, ￥3,600.00
     pattern = lit(_number_pattern(column))
     return (f"try_cast(regexp_extract({s}, {pattern}, 1) as double)", f"regexp_extract({s}, {pattern}, 2)",
             f"regexp_full_match({s}, {pattern})")
@@ -166,10 +170,11 @@ def number_sql(n: str, column: Column, factor: float = 1.0) -> str:
             f"{slow}) end)")
 
 
-def unit_error_sql(n: str, column: Column) -> str:
-    """SQL: the value is a number with a unit the column cannot take (1天 in hours, 5分钟 in a cost)."""
+def unit_error_sql(n: str, v: str, column: Column) -> str:
+    """SQL: the text n did not parse (v is null) because it is a number with a unit the column cannot take
+    (1天 in hours, 5分钟 in a cost)."""
     number, unit, form = _number_parts(n, column)
-    return (f"(case when {n} is null or try_cast(replace({n}, ',', '') as double) is not null then false "
+    return (f"(case when {n} is null or {v} is not null then false "
             f"else {form} and {_value_factors(column, 1.0)}[{unit}] is null end)")
 
 
@@ -341,7 +346,7 @@ def checks_sql(column: Column, n: str, v: str, x: str = "null") -> list[tuple[st
         checks.append((f"{n} is not null and {v} is null", "row.year"))
         checks += _check(v, column)
     elif column.type in (NUMBER, INTEGER):
-        wrong_unit = unit_error_sql(n, column)
+        wrong_unit = unit_error_sql(n, v, column)
         checks.append((wrong_unit, "row.unit"))
         checks.append((f"{n} is not null and ({v} is null or not isfinite({v})) and not {wrong_unit}", unreadable))
         if column.type == INTEGER:
