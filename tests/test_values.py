@@ -325,3 +325,34 @@ def test_excel_error_values_in_a_workbook(tmp_path, tmp_db):
     rows = [["工号", "培训名称", "培训日期", "学时", "考核成绩"], ["E1", "甲", "2024-03-05", 2, "#DIV/0!"],
             ["E2", "乙", "2024-03-05", "#N/A", 80], ["E3", "丙", "2024-03-05", 3, 70]]
     _check_excel_errors(store.import_file(_xlsx(tmp_path / "x.xlsx", rows), "training"), tmp_db)
+
+
+# ---------------------------------------------------------------------------------------------
+# Properties: any format code, any cell text
+# ---------------------------------------------------------------------------------------------
+
+from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+
+FORMAT_CHARS = st.sampled_from(list('0#?.,;"\\_*[]@%/-: EMPyYmdhs$¥General通用格式小时人元') + ["[Red]", "[DBNum1]", "[$-804]"])
+LABEL_CHARS = st.sampled_from(list("合总小累共计計城关信用社支行本页 　:：-—【】()（）万元Total sub grand统会审") +
+                              ["合计", "小计", "Total", "TOTAL", "ToTaL", "ＴＯＴＡＬ", "ｔｏｔａｌ", "Ｓｕｂ"])
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.lists(FORMAT_CHARS, max_size=12).map("".join), st.floats(allow_nan=False, allow_infinity=False, width=32))
+def test_any_format_code_gives_a_display_or_none_and_never_raises(code, number):
+    display = values.number_display(code)
+    if display is not None:
+        text = display.text(float(number))
+        assert isinstance(text, str) and text == text.strip()
+
+
+@hsettings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(LABEL_CHARS, max_size=8).map("".join), min_size=1, max_size=25))
+def test_the_sql_total_rule_is_the_python_one(texts):
+    import duckdb
+    con = duckdb.connect()
+    got = [flag for (flag,) in con.execute(
+        f"select {values.total_row_sql(['c0'], [])} from unnest($t) with ordinality as u(c0, i) order by i",
+        {"t": texts}).fetchall()]
+    assert got == [values.is_total_label(text) for text in texts]

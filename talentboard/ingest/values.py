@@ -44,8 +44,13 @@ TOTAL_QUALIFIED = (rf"(?i).*\S\s*{_TOTAL_ZH}{_END}|.*\S\s+(?:sub\s*-?\s*)?total{
                    rf"|{_DECOR}*{_TOTAL_ZH}(?:\s*[:：\-—]|\s+)\s*\S.*|{_DECOR}*{_TOTAL_EN}\s*[:：\-—]\s*\S.*")
 
 
+_TOTAL_MARKS = ("计", "計", "otal", "OTAL", "ｏｔａｌ", "ＯＴＡＬ")  # a cell without one is no total label
+
+
 def is_total_label(text: str, bare: bool = False) -> bool:
     """Whether one cell's text is a total label (only a bare total word when `bare`); as total_row_sql decides."""
+    if not any(mark in str(text) for mark in _TOTAL_MARKS):
+        return False
     s = schema.to_halfwidth(str(text)).strip()
     return bool(re.fullmatch(TOTAL_BARE, s) or (not bare and re.fullmatch(TOTAL_QUALIFIED, s)))
 
@@ -55,14 +60,14 @@ def total_row_sql(cells: list[str], id_cells: list[str]) -> str:
     identifier columns."""
     def label(cell: str) -> str:  # 2 a bare total word, 1 a qualified total label, 0 neither; only a cell
         # holding 计 or total is normalised and matched (CASE, not AND: DuckDB evaluates both sides of an AND)
-        maybe = " or ".join(f"contains({cell}, '{mark}')" for mark in ("计", "計", "otal", "OTAL"))  # no lower(): costly
+        maybe = " or ".join(f"contains({cell}, '{mark}')" for mark in _TOTAL_MARKS)  # no lower(): costly
         text = normalise_sql(cell)
         return (f"(case when {maybe} then (case when regexp_full_match({text}, {lit(TOTAL_BARE)}) then 2 "
                 f"when regexp_full_match({text}, {lit(TOTAL_QUALIFIED)}) then 1 else 0 end) else 0 end)")
     if not cells:
         return "false"
     person = " or ".join(f"(nullif(trim({c}), '') is not null and {label(c)} = 0)" for c in id_cells) or "false"
-    row = f"regexp_matches(concat({', '.join(cells)}), '计|計|otal|OTAL')"  # one cheap look at the whole row first
+    row = f"regexp_matches(concat({', '.join(cells)}), {lit('|'.join(_TOTAL_MARKS))})"  # the whole row, first
     return (f"(case when not {row} then false else (case greatest({', '.join(label(c) for c in cells)}) "
             f"when 2 then true when 1 then not ({person}) else false end) end)")
 
