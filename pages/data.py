@@ -218,11 +218,12 @@ def import_controls(key: str, dataset: str, upload: uploads.Upload, choices: upl
         return
     before = store.row_count(dataset, db)
     bar = st.progress(0.0, text=t("progress.read", lang))
-    try:
-        done = uploads.run_import(upload, choices, user=ui.current_user(), db=db,
-                                  progress=lambda fraction, stage: bar.progress(fraction, text=t(stage, lang)))
+    try:  # another process's import holds the file: this one waits its turn, and says so
+        with store.waiting(settings.PAGE_BUSY_WAIT, lambda: bar.progress(0.0, text=t("busy.import_waits", lang))):
+            done = uploads.run_import(upload, choices, user=ui.current_user(), db=db,
+                                      progress=lambda fraction, stage: bar.progress(fraction, text=t(stage, lang)))
     except Exception as error:  # the import is one transaction: nothing was written; say why, no traceback
-        st.error(say("err.internal", lang, reason=f"{type(error).__name__}: {error}"))
+        st.error(ui.message(uploads.unexpected(error), lang))
         return
     bar.progress(1.0, text=t("progress.done", lang))
     st.session_state[f"{key}_done"] = {"dataset": dataset, "mode": mode, "result": done, "before": before,

@@ -463,7 +463,6 @@ def sankey(data: pd.DataFrame, source: str, target: str, value: str, lang: str, 
     rank = {v: i for i, v in enumerate(order)}
     left = sorted(set(data[source]), key=lambda v: -rank.get(v, -1))
     right = sorted(set(data[target]), key=lambda v: -rank.get(v, -1))
-    nodes = [*left, *right]
     index = {("L", v): i for i, v in enumerate(left)} | {("R", v): len(left) + i for i, v in enumerate(right)}
 
     def centres(side: list, column: str) -> list[float]:

@@ -8,14 +8,13 @@ import sys
 from pathlib import Path
 
 from talentboard import settings, store
-from talentboard.ingest import ImportRejected, Message, read
 from talentboard.i18n import DEFAULT_LANG, t
 from talentboard.export import BACKUP_DIR
 from talentboard.schema import DATASETS
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
 ERRORS_PRINTED = 20
-LIMIT_SETTINGS = {"err.file_too_big": "MAX_UPLOAD_MB", "err.too_many_rows": "MAX_ROWS"}  # refusal -> its setting
+LIMIT_SETTINGS = {"err.file_too_big": "MAX_FILE_MB", "err.too_many_rows": "MAX_ROWS"}  # refusal -> its setting
 
 
 class UsageError(Exception):
@@ -83,16 +82,9 @@ def cmd_import(args) -> int:
     if args.dataset not in DATASETS:
         raise UsageError(t("err.unknown_dataset", lang, name=args.dataset, names=", ".join(DATASETS)))
     mapping = parse_map(args.map, args.dataset, lang)
-    path = Path(args.file)
-    try:
-        if path.is_file():
-            read.check_size(path.name, path.stat().st_size)
-    except ImportRejected as refused:  # over the size cap: not read at all
-        result = store.ImportResult(args.dataset, path.name, "", rejection=Message(refused.key, refused.values))
-    else:
-        result = store.import_file(path, args.dataset, replace=args.replace, sheet=args.sheet,
-                                   header_row=args.header_row, mapping=mapping, strict=args.strict,
-                                   dry_run=args.dry_run, user=args.user, clear_demo=args.clear_demo)
+    result = store.import_file(Path(args.file), args.dataset, replace=args.replace, sheet=args.sheet,
+                               header_row=args.header_row, mapping=mapping, strict=args.strict,
+                               dry_run=args.dry_run, user=args.user, clear_demo=args.clear_demo)
     if args.json:
         print(json.dumps(result.as_json(lang), ensure_ascii=False, indent=2, default=str))
         return result.exit_code

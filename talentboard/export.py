@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from talentboard import schema, store
+from talentboard import schema, sql, store
 from talentboard.ingest import lit
 from talentboard.schema import DATASETS
 
@@ -86,7 +86,7 @@ def export_all(directory: Path | str, db: Path | str | None = None) -> list[Path
     (backup / "manifest.json").unlink(missing_ok=True)  # written last: a copy cut short has none
     written = []
     with store.connect(db) as con, tempfile.TemporaryDirectory(prefix="talentboard-export-") as scratch, \
-            store.file_connection(directory, scratch) as out:
+            sql.file_connection(directory, scratch) as out:
         con.execute("begin transaction")
         try:
             for dataset in DATASETS.values():
@@ -158,7 +158,7 @@ def restore(directory: Path | str, db: Path | str | None = None, force: bool = F
     or over a store that holds data only with `force`. Returns the rows restored per table."""
     backup, manifest = read_manifest(directory)
     restored = {}
-    with store.connect(db) as con, store.file_connection(backup) as src:
+    with store.connect(db) as con, sql.file_connection(backup) as src:
         held = con.execute("select count(*) from batches").fetchall()[0][0]
         rows = sum(con.execute(f"select count(*) from {table}").fetchall()[0][0] for table in backup_tables())
         if rows and not force:

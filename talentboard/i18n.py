@@ -714,6 +714,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "unit.percent": ("%", "%"),
     "unit.points": ("分", "points"),
     "unit.none": ("无单位", "no unit"),
+    "busy.import_waits": ("另一项导入正在使用数据库，本次导入排队等待，轮到后自动开始……",
+                          "Another import is using the database: this one waits its turn and starts by itself…"),
+    "busy.import_later": ("另一项导入仍在使用数据库，本次未作任何修改。请稍后再试。",
+                          "Another import is still using the database; nothing was changed. Please try again in a little while."),
+    "err.internal_ref": ("发生意外错误，数据库未作任何修改。请把编号 {ref} 告诉管理员：详细情况已记入服务器日志。",
+                         "An unexpected error stopped this; the database was not changed. Give the administrator the "
+                         "reference {ref}: the details are in the server's log."),
     # --- (new keys go above this line)
 }
 

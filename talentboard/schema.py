@@ -201,7 +201,7 @@ GRADING = Dataset(
     key=("year", "employee_id"), fill_from_roster=("name", "branch"),
     columns=(
         Column("year", INTEGER, True, ("评定年度", "年度", "年份"), "评定年度", "Year", minimum=1990, year=True,
-               describe_zh="年份，可写 2024、2024年、2024年度", describe_en="A year: 2024, 2024年 or 2024年度"),
+               describe_zh="年份，可写 2024、2024年、2024年度", describe_en="A four-digit year, such as 2024"),
         _employee_id(), _name(), _branch(), _line(("条线", "岗位序列", "业务条线", "序列")),
         Column("grade", GRADE, True, ("等级", "评定等级", "星级", "评定结果"), "评定等级", "Grade",
                describe_zh="一级…五级、初级…首席或一星…五星", describe_en="一级…五级, 初级…首席 or 一星…五星"),

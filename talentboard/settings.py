@@ -25,10 +25,13 @@ UPLOADS = ""
 # An upload is deleted once imported; one left untouched (an abandoned preview) this many minutes is deleted
 # too. Env: TALENTBOARD_UPLOAD_KEEP_MINUTES.
 UPLOAD_KEEP_MINUTES = 60
-# The largest file the data page keeps and the command line imports, in MB (of 1,048,576 bytes); a larger one is
-# refused with its size and this cap. Streamlit drops files over server.maxUploadSize (.streamlit/config.toml)
-# before the app sees them, with its own English message: keep that above this. Env: TALENTBOARD_MAX_UPLOAD_MB.
+# The largest file the data page keeps, in MB (of 1,048,576 bytes); a larger one is refused with its size and
+# this cap. Streamlit drops files over server.maxUploadSize (.streamlit/config.toml) before the app sees them,
+# with its own English message: keep that above this. Env: TALENTBOARD_MAX_UPLOAD_MB.
 MAX_UPLOAD_MB = 200
+# The largest file any import reads (the command line's too: a province's year of training records runs to
+# hundreds of MB), in MB. Env: TALENTBOARD_MAX_FILE_MB.
+MAX_FILE_MB = 4096
 # The most data rows one import reads. Env: TALENTBOARD_MAX_ROWS.
 MAX_ROWS = 20_000_000
 
@@ -58,6 +61,7 @@ def _positive(text: str) -> float | None:
 UPLOADS = _from_env("UPLOADS", UPLOADS, str)
 UPLOAD_KEEP_MINUTES = _from_env("UPLOAD_KEEP_MINUTES", UPLOAD_KEEP_MINUTES, _positive)
 MAX_UPLOAD_MB = _from_env("MAX_UPLOAD_MB", MAX_UPLOAD_MB, _positive)
+MAX_FILE_MB = _from_env("MAX_FILE_MB", MAX_FILE_MB, _positive)
 MAX_ROWS = _from_env("MAX_ROWS", MAX_ROWS, lambda text: int(text) if int(text) > 0 else None)
 
 # ----------------------------------------------------------------------------------------------

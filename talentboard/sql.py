@@ -1,11 +1,22 @@
-"""Runs the named queries in queries/*.sql with bound parameters; SQL never lives in Python pages."""
+"""DuckDB as the app opens it (hardened: no extension fetched or loaded, a memory limit, private spill
+files, files reachable only when named), and the named queries in queries/*.sql run with bound
+parameters; SQL never lives in Python pages."""
 from __future__ import annotations
 
+import atexit
+import os
 import re
+import shutil
+import tempfile
+import threading
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
+import duckdb
 import pandas as pd
+
+from talentboard import settings
 
 QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
 
@@ -27,3 +38,51 @@ def row(con, name: str, params: dict | None = None) -> dict:
     """The single row of a one-row query, as a dict."""
     result = frame(con, name, params)
     return result.iloc[0].to_dict() if len(result) else {}
+
+
+# ----------------------------------------------------------------------------------------------
+# DuckDB as the app opens it
+# ----------------------------------------------------------------------------------------------
+
+_temp_dir: str | None = None
+_temp_lock = threading.Lock()
+
+
+def private_temp_dir() -> str:
+    """This process's directory for DuckDB's spill files: 0700, removed when the process ends."""
+    global _temp_dir
+    with _temp_lock:
+        if _temp_dir is None:
+            _temp_dir = tempfile.mkdtemp(prefix="talentboard-duckdb-")
+            atexit.register(shutil.rmtree, _temp_dir, True)
+    return _temp_dir
+
+
+def limits() -> dict:
+    """Settings every DuckDB the app opens shares: no extension is fetched or loaded behind its back,
+    a memory limit and thread count from settings, spill files in a private directory."""
+    return {"autoinstall_known_extensions": False, "autoload_known_extensions": False,
+            "allow_community_extensions": False, "memory_limit": settings.MEMORY_LIMIT,
+            "threads": settings.THREADS, "temp_directory": private_temp_dir()}
+
+
+@contextmanager
+def file_connection(*allowed: Path | str):
+    """An in-memory DuckDB that may read or write only the files and directories in `allowed`
+    (a user's file to import, an export directory), hardened as the store is."""
+    con = duckdb.connect(":memory:", config=limits())
+    try:
+        files, directories = [], []
+        for item in allowed:
+            resolved = Path(item).resolve()
+            if resolved.is_dir():
+                directories.append(str(resolved) + os.sep)
+            else:
+                files += [str(item), str(resolved)]
+        con.execute("set allowed_paths = $v", {"v": files})
+        con.execute("set allowed_directories = $v", {"v": directories})
+        con.execute("set enable_external_access = false")
+        con.execute("set lock_configuration = true")
+        yield con
+    finally:
+        con.close()

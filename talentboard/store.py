@@ -1,14 +1,11 @@
 """The store: one DuckDB file holding every import batch, each dataset's rows, and views of the current data."""
 from __future__ import annotations
 
-import atexit
 import contextvars
 import datetime as dt
 import hashlib
 import json
 import os
-import shutil
-import tempfile
 import threading
 import time
 from contextlib import contextmanager
@@ -19,7 +16,7 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from talentboard import ingest, schema, settings
+from talentboard import ingest, schema, sql
 from talentboard.ingest import ImportRejected, Message, Prepared, RowError
 from talentboard.schema import DATASETS, Dataset
 
@@ -75,28 +72,6 @@ def waiting(seconds: float, notify: Callable[[], None] | None = None):
         _lock_wait.reset(token)
 
 
-_temp_dir: str | None = None
-_temp_lock = threading.Lock()
-
-
-def private_temp_dir() -> str:
-    """This process's directory for DuckDB's spill files: 0700, removed when the process ends."""
-    global _temp_dir
-    with _temp_lock:
-        if _temp_dir is None:
-            _temp_dir = tempfile.mkdtemp(prefix="talentboard-duckdb-")
-            atexit.register(shutil.rmtree, _temp_dir, True)
-    return _temp_dir
-
-
-def _limits() -> dict:
-    """Settings every DuckDB the app opens shares: no extension is fetched or loaded behind its back,
-    a memory limit and thread count from settings, spill files in a private directory."""
-    return {"autoinstall_known_extensions": False, "autoload_known_extensions": False,
-            "allow_community_extensions": False, "memory_limit": settings.MEMORY_LIMIT,
-            "threads": settings.THREADS, "temp_directory": private_temp_dir()}
-
-
 def store_config() -> dict:
     """The store's connections: no file, URL or extension outside the store itself, and SQL cannot
     change that (lock_configuration). Every connection in a process shares one DuckDB instance per
@@ -104,29 +79,7 @@ def store_config() -> dict:
     happens in a file_connection, never here."""
     # DuckDB applies the options in this order: temp_directory is refused if it comes before
     # enable_external_access, and lock_configuration must come last.
-    return {"enable_external_access": False, **_limits(), "lock_configuration": True}
-
-
-@contextmanager
-def file_connection(*allowed: Path | str):
-    """An in-memory DuckDB that may read or write only the files and directories in `allowed`
-    (a user's file to import, an export directory), hardened as the store is."""
-    con = duckdb.connect(":memory:", config=_limits())
-    try:
-        files, directories = [], []
-        for item in allowed:
-            resolved = Path(item).resolve()
-            if resolved.is_dir():
-                directories.append(str(resolved) + os.sep)
-            else:
-                files += [str(item), str(resolved)]
-        con.execute("set allowed_paths = $v", {"v": files})
-        con.execute("set allowed_directories = $v", {"v": directories})
-        con.execute("set enable_external_access = false")
-        con.execute("set lock_configuration = true")
-        yield con
-    finally:
-        con.close()
+    return {"enable_external_access": False, **sql.limits(), "lock_configuration": True}
 
 
 def _open(path: Path):
@@ -291,7 +244,7 @@ def import_file(path: Path | str, dataset_name: str, *, file_name: str | None = 
         pass
     # Read and parse in a DuckDB of the import's own: the database file is held only for the duplicate
     # check and the write, so pages and other commands are kept waiting for seconds, not the whole import.
-    with file_connection() as staging:
+    with sql.file_connection() as staging:
         try:
             prepared = ingest.stage(staging, dataset, path, file_name, options, progress)
         except ImportRejected as rejected:

@@ -8,6 +8,7 @@ import hashlib
 import logging
 import os
 import re
+import secrets
 import shutil
 import stat
 import tempfile
@@ -92,7 +93,7 @@ def receive(name: str, data: bytes, owner: str = "") -> Upload:
     session's copy apart from another's, so each is deleted on its own."""
     if not re.fullmatch(r"[0-9A-Za-z]*", owner):
         raise ValueError(f"owner must be letters and digits: {owner!r}")
-    read.check_size(name, len(data))
+    read.check_size(name, len(data), settings.MAX_UPLOAD_MB)
     digest = hashlib.sha256(data).hexdigest()
     base = Path(name).name
     base = "upload" if base in ("", ".", "..") else base
@@ -166,7 +167,7 @@ def first_look(upload: Upload) -> Reading:
     except ingest.ImportRejected as rejected:
         return Reading(problem=ingest.Message(rejected.key, rejected.values))
     except Exception as error:  # whatever else a hostile file does: a message, never a traceback
-        return Reading(problem=_unexpected(error))
+        return Reading(problem=unexpected(error))
     best, best_score = Reading(sheet=sheets[0] if sheets else None, sheets=sheets), (0.0, 0)
     for sheet, records in heads.items():
         for dataset in DATASETS.values():
@@ -185,15 +186,22 @@ def _import(upload: Upload, choices: Choices, mapping: dict[str, str], **options
                              **options)
 
 
-def _unexpected(error: Exception) -> ingest.Message:
-    return ingest.Message("err.internal", {"reason": f"{type(error).__name__}: {error}"})
+def unexpected(error: Exception) -> ingest.Message:
+    """What the page says when something it did not foresee stops a look, a dry run or an import: the
+    database was busy past the wait (say so: try again), or anything else (logged in full on the server
+    under a reference the user can quote; the page shows no Python wording). Nothing was written either way."""
+    if isinstance(error, store.DatabaseBusy):
+        return ingest.Message("busy.import_later")
+    ref = secrets.token_hex(4)
+    log.error("unexpected error, reference %s", ref, exc_info=error)
+    return ingest.Message("err.internal_ref", {"ref": ref})
 
 
 def _dry_run(upload: Upload, choices: Choices, mapping: dict[str, str], db: str | None) -> store.ImportResult:
     try:
         return _import(upload, choices, mapping, dry_run=True, preview_rows=PREVIEW_ROWS, db=db)
     except Exception as error:  # nothing is written by a dry run; the page says why instead of a traceback
-        return store.ImportResult(choices.dataset, upload.name, "", dry_run=True, rejection=_unexpected(error))
+        return store.ImportResult(choices.dataset, upload.name, "", dry_run=True, rejection=unexpected(error))
 
 
 def preview(upload: Upload, choices: Choices, db: str | None = None) -> Preview:

@@ -16,7 +16,7 @@ from conftest import figures, rendered_strings
 from talentboard import charts, competition
 from talentboard.i18n import t
 from talentboard.metrics import format_number, format_percent
-from talentboard.schema import GRADE_LABELS_EN, GRADE_SCALES, enum_values
+from talentboard.schema import GRADE_LABELS_EN, enum_values
 
 BRANCH = "城关支行"
 ALL_YEARS = {"range": "custom", "period": ["2020-01-01", "2026-12-31"]}

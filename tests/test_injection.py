@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import ast
 import csv
-import datetime as dt
 import io
 import re
 import shutil
@@ -14,12 +13,11 @@ import tomllib
 from pathlib import Path
 
 import openpyxl
-import pandas as pd
 import pytest
 from hypothesis import given, settings as hypothesis_settings, strategies as st_
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
-from talentboard import charts, export, literal, store, uploads
+from talentboard import export, literal, store
 from talentboard.i18n import t
 from conftest import figures
 

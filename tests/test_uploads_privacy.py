@@ -275,12 +275,12 @@ def test_command_line_size_cap(tmp_path: Path):
     big = tmp_path / "大花名册.csv"
     big.write_bytes(roster() + b"x" * (MB + MB // 2 - len(roster())))
     db = tmp_path / "cli.duckdb"
-    done = cli(db, "--lang", "en", "import", "employees", str(big), TALENTBOARD_MAX_UPLOAD_MB="1")
+    done = cli(db, "--lang", "en", "import", "employees", str(big), TALENTBOARD_MAX_FILE_MB="1")
     assert done.returncode == 1
     assert done.stderr.splitlines() == [
         "大花名册.csv is 1.5 MB, over the limit of 1 MB; it was not imported. Split it and upload the parts.",
-        "The limit is MAX_UPLOAD_MB in talentboard/settings.py, or the environment variable TALENTBOARD_MAX_UPLOAD_MB."]
-    done = cli(db, "import", "employees", str(big), "--json", TALENTBOARD_MAX_UPLOAD_MB="1")
+        "The limit is MAX_FILE_MB in talentboard/settings.py, or the environment variable TALENTBOARD_MAX_FILE_MB."]
+    done = cli(db, "import", "employees", str(big), "--json", TALENTBOARD_MAX_FILE_MB="1")
     assert json.loads(done.stdout)["errors"] == [{"row": None, "column": None, "value": "大花名册.csv",
                                                   "message": "文件 大花名册.csv 有 1.5 MB，超过了 1 MB 的上限，未导入。请拆分后分批上传。"}]
     assert store.history(db) == []

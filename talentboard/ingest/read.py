@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from talentboard import settings
+from talentboard import settings, sql
 from talentboard.ingest.header import HEADER_SEARCH_ROWS, find_header
 from talentboard.ingest.messages import ImportRejected, Listing
 from talentboard.ingest.options import Options
@@ -273,18 +273,19 @@ def _check_zip(path: Path) -> None:
         raise ImportRejected("err.zip_bomb", file=path.name, size=f"{total / MB:,.0f}", ratio=f"{ratio:,.0f}")
 
 
-def check_size(name: str, size: int) -> None:
-    """A file over settings.MAX_UPLOAD_MB is refused, its size and the cap in the message (the data page
-    checks an upload, the command line a file, before either is read)."""
-    if size > settings.MAX_UPLOAD_MB * MB:
-        raise ImportRejected("err.file_too_big", file=name, size=f"{size / MB:,.1f}", cap=f"{settings.MAX_UPLOAD_MB:,g}")
+def check_size(name: str, size: int, cap_mb: float | None = None) -> None:
+    """A file over `cap_mb` (settings.MAX_FILE_MB for any import; the data page passes MAX_UPLOAD_MB) is
+    refused before it is read, its size and the cap in the message."""
+    cap_mb = settings.MAX_FILE_MB if cap_mb is None else cap_mb
+    if size > cap_mb * MB:
+        raise ImportRejected("err.file_too_big", file=name, size=f"{size / MB:,.1f}", cap=f"{cap_mb:,g}")
 
 
 def read_raw(con, path: Path, dataset: Dataset, workdir: Path, options: Options = Options()) -> Layout:
     """Read the file into temp table _raw(_row, c0..cN) of text, the header located; return the layout.
     `options.encoding` overrides the detected one for text files."""
     sheet, header_row, mapping = options.sheet, options.header_row, options.mapping or None
-    check_size(path.name, path.stat().st_size)  # the page and the command line check first; any other way in too
+    check_size(path.name, path.stat().st_size)  # every way in: the page checks its own, smaller cap first
     with open(path, "rb") as f:
         magic = f.read(8)
     if not magic:
@@ -364,10 +365,9 @@ def _load_csv(con, path: Path, name: str, skip: int, first_line: int, width: int
                    max_line_size=settings.MAX_CELL_KB * 1024)
     offset = first_line - 1
     loaded = False
-    from talentboard.store import file_connection  # the store imports this package
     for parallel in (True, False):  # null padding with quoted newlines needs the serial reader
         try:  # read where only this file is reachable: the store's own connection reaches no file
-            with file_connection(path) as reader:
+            with sql.file_connection(path) as reader:
                 con.register("_raw_read", reader.sql(
                     "select row_number() over () + $offset as _row, * from read_csv($path, " +
                     ", ".join(f"{k} := ${k}" for k in options) + ", parallel := $parallel)",

@@ -434,7 +434,7 @@ def corpus() -> list[tuple[str, bytes, str, str, dict]]:
         inline_row(1, TRAINING_HEADER) + '<row r="2"><c r="A2" t="s"><v>99999</v></c><c r="B2" t="s"><v>-1</v></c></row>')}),
         "training", "cells pointing past the end of the shared-strings table", rejected("err.shared_strings"))
     add("over_size_limit.csv", csv_bytes(good), "training", "a file over the configured size limit (set tiny)",
-        rejected("err.file_too_big"), limits={"MAX_UPLOAD_MB": 0.0001})
+        rejected("err.file_too_big"), limits={"MAX_FILE_MB": 0.0001})
     return items
 
 
