@@ -4,7 +4,6 @@ them a full copy of the store (its batches and every dataset's rows as Parquet, 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import shutil
@@ -14,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from talentboard import schema, sql, store
-from talentboard.ingest import lit
+from talentboard.ingest import file_hash, lit
 from talentboard.schema import DATASETS
 
 BACKUP_DIR = "backup"  # under the export directory
@@ -67,14 +66,6 @@ def _copy(con, out, query: str, path: Path, options: str) -> None:
         out.unregister("_export")
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def export_all(directory: Path | str, db: Path | str | None = None) -> list[Path]:
     """Write <dataset>.csv and <dataset>.parquet for every dataset, and the store's full copy under
     backup/ (private to the user: it holds every batch ever imported); return the files written.
@@ -110,7 +101,7 @@ def _write_backup(con, out, backup: Path) -> list[Path]:
         path = backup / f"{table}.parquet"
         _copy(con, out, f"select * from {table}", path, "format parquet")
         rows = con.execute(f"select count(*) from {table}").fetchall()[0][0]
-        tables[table] = {"file": path.name, "rows": rows, "sha256": _sha256(path)}
+        tables[table] = {"file": path.name, "rows": rows, "sha256": file_hash(path)}
     last = con.execute("select coalesce(max(last_value), 0) from duckdb_sequences() "
                        "where sequence_name = 'batch_seq'").fetchall()[0][0]
     top = con.execute("select coalesce(max(batch_id), 0) from batches").fetchall()[0][0]
@@ -148,7 +139,7 @@ def read_manifest(directory: Path | str) -> tuple[Path, dict]:
     for table in backup_tables():
         entry = tables.get(table) or {}
         path = backup / f"{table}.parquet"
-        if entry.get("file") != path.name or not path.is_file() or _sha256(path) != entry.get("sha256"):
+        if entry.get("file") != path.name or not path.is_file() or file_hash(path) != entry.get("sha256"):
             raise RestoreRefused("err.restore_damaged", file=path.name)
     return backup, manifest
 

@@ -149,3 +149,18 @@ def browser() -> Iterator["Browser"]:
             yield chromium
         finally:
             chromium.close()
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict[str, bytes]:
+    """Every file a page offers for download, by file name, as the browser would receive it."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+    saved: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def capture(self, path_or_data, mimetype, kind, filename=None):
+        saved[filename] = path_or_data
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", capture)
+    return saved

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from conftest import rendered_strings
@@ -51,20 +50,6 @@ def store_db(tmp_path, tmp_db) -> Path:
     assert store.import_file(roster, "employees").exit_code == 0
     assert store.import_file(training, "training").exit_code == 0
     return tmp_db
-
-
-@pytest.fixture
-def downloads(monkeypatch) -> dict[str, bytes]:
-    """Every file the page offers for download, by file name, as the browser would receive it."""
-    saved: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def capture(self, path_or_data, mimetype, kind, filename=None):
-        saved[filename] = path_or_data
-        return original(self, path_or_data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", capture)
-    return saved
 
 
 def data_page(lang: str = "zh") -> AppTest:

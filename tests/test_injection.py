@@ -15,7 +15,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 from hypothesis import given, settings as hypothesis_settings, strategies as st_
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from talentboard import export, literal, store
 from talentboard.i18n import t
@@ -240,20 +239,6 @@ def assert_figures_literal(at) -> set[str]:
                 for name in EVERY_NAME:
                     assert not template or "<" not in name or name not in template, (name, template)
     return drawn
-
-
-@pytest.fixture
-def downloads(monkeypatch) -> dict[str, bytes]:
-    """Every file a page offers for download, by file name, as the browser would receive it."""
-    saved: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def capture(self, path_or_data, mimetype, kind, filename=None):
-        saved[filename] = path_or_data
-        return original(self, path_or_data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", capture)
-    return saved
 
 
 def number(text: str) -> bool:
