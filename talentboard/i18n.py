@@ -248,7 +248,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "hl.none": ("所选期间和范围内的数据还不足以写出要点。", "Not enough data in the chosen period and scope to write highlights."),
     "hl.lowest_coverage": ("{branch}培训覆盖率 {value}，为全辖最低。", "{branch} has the lowest training coverage: {value}."),
     "hl.lowest_hours": ("{branch}人均学时 {value}，仅为{scope}人均（{mean}）的 {ratio}。",
-                        "{branch} trains {value} h per head, {ratio} of the {scope} figure ({mean} h)."),
+                        "{branch} trains {value} h per head, {ratio} of the figure for {scope} ({mean} h)."),
     "hl.top_index": ("{branch}人才发展指数 {value} 分，居全辖第一。", "{branch} leads the talent development index with {value}."),
     "hl.top_points": ("{branch}每百人竞赛积分 {value}，全辖最高。", "{branch} earns the most competition points: {value} per 100 staff."),
     "overview.scorecard": ("机构计分卡", "Branch scorecard"),

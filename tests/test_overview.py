@@ -3,6 +3,7 @@ and filters that survive the URL — each against answers worked out here by oth
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -253,6 +254,14 @@ def test_highlights_use_the_cards_figures_and_name_the_line(demo_db, run_page):
     text = "\n".join(m.value for m in lined.markdown)
     assert "柜面条线培训覆盖率" in text and "全辖培训覆盖率" not in text
     assert t("innov.no_line_filter", "zh") in [c.value for c in lined.caption]
+
+
+def test_english_highlights_read_as_english(demo_db, run_page):
+    at = run_page("overview", {"lang": "en"})
+    per_head = {m.label: m.value for m in at.metric}[t("kpi.hours_per_head", "en")]
+    text = "\n".join(m.value for m in at.markdown)
+    assert f"of the figure for the whole union ({per_head} h)" in text  # the laggard's sentence, with the card's mean
+    assert not re.search(r"\b(\w+) \1\b", text), text  # no word twice in a row ("of the the whole union")
 
 
 def test_training_alone_overview_keeps_its_trend_and_says_what_is_not_imported(tmp_path, tmp_db, run_page):
