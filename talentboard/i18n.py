@@ -721,6 +721,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "err.internal_ref": ("发生意外错误，数据库未作任何修改。请把编号 {ref} 告诉管理员：详细情况已记入服务器日志。",
                          "An unexpected error stopped this; the database was not changed. Give the administrator the "
                          "reference {ref}: the details are in the server's log."),
+    "err.out_of_memory": ("文件太大，超出了数据库可用的内存（上限 {limit}），未导入，数据未作任何修改。请拆分后分批导入，或请管理员调高 MEMORY_LIMIT。",
+                          "The file needs more memory than the database may use (limit {limit}); it was not imported and "
+                          "nothing was changed. Split it into parts, or ask the administrator to raise MEMORY_LIMIT."),
     # --- (new keys go above this line)
 }
 

@@ -16,7 +16,7 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from talentboard import ingest, schema, sql
+from talentboard import ingest, schema, settings, sql
 from talentboard.ingest import ImportRejected, Message, Prepared, RowError
 from talentboard.schema import DATASETS, Dataset
 
@@ -244,33 +244,37 @@ def import_file(path: Path | str, dataset_name: str, *, file_name: str | None = 
         pass
     # Read and parse in a DuckDB of the import's own: the database file is held only for the duplicate
     # check and the write, so pages and other commands are kept waiting for seconds, not the whole import.
-    with sql.file_connection() as staging:
-        try:
-            prepared = ingest.stage(staging, dataset, path, file_name, options, progress)
-        except ImportRejected as rejected:
-            result.rejection = Message(rejected.key, rejected.values)
-            result.layout = rejected.layout
-            return result
-        with connect(db) as con:
+    try:
+        with sql.file_connection() as staging:
             try:
-                _move_parsed(staging, con)
-                ingest.mark_duplicates(con, prepared, options)
-                _fill(result, prepared)
-                if preview_rows:
-                    result.preview = con.execute(f"select {', '.join(dataset.column_names)} from _load order by _row "
-                                                 f"limit {int(preview_rows)}").df()
-                if prepared.rows_rejected and (strict or prepared.rows_rejected == prepared.rows_read):
-                    result.rejection = Message("cli.strict_rejected" if strict else "cli.rejected_file")
-                    result.rows_loaded = 0
-                    return result
-                result.warnings += _same_content_warning(con, prepared, clear_demo)
-                if not dry_run:
-                    if progress:
-                        progress(0.85, "progress.write")
-                    result.batch_id, result.demo_cleared = _write_batch(
-                        con, prepared, mode, ingest.env_user() if user is None else user, origin, clear_demo)
-            finally:
-                ingest.cleanup(con)
+                prepared = ingest.stage(staging, dataset, path, file_name, options, progress)
+            except ImportRejected as rejected:
+                result.rejection = Message(rejected.key, rejected.values)
+                result.layout = rejected.layout
+                return result
+            with connect(db) as con:
+                try:
+                    _move_parsed(staging, con)
+                    ingest.mark_duplicates(con, prepared, options)
+                    _fill(result, prepared)
+                    if preview_rows:
+                        result.preview = con.execute(f"select {', '.join(dataset.column_names)} from _load "
+                                                     f"order by _row limit {int(preview_rows)}").df()
+                    if prepared.rows_rejected and (strict or prepared.rows_rejected == prepared.rows_read):
+                        result.rejection = Message("cli.strict_rejected" if strict else "cli.rejected_file")
+                        result.rows_loaded = 0
+                        return result
+                    result.warnings += _same_content_warning(con, prepared, clear_demo)
+                    if not dry_run:
+                        if progress:
+                            progress(0.85, "progress.write")
+                        result.batch_id, result.demo_cleared = _write_batch(
+                            con, prepared, mode, ingest.env_user() if user is None else user, origin, clear_demo)
+                finally:
+                    ingest.cleanup(con)
+    except (duckdb.OutOfMemoryException, MemoryError):  # nothing was written: the transaction never committed
+        result = ImportResult(dataset.name, file_name or path.name, mode, dry_run=dry_run,
+                              rejection=Message("err.out_of_memory", {"limit": settings.MEMORY_LIMIT}))
     return result
 
 

@@ -431,3 +431,20 @@ def test_the_data_page_words_a_busy_file_and_an_unforeseen_error_without_python(
         assert ref in odd.text(lang) and "KeyError" not in odd.text(lang) and "c17" not in odd.text(lang)
     logged = [r for r in caplog.records if ref in r.getMessage()]
     assert len(logged) == 1 and logged[0].exc_info[0] is KeyError  # the details are on the server, in full
+
+
+def test_an_import_that_would_exceed_the_memory_limit_is_refused_cleanly(demo_db, tmp_path, monkeypatch):
+    path = tmp_path / "大培训.csv"
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("工号,姓名,培训名称,培训日期,学时\n")
+        f.writelines(f"E{i:06d},张三{i},课程{i % 500},2024-03-{i % 28 + 1:02d},{i % 8 + 1}\n" for i in range(300_000))
+    before = sha(demo_db)
+    monkeypatch.setattr(settings, "MEMORY_LIMIT", "5MB")  # far too little for 300,000 rows
+    result = store.import_file(path, "training", db=demo_db)
+    assert result.rejection is not None and result.rejection.key == "err.out_of_memory"
+    assert (result.batch_id, result.rows_loaded) == (None, 0)
+    assert "5MB" in result.rejection.text("zh") and "MEMORY_LIMIT" in result.rejection.text("en")
+    assert sha(demo_db) == before  # not a byte of the store changed
+    monkeypatch.setattr(settings, "MEMORY_LIMIT", "2GB")
+    assert store.import_file(path, "training", db=demo_db).rows_loaded == 300_000  # the same file, with room
+
