@@ -214,6 +214,29 @@ def test_ids_stored_as_numbers_with_a_zero_padding_format_keep_the_zeros(tmp_pat
         ("000123", "王丽", "城关支行", dt.date(2024, 3, 5), 2.0), ("000456", "陈建国", "青石信用社", dt.date(2024, 3, 5), 3.0)]
 
 
+def test_an_xls_keeps_the_zeros_and_literals_its_number_formats_show(tmp_path, tmp_db):
+    import xlwt
+    roster = write_csv(tmp_path / "roster.csv", [["工号", "姓名", "机构"], ["000123", "王丽", "城关支行"],
+                                                 ["000456", "陈建国", "青石信用社"]])
+    assert store.import_file(roster, "employees").rows_loaded == 2
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("培训")
+    padded, dated, hours = (xlwt.easyxf(num_format_str=code) for code in ("000000", "yyyy-mm-dd", '0.0"小时"'))
+    for j, name in enumerate(["工号", "培训名称", "培训日期", "学时"]):
+        sheet.write(0, j, name)
+    for i, (number, stored_hours) in enumerate([(123, 2), (456, 3.5)], start=1):
+        sheet.write(i, 0, number, padded)  # 123 stored, 000123 shown
+        sheet.write(i, 1, "反洗钱")
+        sheet.write(i, 2, dt.date(2024, 3, 5), dated)
+        sheet.write(i, 3, stored_hours, hours)  # a unit written by the format: the number is what counts
+    path = tmp_path / "training.xls"
+    book.save(str(path))
+    result = store.import_file(path, "training")
+    assert result.rows_loaded == 2, [e.as_dict() for e in result.errors]
+    assert table(tmp_db, "select employee_id, name, start_date, hours from training order by 1") == [
+        ("000123", "王丽", dt.date(2024, 3, 5), 2.0), ("000456", "陈建国", dt.date(2024, 3, 5), 3.5)]
+
+
 def test_literal_text_and_units_in_number_formats(tmp_path, tmp_db):
     rows = [["工号", "培训名称", "培训日期", "学时", "培训费用"], [7, "甲", "2024-03-05", 3, 1.2], [8, "乙", "2024-03-05", 90, 800]]
     formats = {(2, 1): '"E"000', (3, 1): '"E"000', (2, 4): '0"小时"', (3, 4): '0"分钟"', (2, 5): '0.0"万元"',

@@ -1,7 +1,8 @@
 """Reads one sheet of an untrusted workbook in a process of its own, under memory and CPU limits, so that a
 reader that panics, aborts or runs away takes down only this process (read.excel_records starts it).
 
-Stand-alone on purpose: only the standard library and python-calamine, nothing of talentboard, so the
+Stand-alone on purpose: only the standard library and python-calamine (and xlrd for an .xls's number
+formats), nothing of talentboard, so the
 process starts fast and holds nothing else. Run as `python -P excel_child.py REQUEST_JSON` (-P: its own folder,
 whose module names are talentboard's, is not put on the import path); prints one JSON
 answer: {"records", "sheets", "sheet"} or {"error": key, "values": {...}}.
@@ -205,7 +206,33 @@ def read(request: dict) -> dict:
                     if records[r][c] is None:
                         records[r][c] = top
     answer["records"] = records
+    if request["kind"] == "xls":
+        answer["formats"] = xls_number_formats(path, name, len(records))
     return answer
+
+
+PLAIN_FORMATS = {"general", "0", "0.0", "0.00", "#,##0", "#,##0.00", "@"}
+
+
+def xls_number_formats(path: str, sheet: str, rows: int) -> list[tuple[int, int, str]]:
+    """(row, column, format code) of the numbers in an .xls sheet's first `rows` rows whose format is not a
+    plain one: the parent works out which of them change the text Excel shows (000123 for 123). Best effort:
+    the sheet was read above, so a workbook xlrd cannot read for its formats keeps the numbers as stored."""
+    try:
+        import xlrd  # only here: an .xls's formats; the reader above has checked the file
+        book = xlrd.open_workbook(path, formatting_info=True, on_demand=True)
+        data = book.sheet_by_name(sheet)
+        found = []
+        for r in range(min(rows, data.nrows)):
+            for c, cell in enumerate(data.row(r)):
+                if cell.ctype != xlrd.XL_CELL_NUMBER:
+                    continue
+                code = book.format_map[book.xf_list[cell.xf_index].format_key].format_str
+                if code.strip().lower() not in PLAIN_FORMATS:
+                    found.append((r, c, code))
+        return found
+    except Exception:  # noqa: BLE001 (any failure of this extra look leaves the numbers as read)
+        return []
 
 
 def _broken_shared_strings(archive: zipfile.ZipFile | None) -> bool:

@@ -254,8 +254,8 @@ def excel_records(path: Path, sheet: str | None = None, rows: int | None = None)
             values["sheets"] = Listing(tuple(values["sheets"]))
         raise ImportRejected(answer["error"], file=path.name, **values)
     records = answer["records"]
-    if kind == "xlsx" and records:  # the text Excel shows where a number format changes it: 000123 for 123
-        show_as_excel(records, path, answer["sheet"])
+    if records:  # the text Excel shows where a number format changes it: 000123 for 123
+        show_as_excel(records, path, answer["sheet"], answer.get("formats") if kind == "xls" else None)
     return records, answer["sheets"], answer["sheet"]
 
 

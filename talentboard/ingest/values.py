@@ -578,8 +578,25 @@ def _scan(archive: zipfile.ZipFile, part: str, displays: dict[int, Display], row
                 return texts
 
 
-def show_as_excel(records: list[list], path: Path, sheet: str) -> None:
-    """Put into a sheet's rows (as the reader gave them) the text Excel shows where it differs: see above."""
-    for (r, c), text in xlsx_cell_texts(path, sheet, len(records)).items():
+def show_as_excel(records: list[list], path: Path, sheet: str, xls_formats: list | None = None) -> None:
+    """Put into a sheet's rows (as the reader gave them) the text Excel shows where it differs: see above.
+    An .xlsx's formats are read here; an .xls's come from the reader's process as (row, column, code)."""
+    if xls_formats is None:
+        texts = xlsx_cell_texts(path, sheet, len(records))
+    else:
+        texts = {}
+        for r, c, code in xls_formats:
+            display = _display_of(code)
+            if display is not None and r < len(records) and c < len(records[r]) and records[r][c] is not None:
+                try:
+                    texts[(r, c)] = display.text(float(records[r][c]))
+                except ValueError:  # not a number after all: left as read
+                    continue
+    for (r, c), text in texts.items():
         if r < len(records) and c < len(records[r]):
             records[r][c] = text
+
+
+@functools.lru_cache(maxsize=256)
+def _display_of(code: str) -> Display | None:
+    return number_display(code)
