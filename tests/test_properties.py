@@ -327,20 +327,20 @@ EARLIER = {
 }
 
 
-def contents(db: Path) -> dict[str, list[tuple]]:
+def _tables(db: Path, names) -> dict[str, list[tuple]]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return {name: con.execute(f"select * from {name} order by all").fetchall() for name in TABLES}
+        return {name: con.execute(f"select * from {name} order by all").fetchall() for name in names}
     finally:
         con.close()
+
+
+def contents(db: Path) -> dict[str, list[tuple]]:
+    return _tables(db, TABLES)
 
 
 def views(db: Path) -> dict[str, list[tuple]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return {name: con.execute(f"select * from {name} order by all").fetchall() for name in DATASETS}
-    finally:
-        con.close()
+    return _tables(db, DATASETS)
 
 
 @pytest.fixture(scope="module")

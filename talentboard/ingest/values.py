@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from talentboard import schema
-from talentboard.ingest.excel_child import sheet_part
+from talentboard.ingest.excel_child import column_index, sheet_part
 from talentboard.ingest.messages import ImportRejected, Listing, Message, Term, Unit
 from talentboard.schema import BOOL, DATE, ENUM, GRADE, INTEGER, NUMBER, TEXT, Column, Dataset
 
@@ -542,15 +542,6 @@ def xlsx_cell_texts(path: Path, sheet: str, rows: int | None = None) -> dict[tup
         return {}
 
 
-@functools.lru_cache(maxsize=None)
-def _column_index(letters: bytes) -> int:
-    """b"A" -> 0, b"AA" -> 26."""
-    index = 0
-    for ch in letters.upper():
-        index = index * 26 + ch - 64
-    return index - 1
-
-
 def _scan(archive: zipfile.ZipFile, part: str, displays: dict[int, Display], rows: int | None) -> dict:
     """The sheet's numbers with a style in `displays`, found by one regular expression over the XML's bytes in
     chunks (a cell never spans two: each chunk ends after a </c>); Python sees only those cells. Cells
@@ -569,7 +560,7 @@ def _scan(archive: zipfile.ZipFile, part: str, displays: dict[int, Display], row
                 ref, kind, style = _REF.search(attrs), _TYPE.search(attrs), _STYLE.search(attrs)
                 if ref is None or (kind and kind.group(1) != b"n") or not value.strip():
                     continue
-                position = (int(ref.group(2)) - 1, _column_index(ref.group(1)))
+                position = (int(ref.group(2)) - 1, column_index(ref.group(1).decode()))
                 if rows is not None and position[0] >= rows:
                     return texts
                 texts[position] = displays[int(style.group(1))].text(float(value))
