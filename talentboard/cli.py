@@ -57,10 +57,16 @@ def build_parser() -> argparse.ArgumentParser:
     res.add_argument("--force", action="store_true", help="replace a database that already holds data")
 
     demo = commands.add_parser("demo", help="write synthetic demo spreadsheets")
-    demo.add_argument("--scale", type=int, default=1)
+    demo.add_argument("--scale", type=int, default=1,
+                      help="how many county unions (legal entities) of about 600 staff each (default 1)")
     demo.add_argument("--seed", type=int, default=2024)
+    demo.add_argument("--training-rows", type=int, metavar="N",
+                      help="write exactly N training rows, streamed in constant memory (e.g. 10000000 with "
+                           "--scale 100: a province's records), instead of about 45 hours a head a year; "
+                           "at most 500 a head (scale x 300,000)")
     demo.add_argument("--out", help="where to write (default data/demo for scale 1 and the default seed, "
-                                    "else data/demo-sSCALE-seedSEED, so the shipped demo is never overwritten)")
+                                    "else data/demo-sSCALE-seedSEED, with -rowsN for --training-rows, "
+                                    "so the shipped demo is never overwritten)")
     demo.add_argument("--load", action="store_true", help="also import the files into the database")
     return parser
 
@@ -157,14 +163,19 @@ def cmd_restore(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from talentboard.demo import write_demo
+    from talentboard.demo import max_training_rows, write_demo
     if args.scale < 1:
-        raise UsageError("--scale >= 1")
+        raise UsageError(t("cli.demo_bad_scale", args.lang, scale=args.scale))
+    rows = args.training_rows
+    if rows is not None and not 1 <= rows <= max_training_rows(args.scale):
+        raise UsageError(t("cli.demo_bad_training_rows", args.lang, rows=rows, scale=args.scale,
+                           most=max_training_rows(args.scale)))
     out = args.out
     if out is None:
-        default = args.scale == 1 and args.seed == 2024
-        out = store.DEMO_DIR if default else store.DEMO_DIR.with_name(f"demo-s{args.scale}-seed{args.seed}")
-    files = write_demo(out, scale=args.scale, seed=args.seed)
+        default = args.scale == 1 and args.seed == 2024 and rows is None
+        name = f"demo-s{args.scale}-seed{args.seed}" + ("" if rows is None else f"-rows{rows}")
+        out = store.DEMO_DIR if default else store.DEMO_DIR.with_name(name)
+    files = write_demo(out, scale=args.scale, seed=args.seed, training_rows=rows)
     print(t("cli.demo_written", args.lang, files=", ".join(str(f) for f in files)))
     if args.load:
         for result in store.load_demo(out):

@@ -588,22 +588,209 @@ def make_training(roster: pd.DataFrame, branches: pd.DataFrame, rng: np.random.G
 
 def write_training(training: pd.DataFrame, path: Path) -> Path:
     """培训记录.csv: GBK, a title row, dates like 2024/3/5, and a 合计 row at the bottom."""
-    out = pd.DataFrame({
-        "工号": training["employee_id"], "姓名": training["name"], "培训名称": training["course"],
-        "培训日期": _format_dates(training["start_date"].to_numpy(), "slash"),
-        "培训学时": _format_numbers(training["hours"]), "培训类别": training["category_written"],
-        "培训形式": training["form"], "主办部门": training["organizer"],
-        "考核成绩": _format_numbers(training["score"]), "考核结果": training["passed"],
-        "培训费用（元）": _format_numbers(training["cost"]),
-    })
-    blank = [""] * len(out.columns)
-    title = ["2024—2026年度职工培训台账"] + blank[1:]
-    total = blank.copy()
-    total[0], total[4] = "合计", _format_number(training["hours"].sum())
+    out = pd.DataFrame(dict(zip(TRAINING_HEADER, (
+        training["employee_id"], training["name"], training["course"],
+        _format_dates(training["start_date"].to_numpy(), "slash"),
+        _format_numbers(training["hours"]), training["category_written"], training["form"], training["organizer"],
+        _format_numbers(training["score"]), training["passed"], _format_numbers(training["cost"])))))
     with open(path, "w", encoding="gbk", newline="") as f:
-        f.write(",".join(title) + "\r\n")
+        f.write(_training_title_row() + "\r\n")
         out.to_csv(f, index=False, lineterminator="\r\n")
-        f.write(",".join(total) + "\r\n")
+        f.write(_training_total_row(training["hours"].sum()) + "\r\n")
+    return path
+
+
+TRAINING_HEADER = ("工号", "姓名", "培训名称", "培训日期", "培训学时", "培训类别", "培训形式", "主办部门", "考核成绩",
+                   "考核结果", "培训费用（元）")
+TRAINING_ROWS_PER_HEAD = 500  # the most --training-rows allows per head of the roster (about 0.7 a working day)
+STREAM_BLOCK = 2000  # the most sessions drawn at once while streaming
+
+
+def _training_title_row() -> str:
+    return ",".join(["2024—2026年度职工培训台账"] + [""] * (len(TRAINING_HEADER) - 1))
+
+
+def _training_total_row(hours: float) -> str:
+    total = [""] * len(TRAINING_HEADER)
+    total[0], total[4] = "合计", _format_number(hours)
+    return ",".join(total)
+
+
+def max_training_rows(scale: int) -> int:
+    """The most training rows write_demo streams at this scale (TRAINING_ROWS_PER_HEAD a nominal head)."""
+    return scale * EMPLOYEES_PER_ORG * TRAINING_ROWS_PER_HEAD
+
+
+def _gbk_table(texts) -> np.ndarray:
+    """Texts encoded once as GBK bytes, in an object array that numpy can index by the million."""
+    return np.array([text.encode("gbk") for text in texts], dtype=object)
+
+
+def write_training_stream(roster: pd.DataFrame, branches: pd.DataFrame, rows: int, path: Path,
+                          rng: np.random.Generator) -> Path:
+    """培训记录.csv with exactly `rows` data rows, in the layout of write_training (GBK, title row, CRLF,
+    合计 row), written one working day at a time: memory stays the same whatever `rows` is.
+
+    The same people and catalogue as make_training, at the density asked for: each working day gets its
+    share of the rows (by MONTH_WEIGHTS); its sessions are drawn (org by head count, course by frequency
+    and by the category's share of person-hours, CATEGORY_SHARES) and filled by weighted sampling of the
+    org's staff employed that day (diligence: laggard outlets' staff train about half as much and 45%
+    of them never; branch-held sessions take their own outlet's staff, laggards hosting few). A day's
+    last session is kept whole (the next day then takes less); only the file's very last one is cut to
+    make the count exact. One session per org, course and day (and host outlet for branch-held ones),
+    so nobody has the same course twice on one day."""
+    catalogue = pd.DataFrame(COURSES, columns=["course", "category", "audience", "kind", "organizer",
+                                               "hours_choices", "exam_share", "frequency"])
+    kinds = list(FORM_OF_KIND)
+    course_kind = catalogue["kind"].map(kinds.index).to_numpy()
+    held_in_branch = course_kind == kinds.index("branch")
+    course_audience = catalogue["audience"].map(lambda a: -1 if a == ALL else LINES.index(a)).to_numpy()
+    exam_share = catalogue["exam_share"].to_numpy()
+    choices = catalogue["hours_choices"].map(len).to_numpy()
+    hours_table = np.array([list(h) + [0.0] * (4 - len(h)) for h in catalogue["hours_choices"]])
+    size_low = np.array([SIZE_OF_KIND[k][0] for k in catalogue["kind"]])
+    size_high = np.array([SIZE_OF_KIND[k][1] for k in catalogue["kind"]])
+    course_rank = np.argsort(np.argsort(catalogue["course"].to_numpy()))  # the file is sorted by course name
+    spellings = [CATEGORY_SPELLINGS.get(c, ((c,), (1.0,))) for c in catalogue["category"]]
+    spelling_p = np.array([list(p) + [0.0] * (3 - len(p)) for _, p in spellings])
+    # A session's text around its date: "培训名称," + date + ",学时,类别,形式," + organizer + ","
+    course_text = [f"{name}," for name in catalogue["course"]]
+    middle_text = [[[f",{_format_number(h)},{s},{FORM_OF_KIND[kind]}," for s in names] for h in hours]
+                   for hours, (names, _), kind in zip(catalogue["hours_choices"], spellings, catalogue["kind"])]
+    organizer_text = [*branches["branch"], *catalogue["organizer"].fillna("")]  # host outlet, else the course's
+
+    # Staff by org: the roster is sorted by branch, branches by org, so each org's staff are contiguous.
+    org_no = roster["org_no"].to_numpy()
+    orgs = int(org_no.max()) + 1
+    org_start = np.searchsorted(org_no, np.arange(orgs))
+    org_size = np.bincount(org_no, minlength=orgs)
+    org_p = org_size / org_size.sum()
+    width = int(org_size.max())
+    valid = np.arange(width)[None, :] < org_size[:, None]
+    slot = np.where(valid, org_start[:, None] + np.arange(width)[None, :], 0)  # org x place -> employee
+    line = roster["line"].map(LINES.index).to_numpy()
+    home = roster["branch_no"].to_numpy()
+    slot_line = np.where(valid, line[slot], -2).astype(np.int8)
+    slot_home = np.where(valid, home[slot], -2).astype(np.int32)
+    diligence = roster["diligence"].to_numpy()
+    hire = _day_array(roster["hire_date"]).astype(int)
+    leave = _day_array(roster["exit_date"]).astype(int)
+    study = roster["study"].to_numpy()
+    id_rank = np.argsort(np.argsort(roster["employee_id"].to_numpy()))
+    # Hosts of branch-held sessions: 营业部 and outlets (laggards rarely); every org has the same number.
+    hosts = branches[branches["kind"] != "部门"].groupby("org_no")
+    host_table = np.vstack([g.index.to_numpy() for _, g in hosts])
+    host_weight = np.vstack([(g["size"] * np.where(g["lagging"], 0.15, 1.0)).to_numpy() for _, g in hosts])
+    host_p = host_weight / host_weight.sum(axis=1, keepdims=True)
+    key_span = len(branches) + orgs  # (course, host outlet or org) -> one number
+
+    # Course odds: each category's expected person-hours in proportion to its CATEGORY_SHARES. A session's
+    # expected size: its drawn size, capped by those who may come (an outlet's staff, for branch-held ones).
+    keen = diligence > 0
+    by_org = np.bincount(org_no[keen] * 3 + line[keen], minlength=3 * orgs).reshape(orgs, 3)
+    by_home = np.bincount(home[keen] * 3 + line[keen], minlength=3 * len(branches)).reshape(-1, 3)
+    pool_org = org_p @ by_org  # by line, in an average org
+    pool_host = org_p @ np.einsum("oh,ohl->ol", host_p, by_home[host_table])  # by line, at an average host
+    expected_size = np.array([
+        np.minimum(np.arange(low, high), (pool_host if branch else pool_org)[a].sum() if a < 0 else
+                   (pool_host if branch else pool_org)[a]).mean()
+        for low, high, a, branch in zip(size_low, size_high, course_audience, held_in_branch)])
+    person_hours = catalogue["frequency"] * catalogue["hours_choices"].map(np.mean) * expected_size
+    course_p = (catalogue["frequency"] * catalogue["category"].map(CATEGORY_SHARES)
+                / person_hours.groupby(catalogue["category"]).transform("sum")).to_numpy()
+    course_p = course_p / course_p.sum()
+
+    # Row pieces, encoded once: "工号,姓名," per person; "成绩,结果,费用\r\n" per score and fee.
+    person_part = _gbk_table(roster["employee_id"] + "," + roster["name"] + ",")
+    score_texts = [",,"] + [f"{s},{'合格' if s >= PASS_MARK else '不合格'}," for s in range(60, 101)]
+    fee_texts = [""] + [str(10 * i) for i in range(1, 301)]  # fees are whole tens up to 3000 yuan
+    tail_part = _gbk_table(s + f + "\r\n" for s in score_texts for f in fee_texts)
+
+    # Each working day's share of the rows.
+    days = np.arange(FIRST_DAY, LAST_DAY + 1)
+    days = days[np.is_busday(days, holidays=HOLIDAYS)]
+    month = days.astype("datetime64[M]")
+    _, month_index, per_month = np.unique(month, return_inverse=True, return_counts=True)
+    weight = MONTH_WEIGHTS[month.astype(int) % 12] / per_month[month_index]
+    targets = np.round(rows * np.cumsum(weight) / weight.sum()).astype(np.int64)  # rows written by each day's end
+    targets[-1] = rows
+
+    written, half_hours = 0, 0  # half hours: the 合计 row, counted exactly
+    with open(path, "wb") as f:
+        f.write((_training_title_row() + "\r\n" + ",".join(TRAINING_HEADER) + "\r\n").encode("gbk"))
+        for day, target in zip(days, targets):
+            need = int(target) - written  # a day that went over its share leaves the next one less
+            if need <= 0:
+                continue
+            today = int(day.astype(int))
+            keen = (hire <= today) & (today < leave) & (diligence > 0)
+            day_weight = np.where(valid & keen[slot], diligence[slot], 0.0)  # org x place
+            by_org = np.bincount(org_no[keen] * 3 + line[keen], minlength=3 * orgs).reshape(orgs, 3)
+            by_home = np.bincount(home[keen] * 3 + line[keen], minlength=3 * len(branches)).reshape(-1, 3)
+            parts, taken = [], np.empty(0, dtype=np.int64)
+            while need > 0:
+                k = min(STREAM_BLOCK, need // 40 + 8)
+                org = rng.choice(orgs, k, p=org_p)
+                course = rng.choice(len(catalogue), k, p=course_p)
+                host = np.where(held_in_branch[course], host_table[org, _choose_rows(host_p[org], rng)], -1)
+                audience = course_audience[course]
+                size = rng.integers(size_low[course], size_high[course])
+                by_line = np.where(host[:, None] >= 0, by_home[host], by_org[org])  # who may come, by line
+                can = np.where(audience < 0, by_line.sum(axis=1), by_line[np.arange(k), audience])
+                count = np.minimum(size, can)
+                key = course * key_span + np.where(host >= 0, host, len(branches) + org)
+                first = np.zeros(k, dtype=bool)
+                first[np.unique(key, return_index=True)[1]] = True
+                count[(count < 10) | ~first | np.isin(key, taken)] = 0
+                reached = np.cumsum(count)
+                if reached[-1] >= need:  # the session that fills the day is the day's last, kept whole
+                    last = int(np.searchsorted(reached, need))
+                    count[last + 1:] = 0
+                    count[last] -= max(0, int(reached[last]) - (rows - written))  # unless the file is full
+                keep = np.flatnonzero(count)
+                need -= int(count.sum())
+                written += int(count.sum())
+                if not len(keep):
+                    continue
+                org, course, host, count = org[keep], course[keep], host[keep], count[keep]
+                taken = np.concatenate([taken, key[keep]])
+                n = len(keep)
+                hours = (rng.random(n) * choices[course]).astype(int)
+                spelling = _choose_rows(spelling_p[course], rng)
+                examined = rng.random(n) < exam_share[course]
+                fee = np.zeros(n, dtype=int)  # in tens of yuan; 0 = none
+                away = course_kind[course] == kinds.index("away")
+                fee[away] = rng.integers(80, 301, away.sum())
+                paid = (course_kind[course] == kinds.index("org")) & (rng.random(n) < 0.3)
+                fee[paid] = rng.integers(5, 31, paid.sum())
+                # Who may come: the course's line, the host outlet's own staff; branch-held sessions reach
+                # nearly everyone present, others favour the keen.
+                weights = day_weight[org]
+                weights *= ((course_audience[course][:, None] < 0) | (slot_line[org] == course_audience[course][:, None]))
+                weights *= (host[:, None] < 0) | (slot_home[org] == host[:, None])
+                weights = np.where(held_in_branch[course][:, None], weights > 0, weights)
+                row, place = _pick_attendees(weights, count, rng)
+                parts.append((slot[org[row], place], course, hours, spelling, examined, fee,
+                              np.where(host >= 0, host, len(branches) + course), count))
+            employee, course, hours, spelling, examined, fee, organizer, count = map(np.concatenate, zip(*parts))
+            session = np.repeat(np.arange(len(course)), count)
+            score = np.clip(np.round(84 + 5 * study[employee] + rng.normal(0, 6, len(employee))), 60, 100)
+            score_code = np.where(examined[session], score.astype(int) - 59, 0)
+            order = np.lexsort((id_rank[employee], course_rank[course[session]]))
+            employee, session, score_code = employee[order], session[order], score_code[order]
+
+            date = pd.Timestamp(day)
+            date_text = f"{date.year}/{date.month}/{date.day}"
+            session_part = _gbk_table(course_text[c] + date_text + middle_text[c][h][s] + organizer_text[o] + ","
+                                      for c, h, s, o in zip(course.tolist(), hours.tolist(), spelling.tolist(),
+                                                            organizer.tolist()))
+            text = np.empty((len(employee), 3), dtype=object)
+            text[:, 0] = person_part[employee]
+            text[:, 1] = session_part[session]
+            text[:, 2] = tail_part[score_code * len(fee_texts) + fee[session]]
+            f.write(b"".join(text.ravel().tolist()))
+            half_hours += int(np.round(2 * hours_table[course, hours][session]).sum())
+        f.write((_training_total_row(half_hours / 2) + "\r\n").encode("gbk"))
     return path
 
 
@@ -850,19 +1037,29 @@ def write_innovation(innovation: pd.DataFrame, path: Path) -> Path:
 
 # ---------------------------------------------------------------------------------------------
 
-def write_demo(out_dir: str | Path, scale: int = 1, seed: int = 2024) -> list[Path]:
-    """Write the five demo spreadsheets into out_dir, the way real offices write them; return their paths."""
+def write_demo(out_dir: str | Path, scale: int = 1, seed: int = 2024,
+               training_rows: int | None = None) -> list[Path]:
+    """Write the five demo spreadsheets into out_dir, the way real offices write them; return their paths.
+    training_rows: write exactly that many training rows, streamed (write_training_stream), instead of
+    the default ~HOURS_PER_HEAD a year; the other four files are the same either way."""
     if scale < 1:
         raise ValueError("scale must be at least 1")
+    if training_rows is not None and not 1 <= training_rows <= max_training_rows(scale):
+        raise ValueError(f"training_rows must be between 1 and {max_training_rows(scale)} at scale {scale}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     # One independent stream per dataset: changing one generator leaves the others' data as it was.
     streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(6)]
     branches = make_branches(scale, streams[0])
     roster = make_roster(branches, streams[1])
+    roster_file = write_roster(roster, out_dir / ROSTER_FILE, scale)
+    if training_rows is None:
+        training_file = write_training(make_training(roster, branches, streams[2]), out_dir / TRAINING_FILE)
+    else:
+        training_file = write_training_stream(roster, branches, training_rows, out_dir / TRAINING_FILE, streams[2])
     return [
-        write_roster(roster, out_dir / ROSTER_FILE, scale),
-        write_training(make_training(roster, branches, streams[2]), out_dir / TRAINING_FILE),
+        roster_file,
+        training_file,
         write_competition(make_competition(roster, streams[3]), out_dir / COMPETITION_FILE),
         write_grading(make_grading(roster, streams[4]), out_dir / GRADING_FILE),
         write_innovation(make_innovation(roster, streams[5]), out_dir / INNOVATION_FILE),

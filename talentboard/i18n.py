@@ -724,6 +724,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "err.out_of_memory": ("文件太大，超出了数据库可用的内存（上限 {limit}），未导入，数据未作任何修改。请拆分后分批导入，或请管理员调高 MEMORY_LIMIT。",
                           "The file needs more memory than the database may use (limit {limit}); it was not imported and "
                           "nothing was changed. Split it into parts, or ask the administrator to raise MEMORY_LIMIT."),
+    "cli.demo_bad_scale": ("--scale 须为不小于 1 的整数（{scale} 不行）", "--scale must be a whole number of at least 1 (not {scale})"),
+    "cli.demo_bad_training_rows": ("--training-rows 须在 1 到 {most} 之间（规模 {scale} 时每人最多 500 行），{rows} 超出范围",
+                                   "--training-rows must lie between 1 and {most} at scale {scale} (at most 500 a head); {rows} does not"),
     # --- (new keys go above this line)
 }
 

@@ -1,9 +1,12 @@
 """The demo generator writes five believable office spreadsheets, reproducibly; read back with pandas."""
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
+import duckdb
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -348,3 +351,123 @@ def test_shipped_demo_is_scale_one_of_the_generator(tmp_path):
     assert sorted(p.name for p in shipped.iterdir()) == sorted(p.name for p in written)
     for path in written:
         assert (shipped / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+# --- streamed training rows (demo --training-rows) ---------------------------------------------------
+
+STREAMED_ROWS = 30_000
+
+
+@pytest.fixture(scope="module")
+def streamed_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("streamed")
+    demo.write_demo(out, scale=1, seed=2024, training_rows=STREAMED_ROWS)
+    return out
+
+
+@pytest.fixture(scope="module")
+def streamed(streamed_dir):
+    t = pd.read_csv(streamed_dir / demo.TRAINING_FILE, encoding="gbk", skiprows=1, dtype={"工号": str})
+    return t.iloc[:-1].assign(date=lambda x: pd.to_datetime(x["培训日期"], format="%Y/%m/%d"))
+
+
+def test_streamed_training_has_the_rows_asked_for_in_the_usual_layout(streamed_dir, demo_dir, streamed):
+    raw = (streamed_dir / demo.TRAINING_FILE).read_bytes()
+    lines = raw.split(b"\r\n")
+    assert lines[-1] == b"" and b"\n" not in raw.replace(b"\r\n", b"")  # CRLF throughout
+    assert len(lines) - 1 == 1 + 1 + STREAMED_ROWS + 1  # title, header, the rows, 合计
+    usual = (demo_dir / demo.TRAINING_FILE).read_bytes().split(b"\r\n")
+    assert lines[:2] == usual[:2]  # the same GBK title row and header as the default file
+    total = lines[-2].decode("gbk").split(",")
+    assert total[0] == "合计" and float(total[4]) == streamed["培训学时"].sum()
+    assert len(streamed) == STREAMED_ROWS and streamed["工号"].notna().all()
+
+
+def test_streamed_training_leaves_the_other_files_as_scale_one(streamed_dir, demo_dir):
+    for name in (demo.ROSTER_FILE, demo.COMPETITION_FILE, demo.GRADING_FILE, demo.INNOVATION_FILE):
+        assert (streamed_dir / name).read_bytes() == (demo_dir / name).read_bytes(), name
+
+
+def test_streamed_training_is_deterministic(tmp_path, streamed_dir):
+    def digest(folder, **kwargs):
+        demo.write_demo(folder, **kwargs)
+        return hashlib.sha256((folder / demo.TRAINING_FILE).read_bytes()).hexdigest()
+
+    first = digest(tmp_path / "a", scale=1, seed=7, training_rows=2_000)
+    assert digest(tmp_path / "b", scale=1, seed=7, training_rows=2_000) == first
+    assert digest(tmp_path / "c", scale=1, seed=8, training_rows=2_000) != first
+    assert digest(tmp_path / "d", scale=1, seed=7, training_rows=2_001) != first
+    assert hashlib.sha256((streamed_dir / demo.TRAINING_FILE).read_bytes()).hexdigest() == digest(
+        tmp_path / "e", scale=1, seed=2024, training_rows=STREAMED_ROWS)
+
+
+def test_streamed_training_rows_are_believable(roster, streamed):
+    assert set(streamed["工号"]) <= set(roster["员工编号"])
+    assert not streamed.duplicated(["工号", "培训名称", "培训日期"]).any()
+    days = streamed["date"].to_numpy().astype("datetime64[D]")
+    assert streamed["date"].between(FIRST, LAST).all()
+    assert np.is_busday(days, holidays=demo.HOLIDAYS).all()
+    assert streamed.sort_values(["date", "培训名称", "工号"]).index.equals(streamed.index)
+    hired = roster.set_index("员工编号")["入职日期"]
+    assert (streamed["date"] >= streamed["工号"].map(hired)).all()
+    # Sessions of 10 to 80 (the file's very last may be cut to make the count exact).
+    sizes = streamed.groupby(["培训名称", "培训日期", "主办部门"], sort=False).size()
+    assert sizes.iloc[:-1].between(10, 80).all() and 30 <= sizes.mean() <= 60
+    scored = streamed["考核成绩"].notna()
+    assert 0.5 <= scored.mean() <= 0.75 and streamed.loc[scored, "考核成绩"].between(60, 100).all()
+    assert ((streamed.loc[scored, "考核成绩"] >= 70) == (streamed.loc[scored, "考核结果"] == "合格")).all()
+    assert streamed.loc[~scored, "考核结果"].isna().all()
+    political = streamed.loc[streamed["培训类别"].isin(POLITICAL), "培训学时"].sum() / streamed["培训学时"].sum()
+    assert 0.2 <= political <= 0.3
+    by_month = streamed.groupby(streamed["date"].dt.month).size()
+    assert by_month[2] < by_month[3] / 2  # Spring Festival month against March (MONTH_WEIGHTS 0.5, 1.3)
+
+
+def test_streamed_training_keeps_the_lagging_outlets(roster, streamed):
+    by_branch = branch_coverage(roster, streamed)
+    median = by_branch.median()
+    lagging = [demo.FIRST_ORG_OUTLETS[i] for i in demo.LAGGING_OUTLETS]
+    for branch in lagging:
+        assert by_branch.at[branch, "coverage"] < median["coverage"] - 0.25
+        assert by_branch.at[branch, "hours_per_head"] < median["hours_per_head"] / 2
+    assert set(by_branch["coverage"].nsmallest(2).index) == set(lagging)
+
+
+def test_streamed_training_imports_cleanly(tmp_path, tmp_db):
+    from talentboard import store
+    demo.write_demo(tmp_path, scale=1, seed=11, training_rows=5_000)
+    written = pd.read_csv(tmp_path / demo.TRAINING_FILE, encoding="gbk", skiprows=1, dtype={"工号": str}).iloc[:-1]
+    roster = store.import_file(tmp_path / demo.ROSTER_FILE, "employees", db=tmp_db)
+    assert roster.rejection is None and roster.rows_rejected == 0
+    result = store.import_file(tmp_path / demo.TRAINING_FILE, "training", db=tmp_db)
+    assert result.rejection is None
+    assert (result.rows_read, result.rows_loaded, result.rows_duplicate, result.rows_rejected) == (5_000, 5_000, 0, 0)
+    con = duckdb.connect(str(tmp_db), read_only=True)
+    try:
+        count, hours, people = con.execute(
+            "select count(*), sum(hours), count(distinct employee_id) from training").fetchone()
+    finally:
+        con.close()
+    assert (count, hours, people) == (5_000, written["培训学时"].sum(), written["工号"].nunique())
+
+
+@pytest.mark.parametrize("lang, scale, rows, words", [
+    ("en", 1, 0, "--training-rows must lie between 1 and 300000 at scale 1"),
+    ("en", 2, 600_001, "--training-rows must lie between 1 and 600000 at scale 2"),
+    ("zh", 1, 300_001, "--training-rows 须在 1 到 300000 之间"),
+])
+def test_command_line_refuses_a_training_row_count_out_of_range(tmp_path, capsys, lang, scale, rows, words):
+    from talentboard.cli import EXIT_USAGE, main
+    out = tmp_path / "out"
+    code = main(["--lang", lang, "demo", "--scale", str(scale), "--training-rows", str(rows), "--out", str(out)])
+    assert code == EXIT_USAGE and words in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_command_line_names_a_streamed_demo_folder_of_its_own(tmp_path, monkeypatch, capsys):
+    from talentboard import cli, store
+    monkeypatch.setattr(store, "DEMO_DIR", tmp_path / "data" / "demo")
+    assert cli.main(["demo", "--training-rows", "1000"]) == cli.EXIT_OK
+    out = tmp_path / "data" / "demo-s1-seed2024-rows1000"
+    assert not (tmp_path / "data" / "demo").exists()  # the shipped demo's folder is never the default
+    assert len((out / demo.TRAINING_FILE).read_bytes().split(b"\r\n")) - 1 == 1003
