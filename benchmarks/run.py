@@ -31,6 +31,7 @@ import datetime as dt
 import json
 import os
 import platform
+import random
 import re
 import shutil
 import signal
@@ -733,13 +734,19 @@ def part_server(bench: Bench) -> str:
                                   ["peak", f"{peak:,.0f}", f"≤ 1.5 GB: {met(peak <= BUDGET['server_mb'])}"]])
 
 
-def part_concurrency(bench: Bench, rounds: int) -> str:
+def part_concurrency(bench: Bench, rounds: int, think: tuple[float, float]) -> str:
     Counting = counting_session()
 
     async def go(url: str, sessions: int) -> list[dict]:
         async def browse(i: int) -> list[dict]:
+            pause = random.Random(i)
+            seen = []
             async with Counting(url, f"c{i}") as s:
-                return [await visit(s, PAGES[(i + k) % len(PAGES)], k == 0) for k in range(rounds * len(PAGES))]
+                for k in range(rounds * len(PAGES)):
+                    if k:
+                        await asyncio.sleep(pause.uniform(*think))
+                    seen.append(await visit(s, PAGES[(i + k) % len(PAGES)], k == 0))
+            return seen
         return [v for found in await asyncio.gather(*(browse(i) for i in range(sessions))) for v in found]
 
     found = {}
@@ -757,8 +764,10 @@ def part_concurrency(bench: Bench, rounds: int) -> str:
         ratio = median(b) / median(a)
         rows.append([page or "every page", secs(median(a)), secs(max(a)), secs(median(b)), secs(max(b)), len(b),
                      f"{ratio:.2f}", f"≤ 3×: {met(ratio <= BUDGET['concurrency'])}"])
+    paused = (f"a pause of {think[0]:g}–{think[1]:g} s between two clicks, as a reader's in tests/test_concurrency.py"
+              if think[1] > 0 else "no pause between clicks")
     note = (f"One server (`streamlit run dashboard.py`, a fresh start for each case); websocket sessions "
-            f"(tests/wsclient.py) each going round the five pages {rounds} times with no pause, each starting at a "
+            f"(tests/wsclient.py) each going round the five pages ({rounds} rounds, {paused}), each starting at a "
             f"different page, at the default filters; a page's time is from the session's request to the end of the "
             f"script run. One session alone took {found['1-wall']:.1f} s in all; {CONCURRENT_SESSIONS} at once "
             f"{found[f'{CONCURRENT_SESSIONS}-wall']:.1f} s. Ratio: the median with {CONCURRENT_SESSIONS} sessions ÷ "
@@ -782,8 +791,8 @@ python benchmarks/run.py --data DIR --label NAME   # demo files already written,
 ```
 
 Options: `--runs K` (processes per measurement, medians; 3 by default), `--only import,views,queries,baseline,payload,server,concurrency`
-(parts to run; the store is imported first when missing), `--rounds R` (rounds of the five pages per session in the
-concurrency part), `--out FILE` (this file by default), `--work DIR` (databases, converted files and server logs;
+(parts to run; the store is imported first when missing), `--rounds R` and `--think MIN,MAX` (rounds of the five pages per session in the
+concurrency part, 3, and the pause between two clicks, 6–15 s as in tests/test_concurrency.py), `--out FILE` (this file by default), `--work DIR` (databases, converted files and server logs;
 `/tmp/bench10/bench` by default), `--note TEXT` (a word about the machine). Each data set has a section below, and
 each part a block in it, replaced when the part is run again; each block names the command, date, machine and git
 commit it was measured at. The budgets are the issue's; a figure over its budget reads **not met**. Memory in MB of
@@ -843,6 +852,13 @@ def stamp(bench: Bench, part: str, started: dt.datetime) -> str:
             f"{machine(bench.note)}.*")
 
 
+def think_range(text: str) -> tuple[float, float]:
+    low, high = (float(x) for x in text.split(","))
+    if not 0 <= low <= high:
+        raise argparse.ArgumentTypeError("MIN,MAX with 0 <= MIN <= MAX")
+    return low, high
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["child"]:
@@ -854,6 +870,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--label", help="the section's name for --data (default: data-<directory name>)")
     parser.add_argument("--runs", type=int, default=3, help="processes per measurement (medians)")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of the five pages per session (concurrency)")
+    parser.add_argument("--think", type=think_range, default=(6.0, 15.0), metavar="MIN,MAX",
+                        help="seconds a session pauses between two clicks in the concurrency part (0,0: none)")
     parser.add_argument("--only", default=",".join(PARTS), help="comma-separated parts: " + ",".join(PARTS))
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "PERFORMANCE.md")
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
@@ -881,7 +899,7 @@ def run(args, chosen: list[str]) -> int:
     shown = ["python", "benchmarks/run.py"] + ([f"--data {args.data}"] if args.data else [f"--scale {args.scale}"])
     shown += [f"--label {args.label}"] if args.label else []
     shown += [f"--runs {args.runs}"] + ([f"--only {','.join(chosen)}"] if set(chosen) != set(PARTS) else [])
-    shown += [f"--rounds {args.rounds}"] if "concurrency" in chosen else []
+    shown += [f"--rounds {args.rounds} --think {args.think[0]:g},{args.think[1]:g}"] if "concurrency" in chosen else []
     bench = Bench(key, title, data, args.work / key, args.runs, " ".join(shown), args.note)
     bench.work.mkdir(parents=True, exist_ok=True)
     built_at = bench.work / "store.commit"
@@ -912,7 +930,7 @@ def run(args, chosen: list[str]) -> int:
         elif part == "server":
             text = part_server(bench)
         else:
-            text = part_concurrency(bench, args.rounds)
+            text = part_concurrency(bench, args.rounds, args.think)
         blocks[part] = f"### {part.capitalize()}\n\n{stamp(bench, part, started)}\n\n{text}"
         write_output(args.out, bench, header, blocks)
     if "views" in results:
