@@ -802,8 +802,9 @@ def write_training_stream(roster: pd.DataFrame, branches: pd.DataFrame, rows: in
                 fee[paid] = rng.integers(5, 31, paid.sum())
                 # Who may come: the course's line, the host outlet's own staff; branch-held sessions reach
                 # nearly everyone present, others favour the keen.
+                audience = course_audience[course][:, None]
                 weights = day_weight[org]
-                weights *= ((course_audience[course][:, None] < 0) | (slot_line[org] == course_audience[course][:, None]))
+                weights *= (audience < 0) | (slot_line[org] == audience)
                 weights *= (host[:, None] < 0) | (slot_home[org] == host[:, None])
                 weights = np.where(held_in_branch[course][:, None], weights > 0, weights)
                 row, place = _pick_attendees(weights, count, rng)
