@@ -78,8 +78,7 @@ def export_all(directory: Path | str, db: Path | str | None = None) -> list[Path
     written = []
     with store.connect(db) as con, tempfile.TemporaryDirectory(prefix="talentboard-export-") as scratch, \
             sql.file_connection(directory, scratch) as out:
-        con.execute("begin transaction")
-        try:
+        with sql.transaction(con):  # one snapshot
             for dataset in DATASETS.values():
                 parquet, body = directory / f"{dataset.name}.parquet", Path(scratch) / f"{dataset.name}.csv"
                 _copy(con, out, f"select * from {dataset.name}", parquet, "format parquet")
@@ -90,8 +89,6 @@ def export_all(directory: Path | str, db: Path | str | None = None) -> list[Path
                     shutil.copyfileobj(src, dst, 1 << 20)
                 written += [target, parquet]
             written += _write_backup(con, out, backup)
-        finally:
-            con.execute("commit")
     return written
 
 
@@ -154,8 +151,7 @@ def restore(directory: Path | str, db: Path | str | None = None, force: bool = F
         rows = sum(con.execute(f"select count(*) from {table}").fetchall()[0][0] for table in backup_tables())
         if rows and not force:
             raise RestoreRefused("err.restore_not_empty", batches=held)
-        con.execute("begin transaction")
-        try:
+        with sql.transaction(con):
             for table in backup_tables():
                 con.execute(f"delete from {table}")
                 con.register("_restore", src.sql("select * from read_parquet($path)",
@@ -168,8 +164,5 @@ def restore(directory: Path | str, db: Path | str | None = None, force: bool = F
                 if restored[table] != manifest["tables"][table]["rows"]:
                     raise RestoreRefused("err.restore_damaged", file=f"{table}.parquet")
             con.execute(f"create or replace sequence batch_seq start {int(manifest['next_batch_id'])}")
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
+            store.refresh(con)
     return restored

@@ -34,6 +34,18 @@ def frame(con, name: str, params: dict | None = None) -> pd.DataFrame:
     return con.execute(sql, bound).df()
 
 
+@contextmanager
+def transaction(con):
+    """One transaction on `con`: committed when the block ends, rolled back when it raises (anything)."""
+    con.execute("begin transaction")
+    try:
+        yield con
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
+
+
 def row(con, name: str, params: dict | None = None) -> dict:
     """The single row of a one-row query, as a dict."""
     result = frame(con, name, params)

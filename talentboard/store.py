@@ -20,10 +20,12 @@ from talentboard import ingest, schema, settings, sql
 from talentboard.ingest import ImportRejected, Message, Prepared, RowError
 from talentboard.schema import DATASETS, Dataset
 
+ROSTER = schema.EMPLOYEES  # the dataset whose rows fill others' gaps (fill_from_roster)
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = REPO_ROOT / "data" / "talentboard.duckdb"
 DEMO_DIR = REPO_ROOT / "data" / "demo"
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 MACROS = (REPO_ROOT / "queries" / "macros.sql").read_text(encoding="utf-8")
 LOCK_WAIT_SECONDS = 10.0
 # DuckDB shares one database instance between a process's connections to a file and drops it with the
@@ -145,43 +147,86 @@ def ensure_schema(con, path: Path | str = "") -> None:
             raise StoreUnusable("err.store_damaged", path, type(exc).__name__) from exc
         if objects:  # tables, but no Talentboard schema version: another program's database
             raise StoreUnusable("err.store_foreign", path)
-    con.execute("begin transaction")
-    con.execute("create table if not exists meta (key varchar, value varchar)")
-    con.execute("create sequence if not exists batch_seq start 1")
-    con.execute("""create table if not exists batches (
-        batch_id bigint, dataset varchar, file varchar, content_hash varchar, mode varchar,
-        rows_read bigint, rows_loaded bigint, rows_duplicate bigint, rows_rejected bigint,
-        imported_at timestamp, user_name varchar, origin varchar, status varchar, replaced_by bigint,
-        rolled_back_at timestamp, encoding varchar, sheet varchar, header_row integer)""")
-    # hand-made column mappings, remembered per dataset and file layout (its normalised header)
-    con.execute("""create table if not exists column_mappings (
-        dataset varchar, layout_key varchar, mapping varchar, saved_at timestamp)""")
-    for dataset in DATASETS.values():
-        columns = ", ".join(f"{c.name} {schema.SQL_TYPES[c.type]}" for c in dataset.columns)
-        con.execute(f"create table if not exists {dataset.name}_rows (_batch_id bigint, _row bigint, {columns})")
-    for dataset in DATASETS.values():
-        con.execute(f"create or replace view {dataset.name} as {_current_view_sql(dataset)}")
-    con.execute("delete from meta where key = 'schema_version'")
-    con.execute("insert into meta values ('schema_version', ?)", [SCHEMA_VERSION])
-    con.execute("commit")
+    with sql.transaction(con):
+        con.execute("create table if not exists meta (key varchar, value varchar)")
+        con.execute("create sequence if not exists batch_seq start 1")
+        con.execute("""create table if not exists batches (
+            batch_id bigint, dataset varchar, file varchar, content_hash varchar, mode varchar,
+            rows_read bigint, rows_loaded bigint, rows_duplicate bigint, rows_rejected bigint,
+            imported_at timestamp, user_name varchar, origin varchar, status varchar, replaced_by bigint,
+            rolled_back_at timestamp, encoding varchar, sheet varchar, header_row integer)""")
+        # hand-made column mappings, remembered per dataset and file layout (its normalised header)
+        con.execute("""create table if not exists column_mappings (
+            dataset varchar, layout_key varchar, mapping varchar, saved_at timestamp)""")
+        for dataset in DATASETS.values():
+            columns = ", ".join(f"{c.name} {schema.SQL_TYPES[c.type]}" for c in dataset.columns)
+            con.execute(f"create table if not exists {dataset.name}_rows (_batch_id bigint, _row bigint, {columns})")
+            con.execute(f"create table if not exists {dataset.name}_current "
+                        f"(_batch_id bigint, _row bigint, {columns}, _filled utinyint)")
+            con.execute(f"create or replace view {dataset.name} as "
+                        f"select {', '.join(dataset.column_names)} from {dataset.name}_current")
+        refresh(con)  # a store from an earlier schema: its current data made ready once
+        con.execute("delete from meta where key = 'schema_version'")
+        con.execute("insert into meta values ('schema_version', ?)", [SCHEMA_VERSION])
 
 
-def _current_view_sql(dataset: Dataset) -> str:
-    """The current data under canonical names: active batches only; gaps filled as the registry says."""
-    active = f"_batch_id in {ingest.active_batches_sql()}"
+# ----------------------------------------------------------------------------------------------
+# The current data, kept ready: each dataset's current rows live in a plain table, <name>_current,
+# brought up to date in the same transaction as the import, replacement, rollback or restore that
+# changed them (readers never see half of it); the view <name> only names its columns. Pages read
+# the table, never the batches, the roster join or the latest-per-key window again.
+# ----------------------------------------------------------------------------------------------
+
+def _current_rows_sql(dataset: Dataset, batch: bool = False) -> str:
+    """The current rows as the table keeps them, from the stored batches: active batches only (or, with
+    `batch`, only the batch bound to $batch), in the order they were imported; gaps filled as the registry says. `_filled` has bit i set
+    where fill_from_roster[i] came from the roster, so a new roster can fill them again."""
+    active = f"_batch_id in {ingest.active_batches_sql()}" + (" and _batch_id = $batch" if batch else "")
     cols = dataset.column_names
     if dataset.default_mode == "upsert":  # latest batch wins per key; earlier values stay in history
-        return f"select {', '.join(cols)} from {dataset.name}_rows where {active}{ingest.latest_per_key_sql(dataset)}"
-    select = []
+        return (f"select _batch_id, _row, {', '.join(cols)}, 0 as _filled from {dataset.name}_rows "
+                f"where {active}{ingest.latest_per_key_sql(dataset)} order by _batch_id, _row")
+    select, filled = [], []
     for c in cols:
         if c in dataset.fill_from_roster:
             select.append(f"coalesce(d.{c}, e.{c}) as {c}")
+            filled.append(f"(case when d.{c} is null then {1 << dataset.fill_from_roster.index(c)} else 0 end)")
         elif c in dataset.view_defaults:
             select.append(f"coalesce(d.{c}, {dataset.view_defaults[c]}) as {c}")
         else:
             select.append(f"d.{c}")
-    join = " left join employees e on e.employee_id = d.employee_id" if dataset.fill_from_roster else ""
-    return f"select {', '.join(select)} from {dataset.name}_rows d{join} where d.{active}"
+    join = f" left join {ROSTER.name} e on e.employee_id = d.employee_id" if dataset.fill_from_roster else ""
+    return (f"select d._batch_id, d._row, {', '.join(select)}, {' + '.join(filled) or '0'} as _filled "
+            f"from {dataset.name}_rows d{join} where d.{active} order by d._batch_id, d._row")
+
+
+def refresh(con, dataset: Dataset | None = None, appended: int | None = None) -> None:
+    """Bring the current-data tables up to date, inside the caller's transaction: every dataset (dataset
+    None), or the one whose batches changed. `appended`: a batch that only added rows to `dataset`, the
+    rest of its current data as it was. A new roster fills the gaps it fills again."""
+    for each in DATASETS.values() if dataset is None else [dataset]:
+        # an append adds its rows, unless the latest batch decides per key (upsert) or a gap is filled from
+        # the other rows (a rank within its field): then the dataset's current rows are computed again
+        if appended is not None and each.default_mode != "upsert" and not each.view_defaults:
+            con.execute(f"insert into {each.name}_current {_current_rows_sql(each, batch=True)}", {"batch": appended})
+            continue
+        con.execute(f"delete from {each.name}_current")
+        con.execute(f"insert into {each.name}_current {_current_rows_sql(each)}")
+    if dataset is ROSTER:
+        for each in DATASETS.values():
+            if each.fill_from_roster:
+                _fill_again(con, each)
+
+
+def _fill_again(con, dataset: Dataset) -> None:
+    """The gaps a dataset's rows left, filled from the roster as it is now (empty where it has no such person)."""
+    bits = {c: 1 << i for i, c in enumerate(dataset.fill_from_roster)}
+    table = f"{dataset.name}_current"
+    con.execute(f"update {table} set " + ", ".join(f"{c} = case when _filled & {b} <> 0 then null else {c} end"
+                                                 for c, b in bits.items()) + " where _filled <> 0")
+    con.execute(f"update {table} set " + ", ".join(f"{c} = case when {table}._filled & {b} <> 0 then e.{c} "
+                                                 f"else {table}.{c} end" for c, b in bits.items())
+                + f" from {ROSTER.name} e where e.employee_id = {table}.employee_id and {table}._filled <> 0")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -307,8 +352,7 @@ def _write_batch(con, prepared: Prepared, mode: str, user: str, origin: str,
     """Write one batch; returns its id and how many demo batches it cleared first."""
     dataset, layout = prepared.dataset, prepared.layout
     cleared = 0
-    con.execute("begin transaction")
-    try:
+    with sql.transaction(con):
         batch_id = con.execute("select nextval('batch_seq')").fetchall()[0][0]
         if clear_demo:  # in this transaction: a failed import leaves the demo as it was
             cleared = _clear_demo(con)
@@ -321,10 +365,7 @@ def _write_batch(con, prepared: Prepared, mode: str, user: str, origin: str,
                      dt.datetime.now().replace(microsecond=0), user or None, origin, "active", None, None,
                      layout.encoding, layout.sheet, layout.header_row])
         _insert_rows(con, dataset, batch_id)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
+        refresh(con, dataset, appended=batch_id if mode == "append" else None)
     return batch_id, cleared
 
 
@@ -379,13 +420,11 @@ def remembered_mapping(dataset: str, headers: list[str], db: Path | str | None =
 def remember_mapping(dataset: str, headers: list[str], mapping: dict[str, str], db: Path | str | None = None) -> None:
     """Keep a hand-made mapping (source header -> column, "" to leave a column out) for this layout."""
     key = layout_key(headers)
-    with connect(db) as con:
-        con.execute("begin transaction")
+    with connect(db) as con, sql.transaction(con):
         con.execute("delete from column_mappings where dataset = ? and layout_key = ?", [dataset, key])
         if mapping:
             con.execute("insert into column_mappings values (?, ?, ?, ?)",
                         [dataset, key, json.dumps(mapping, ensure_ascii=False), dt.datetime.now()])
-        con.execute("commit")
 
 
 class RollbackRefused(Exception):
@@ -403,17 +442,13 @@ def rollback(batch_id: int, db: Path | str | None = None) -> dict:
         batch = dict(zip(BATCH_COLUMNS, found[0]))
         if batch["status"] == "rolled_back":
             raise RollbackRefused("cli.already_rolled_back", batch_id=batch_id)
-        con.execute("begin transaction")
-        try:
+        with sql.transaction(con):
             con.execute("update batches set status = 'rolled_back', rolled_back_at = ? where batch_id = ?",
                         [dt.datetime.now().replace(microsecond=0), batch_id])
             if batch["status"] == "active":
                 con.execute("update batches set status = 'active', replaced_by = null "
                             "where replaced_by = ? and status = 'replaced'", [batch_id])
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
+            refresh(con, DATASETS[batch["dataset"]])
     return batch
 
 
@@ -444,15 +479,18 @@ def state_of(con) -> State:
 
 def clear_demo(db: Path | str | None = None) -> int:
     """Take every demo batch out of the current data (kept in history, like any rollback); returns how many."""
-    with connect(db) as con:
+    with connect(db) as con, sql.transaction(con):
         return _clear_demo(con)
 
 
 def _clear_demo(con) -> int:
-    """One statement: all of the demo batches or none."""
-    return con.execute("update batches set status = 'rolled_back', rolled_back_at = ?, replaced_by = null "
-                       "where origin = 'demo' and status <> 'rolled_back'",
-                       [dt.datetime.now().replace(microsecond=0)]).fetchall()[0][0]
+    """All of the demo batches or none, in the caller's transaction."""
+    cleared = con.execute("update batches set status = 'rolled_back', rolled_back_at = ?, replaced_by = null "
+                          "where origin = 'demo' and status <> 'rolled_back'",
+                          [dt.datetime.now().replace(microsecond=0)]).fetchall()[0][0]
+    if cleared:
+        refresh(con)
+    return cleared
 
 
 def load_demo(directory: Path | str = DEMO_DIR, db: Path | str | None = None) -> list[ImportResult]:
