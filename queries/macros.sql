@@ -1,8 +1,9 @@
--- Scope macros every query may use; created on each connection (temporary, never stored).
+-- Scope macros every query may use, stored with the schema (store.ensure_schema installs them again
+-- whenever this text changes).
 -- An empty list means "all".
 
 -- Staff counted in headcount: on duty (在岗; no status means on duty), in the chosen scope.
-create or replace temp macro population(orgs, branches, lines) as table
+create or replace macro population(orgs, branches, lines) as table
     select
         employee_id,
         name,
@@ -17,13 +18,13 @@ create or replace temp macro population(orgs, branches, lines) as table
       and (len(lines) = 0 or list_contains(lines, line));
 
 -- Staff with any training in the period, wherever it was recorded (coverage's numerator).
-create or replace temp macro trained_staff(period_start, period_end) as table
+create or replace macro trained_staff(period_start, period_end) as table
     select distinct employee_id
     from training
     where start_date between period_start and period_end;
 
 -- Training records in the period and scope: branch as recorded, org and line from the roster.
-create or replace temp macro training_records(period_start, period_end, orgs, branches, lines) as table
+create or replace macro training_records(period_start, period_end, orgs, branches, lines) as table
     select
         t.*,
         r.org,
@@ -41,7 +42,7 @@ create or replace temp macro training_records(period_start, period_end, orgs, br
 -- score's percentile does not change with the filters. A field smaller than min_field has no
 -- percentile (in a field of two the runner-up reads 0 though both won a first prize); field_size
 -- says how big each field is. Branch as recorded (filled from the roster); org and line from the roster.
-create or replace temp macro competition_results(
+create or replace macro competition_results(
     period_start, period_end, orgs, branches, lines, min_field
 ) as table
     with ranked as (
@@ -92,7 +93,7 @@ create or replace temp macro competition_results(
 -- and its change from the year before, for every year the period touches (the year before
 -- may lie before the period: "this year" compares with last year). Fields smaller than min_field
 -- have no percentile, so they do not count, as on the leaderboard.
-create or replace temp macro percentile_changes(
+create or replace macro percentile_changes(
     period_start, period_end, orgs, branches, lines, min_field
 ) as table
     with yearly as (
@@ -131,7 +132,7 @@ create or replace temp macro percentile_changes(
 -- Every grading row in scope with its grade's rank in its scale (1 = lowest) and its place in
 -- the configured order of all grades ($grades and $grade_ranks pair up, lowest first per scale).
 -- Branch as recorded (filled from the roster); org and line from the roster.
-create or replace temp macro grading_records(orgs, branches, lines, grades, grade_ranks) as table
+create or replace macro grading_records(orgs, branches, lines, grades, grade_ranks) as table
     select
         g.year,
         g.employee_id,
@@ -151,7 +152,7 @@ create or replace temp macro grading_records(orgs, branches, lines, grades, grad
 -- Grade movements of staff graded in two consecutive years: scope is that of the later year's
 -- row (last year's row is the same person's, wherever they were then); direction compares the
 -- grades' ranks: 1 promoted, 0 unchanged, -1 demoted.
-create or replace temp macro grade_moves(orgs, branches, lines, grades, grade_ranks) as table
+create or replace macro grade_moves(orgs, branches, lines, grades, grade_ranks) as table
     select
         earlier.year as from_year,
         later.year as to_year,
@@ -174,7 +175,7 @@ create or replace temp macro grade_moves(orgs, branches, lines, grades, grade_ra
 -- stage it reached: 1 立项, 2 研究中, 3 已完成, 4 已转化/推广应用. A later stage counts as having
 -- passed every earlier one, so a project that skipped 研究中 still counts there. A 中止 project
 -- reached 已完成 if it has a completion date, else only 立项. studio_ null means every studio.
-create or replace temp macro innovation_projects(period_end, orgs, branches, studio_) as table
+create or replace macro innovation_projects(period_end, orgs, branches, studio_) as table
     select
         i.*,
         case

@@ -79,6 +79,10 @@ LOCK_WAIT = 300.0
 # to show, at most PAGE_BUSY_WAIT seconds (with a notice) before it asks the reader to refresh later.
 PAGE_LOCK_WAIT = 1.0
 PAGE_BUSY_WAIT = 120.0
+# The app's pages read through one connection per process, kept open while they read and closed after this
+# many idle seconds, or as soon as the reads in flight end when another process (an import) waits for the
+# file. Env: TALENTBOARD_READER_IDLE.
+READER_IDLE = 2.0
 
 
 def _size(text: str) -> str | None:
@@ -88,6 +92,7 @@ def _size(text: str) -> str | None:
 MEMORY_LIMIT = _from_env("MEMORY_LIMIT", MEMORY_LIMIT, _size)
 THREADS = _from_env("THREADS", THREADS, lambda text: int(text) if int(text) > 0 else None)
 LOCK_WAIT = _from_env("LOCK_WAIT", LOCK_WAIT, _positive)
+READER_IDLE = _from_env("READER_IDLE", READER_IDLE, _positive)
 
 # ----------------------------------------------------------------------------------------------
 # Readers' limits: a hostile or broken file gets a refusal in words within seconds, not a hang or a crash.

@@ -1,6 +1,7 @@
 """The store: one DuckDB file holding every import batch, each dataset's rows, and views of the current data."""
 from __future__ import annotations
 
+import atexit
 import contextvars
 import datetime as dt
 import hashlib
@@ -27,6 +28,8 @@ DEFAULT_DB = REPO_ROOT / "data" / "talentboard.duckdb"
 DEMO_DIR = REPO_ROOT / "data" / "demo"
 SCHEMA_VERSION = "3"
 MACROS = (REPO_ROOT / "queries" / "macros.sql").read_text(encoding="utf-8")
+MACROS_HASH = hashlib.sha256(MACROS.encode("utf-8")).hexdigest()[:16]
+_SCHEMA_LOCK = threading.Lock()  # one thread of a process makes the schema ready at a time
 LOCK_WAIT_SECONDS = 10.0
 # DuckDB shares one database instance between a process's connections to a file and drops it with the
 # last one; a connect racing that drop fails ("Unique file handle conflict", ResourceInUseException),
@@ -84,20 +87,29 @@ def store_config() -> dict:
     return {"enable_external_access": False, **sql.limits(), "lock_configuration": True}
 
 
-def _open(path: Path):
-    """A connection to the store file, waiting its turn while another process holds it."""
+def _open(path: Path, signal: bool = True):
+    """A connection to the store file, waiting its turn while another process holds it; with `signal`, saying
+    so in the file's waiting flag, which asks an app process reading it to let go (see `reading`)."""
     seconds, notify = _lock_wait.get()
     deadline, told = time.monotonic() + seconds, False
+    flag, flagged = _waiting_flag(path), False
     while True:
         try:
             with _OPEN_CLOSE:
-                return duckdb.connect(str(path), config=store_config())
+                con = duckdb.connect(str(path), config=store_config())
+            if flagged:
+                flag.unlink(missing_ok=True)
+            return con
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
                 not_duckdb = path.is_dir() or "not a valid duckdb" in str(exc).lower()
                 key = "err.store_not_duckdb" if not_duckdb else "err.store_damaged"
                 raise StoreUnusable(key, path, type(exc).__name__) from exc
+            if signal:
+                flagged = _raise_flag(flag) or flagged
             if time.monotonic() >= deadline:
+                if flagged:
+                    flag.unlink(missing_ok=True)
                 raise DatabaseBusy(path) from exc
             if notify and not told:
                 notify()
@@ -109,6 +121,30 @@ def _open(path: Path):
             raise StoreUnusable("err.store_damaged", path, type(exc).__name__) from exc
 
 
+def _waiting_flag(path: Path) -> Path:
+    return path.with_name(path.name + ".waiting")
+
+
+def _raise_flag(flag: Path) -> bool:
+    """Say (again: a flag not renewed for FLAG_STALE seconds is ignored) that this process waits for the file."""
+    try:
+        flag.write_text(str(os.getpid()), encoding="ascii")
+        return True
+    except OSError:  # a read-only folder: the app still lets go when idle
+        return False
+
+
+FLAG_STALE = 3.0
+
+
+def _someone_waits(path: Path) -> bool:
+    """Another process has asked for the file within the last FLAG_STALE seconds."""
+    try:
+        return time.time() - _waiting_flag(path).stat().st_mtime < FLAG_STALE
+    except OSError:
+        return False
+
+
 @contextmanager
 def connect(path: Path | str | None = None):
     """A short-lived connection with the schema in place; waits (see `waiting`) while another process holds
@@ -118,21 +154,122 @@ def connect(path: Path | str | None = None):
     con = _open(path)
     try:
         ensure_schema(con, path)
-        con.execute(MACROS)
         yield con
     finally:
         with _OPEN_CLOSE:
             con.close()
 
 
-def ensure_schema(con, path: Path | str = "") -> None:
-    """Create tables and views once per schema version, in one transaction. A database holding anything
-    else (no meta table, or a schema this version does not know) is refused, never changed."""
+class _Shared:
+    """One process's connection to one store file, shared by its readers (each on a cursor of its own)."""
+
+    def __init__(self, path: Path):
+        self.path, self.con, self.readers, self.last = path, None, 0, 0.0
+        self.lock = threading.Condition()
+
+
+_shared: dict[Path, _Shared] = {}
+_shared_lock = threading.Lock()
+
+
+@contextmanager
+def reading(path: Path | str | None = None):
+    """A cursor for reading the store, on this process's one shared connection to it: the file is opened,
+    checked and its schema made ready once, not once per query. The connection is let go after
+    settings.READER_IDLE idle seconds, or as soon as the reads in flight end when another process (an
+    import from the command line) waits for the file; while that process holds it, this waits (see
+    `waiting`) and raises DatabaseBusy, as connect does. Reads see every commit: another process writes
+    only while this one has let go, and this process's own writes share the connection's database."""
+    path = Path(path or db_path()).absolute()
+    with _shared_lock:
+        shared = _shared.setdefault(path, _Shared(path))
+    with shared.lock:
+        if _someone_waits(path):  # let the other process in first: finish the reads in flight, close
+            while shared.readers:
+                shared.lock.wait(0.05)
+            _let_go(shared)
+        if shared.con is None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            con = _open(path, signal=False)
+            try:
+                ensure_schema(con, path)
+            except BaseException:
+                with _OPEN_CLOSE:
+                    con.close()
+                raise
+            shared.con = con
+            _start_closer()
+        shared.readers += 1
+        cursor = shared.con.cursor()
     try:
-        version, meta = con.execute("select value from meta where key = 'schema_version'").fetchall(), "meta"
+        yield cursor
+    finally:
+        cursor.close()
+        with shared.lock:
+            shared.readers -= 1
+            shared.last = time.monotonic()
+            shared.lock.notify_all()
+
+
+def _let_go(shared: _Shared) -> None:
+    """Close a shared connection nobody reads through (the caller holds its lock)."""
+    if shared.con is not None and not shared.readers:
+        with _OPEN_CLOSE:
+            shared.con.close()
+        shared.con = None
+
+
+def release_readers() -> None:
+    """Close this process's idle shared connections now (tests, and before a restore or a file copy)."""
+    for shared in list(_shared.values()):
+        with shared.lock:
+            _let_go(shared)
+
+
+atexit.register(release_readers)
+_closer: threading.Thread | None = None
+
+
+def _start_closer() -> None:
+    """The thread that lets shared connections go when idle or asked for."""
+    global _closer
+    with _shared_lock:
+        if _closer is None or not _closer.is_alive():
+            _closer = threading.Thread(target=_close_idle, name="talentboard-reader-closer", daemon=True)
+            _closer.start()
+
+
+def _close_idle() -> None:
+    while True:
+        time.sleep(0.2)
+        for shared in list(_shared.values()):
+            if shared.con is None:
+                continue
+            idle = time.monotonic() - shared.last > settings.READER_IDLE
+            if idle or _someone_waits(shared.path):
+                with shared.lock:
+                    _let_go(shared)
+
+
+def ensure_schema(con, path: Path | str = "") -> None:
+    """Create tables, views and the query macros (queries/macros.sql) once per schema version and macro text,
+    in one transaction. A database holding anything else (no meta table, or a schema this version does not
+    know) is refused, never changed."""
+    with _SCHEMA_LOCK:
+        _ensure_schema(con, path)
+
+
+def _ensure_schema(con, path: Path | str) -> None:
+    try:
+        found, meta = dict(con.execute("select key, value from meta where key in ('schema_version', 'macros')"
+                                       ).fetchall()), "meta"
     except duckdb.Error:  # no meta table, or someone else's table of that name
-        version, meta = [], ""
+        found, meta = {}, ""
+    version = [(found["schema_version"],)] if "schema_version" in found else []
     if version and version[0][0] == SCHEMA_VERSION:
+        if found.get("macros") != MACROS_HASH:
+            with sql.transaction(con):
+                _install_macros(con)
         return
     if version and not (version[0][0].isdigit() and int(version[0][0]) < int(SCHEMA_VERSION)):
         raise StoreUnusable("err.store_newer", path, version[0][0])
@@ -168,6 +305,14 @@ def ensure_schema(con, path: Path | str = "") -> None:
         refresh(con)  # a store from an earlier schema: its current data made ready once
         con.execute("delete from meta where key = 'schema_version'")
         con.execute("insert into meta values ('schema_version', ?)", [SCHEMA_VERSION])
+        _install_macros(con)
+
+
+def _install_macros(con) -> None:
+    """The scope macros every query may use, stored with the schema: a reader's cursor needs nothing more."""
+    con.execute(MACROS)
+    con.execute("delete from meta where key = 'macros'")
+    con.execute("insert into meta values ('macros', ?)", [MACROS_HASH])
 
 
 # ----------------------------------------------------------------------------------------------
@@ -466,7 +611,7 @@ class State:
 
 
 def state(db: Path | str | None = None) -> State:
-    with connect(db) as con:
+    with reading(db) as con:
         return state_of(con)
 
 

@@ -52,14 +52,14 @@ def _at_version(con, version: tuple) -> None:
 
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
 def cached_options(db: str, version: tuple) -> dict[str, list[str]]:
-    with store.connect(db) as con:
+    with store.reading(db) as con:
         _at_version(con, version)
         return metrics.filter_options(con)
 
 
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
 def cached_as_of(db: str, version: tuple) -> dict:
-    with store.connect(db) as con:
+    with store.reading(db) as con:
         _at_version(con, version)
         return metrics.as_of_dates(con)
 
@@ -67,7 +67,7 @@ def cached_as_of(db: str, version: tuple) -> dict:
 @st.cache_data(ttl=3600, max_entries=512, show_spinner=False)
 def _compute(db: str, version: tuple, module: str, name: str, filters, args: tuple):
     func = getattr(importlib.import_module(module), name)
-    with store.connect(db) as con:
+    with store.reading(db) as con:
         _at_version(con, version)
         return func(con, filters, *args)
 

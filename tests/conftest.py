@@ -16,6 +16,15 @@ if TYPE_CHECKING:
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def _readers_let_go() -> Iterator[None]:
+    """The app's shared reading connection (store.reading) closed after each test, so a test may open the
+    file itself as any other program would."""
+    yield
+    from talentboard import store
+    store.release_readers()
+
+
 @pytest.fixture
 def repo_root() -> Path:
     return REPO_ROOT

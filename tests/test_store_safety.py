@@ -20,7 +20,9 @@ from talentboard import export, settings, sql, store
 from talentboard.i18n import t
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-HOLD = "import duckdb, sys, time\ncon = duckdb.connect(sys.argv[1])\nprint('held', flush=True)\ntime.sleep(float(sys.argv[2]))\n"
+# opened as an import opens it: waiting its turn, and asking a reading app process to let go meanwhile
+HOLD = ("import sys, time\nfrom talentboard import store\nwith store.waiting(60), store.connect(sys.argv[1]):\n"
+        "    print('held', flush=True)\n    time.sleep(float(sys.argv[2]))\n")
 TRAINING = "工号,姓名,培训名称,培训日期,学时\n{rows}"
 
 
@@ -36,7 +38,8 @@ class Holder:
     """Another process holding the database file (a long import, say) for `seconds`."""
 
     def __init__(self, db: Path, seconds: float):
-        self.proc = subprocess.Popen([sys.executable, "-c", HOLD, str(db), str(seconds)], stdout=subprocess.PIPE, text=True)
+        self.proc = subprocess.Popen([sys.executable, "-c", HOLD, str(db), str(seconds)], stdout=subprocess.PIPE,
+                                     text=True, cwd=REPO_ROOT)
         assert self.proc.stdout.readline().strip() == "held"
 
     def release(self) -> None:
@@ -240,6 +243,7 @@ def _foreign_meta(path):
 
 def _newer(path):
     store.state(path)
+    store.release_readers()
     con = duckdb.connect(str(path))
     con.execute("update meta set value = '99' where key = 'schema_version'")
     con.close()

@@ -1,0 +1,55 @@
+"""Warm-up: after the data changed, each view is run once as an executive first opens it (its default
+period and scope, in each language), and every result it computed is kept in the store under the new data
+version, so the first reader of the dashboard, in any server process, reads them instead of waiting.
+Results are kept only for the current version and for this code (ui.CODE_KEY): an import, rollback or
+upgrade makes them stale, never wrong."""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from talentboard import store, ui
+
+# The views an executive opens; the data page reads only the batch history, which is small.
+VIEWS = ("pages/overview.py", "pages/training.py", "pages/competition.py", "pages/innovation.py")
+LANGS = ("zh", "en")
+
+
+@dataclass
+class Warmed:
+    results: int  # results kept for the current data version
+    seconds: float
+    problems: list[str]  # views that raised (their results are not kept); empty when all ran
+
+
+def warm(db: Path | str | None = None, timeout: float = 600) -> Warmed:
+    """Run every view once on the store `db` and keep what it computed. Safe to run at any time: results
+    computed while another import lands are kept under the version they were computed at, which is then
+    no longer current, and so never read."""
+    from streamlit.testing.v1 import AppTest  # runs the real page scripts, headless, in this process
+
+    started = time.perf_counter()
+    db = str(Path(db or store.db_path()).absolute())
+    previous = os.environ.get("TALENTBOARD_DB")
+    os.environ["TALENTBOARD_DB"] = db
+    kept: dict[tuple, dict[str, bytes]] = {}
+    problems = []
+    try:
+        with ui.keeping_results(kept):
+            for lang in LANGS:
+                for view in VIEWS:
+                    app = AppTest.from_file(str(store.REPO_ROOT / "dashboard.py"), default_timeout=timeout)
+                    app.query_params["lang"] = lang
+                    app.switch_page(view)
+                    app.run()
+                    if app.exception:
+                        problems.append(f"{view} ({lang})")
+    finally:
+        if previous is None:
+            os.environ.pop("TALENTBOARD_DB", None)
+        else:
+            os.environ["TALENTBOARD_DB"] = previous
+    saved = sum(store.keep_results(db, version, results) for version, results in kept.items())
+    return Warmed(saved, time.perf_counter() - started, problems)
