@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 import pytest
 
 from conftest import figures, rendered_strings
-from talentboard import charts, competition
+from talentboard import charts, competition, store
 from talentboard.i18n import t
 from talentboard.metrics import format_number, format_percent
 from talentboard.schema import GRADE_LABELS_EN, enum_values
@@ -23,6 +23,7 @@ ALL_YEARS = {"range": "custom", "period": ["2020-01-01", "2026-12-31"]}
 
 
 def raw(db, query: str) -> pd.DataFrame:
+    store.release_readers()  # the app's shared reading connection lets go first
     con = duckdb.connect(str(db), read_only=True)
     try:
         return con.execute(query).df()

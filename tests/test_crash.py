@@ -80,6 +80,7 @@ def child_env(db: Path, scratch: Path) -> dict:
 
 
 def query(db: Path, sql: str, read_only: bool = False) -> list[tuple]:
+    store.release_readers()  # the app's shared reading connection lets go first
     con = duckdb.connect(str(db), read_only=read_only)
     try:
         return con.execute(sql).fetchall()
@@ -89,6 +90,7 @@ def query(db: Path, sql: str, read_only: bool = False) -> list[tuple]:
 
 def contents(db: Path, batches: set[int] | None = None, read_only: bool = False) -> dict[str, list[tuple]]:
     """Every table's rows in order; the datasets' rows only those of `batches` (all when None)."""
+    store.release_readers()  # the app's shared reading connection lets go first
     con = duckdb.connect(str(db), read_only=read_only)
     try:
         out = {}

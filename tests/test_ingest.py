@@ -25,6 +25,7 @@ def write_csv(path: Path, rows: list[list[object]], encoding: str = "utf-8") -> 
 
 
 def table(db: Path, sql: str, params: list | None = None) -> list[tuple]:
+    store.release_readers()  # the app's shared reading connection lets go first
     con = duckdb.connect(str(db), read_only=True)
     try:
         return con.execute(sql, params or []).fetchall()
@@ -556,6 +557,7 @@ def test_warnings_built_while_reading_are_worded_in_the_readers_language(tmp_pat
 
 
 def test_clearing_the_demo_is_part_of_the_import(tmp_path, demo_db, monkeypatch):
+    store.release_readers()  # the app's shared reading connection lets go first
     with duckdb.connect(str(demo_db), read_only=True) as con:
         demo_rows = con.execute("select employee_id, course, start_date, hours from training "
                                 "order by all limit 2").fetchall()

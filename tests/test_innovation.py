@@ -242,6 +242,7 @@ def studio_colours_drawn(at, studios) -> dict[str, dict[str, set[str]]]:
 
 
 def test_a_studio_has_one_colour_in_every_chart_and_under_every_filter(demo_db, run_page):
+    store.release_readers()  # the app's shared reading connection lets go first
     with duckdb.connect(str(demo_db), read_only=True) as db:
         everyone = sorted({row[0] for row in db.execute("select studio from innovation").fetchall()})
     fixed = dict(zip(everyone, charts.QUALITATIVE))  # place in the full sorted list -> palette colour
@@ -304,6 +305,7 @@ def test_english_shows_display_names_for_enums(demo_db, run_page):
     shown = rendered_strings(at)
     assert not [s for s in shown if s in chinese]  # cells, axis categories, legends, labels
     drawn = by_title(at)
+    store.release_readers()  # the app's shared reading connection lets go first
     with duckdb.connect(str(demo_db), read_only=True) as db:
         categories = {row[0] for row in db.execute("select distinct category from innovation").fetchall()}
         levels = {row[0] for row in db.execute("select distinct award_level from innovation where award_level <> '无'")
@@ -328,6 +330,7 @@ def test_studio_table_fits_with_the_sort_column_visible(demo_db, run_page, lang)
     frame = at.dataframe[0]
     shown = visible_columns(frame)
     assert frame.proto.placeholder == "—"  # a missing value reads —, never nan or None
+    store.release_readers()  # the app's shared reading connection lets go first
     with duckdb.connect(str(demo_db), read_only=True) as db:  # 2025: a studio with no finished project yet
         unfinished = {row[0] for row in db.execute(
             "select studio from innovation where start_date <= date '2025-12-31' group by studio "

@@ -411,12 +411,15 @@ def test_an_import_holds_the_file_only_for_the_duplicate_check_and_the_write(tmp
     """While the file is read and parsed, another process can open the database (a page, a command)."""
     store.state(tmp_db)
     path = training_file(tmp_path / "t.csv", [("E1", "张三", "反洗钱", "2024-03-05", 3), ("E2", "李四", "党史", "2024-03-06", 2)])
-    probe = "import duckdb, sys\nduckdb.connect(sys.argv[1]).close()\nprint('opened')"
+    # a command opening the file as any does: asking this process's idle reading connection to let go
+    probe = ("import sys\nfrom talentboard import store\nwith store.waiting(3), store.connect(sys.argv[1]):\n"
+             "    print('opened')")
     opened = {}
 
     def progress(fraction, stage):
         if stage in ("progress.parse", "progress.write"):
-            run = subprocess.run([sys.executable, "-c", probe, str(tmp_db)], capture_output=True, text=True, timeout=60)
+            run = subprocess.run([sys.executable, "-c", probe, str(tmp_db)], capture_output=True, text=True, timeout=60,
+                                 cwd=REPO_ROOT)
             opened[stage] = run.stdout.strip() == "opened"
 
     assert store.import_file(path, "training", progress=progress).rows_loaded == 2
