@@ -6,7 +6,7 @@ import secrets
 
 import streamlit as st
 
-from talentboard import ingest, settings, store, ui, uploads, workbooks
+from talentboard import ingest, settings, store, ui, uploads, warm, workbooks
 from talentboard.export import csv_bytes
 from talentboard.i18n import label, t
 from talentboard.literal import markdown, say
@@ -226,6 +226,8 @@ def import_controls(key: str, dataset: str, upload: uploads.Upload, choices: upl
         st.error(ui.message(uploads.unexpected(error), lang))
         return
     bar.progress(1.0, text=t("progress.done", lang))
+    if done.batch_id is not None:
+        warm.start(db)  # the views computed ahead for the new data, in a process of their own
     st.session_state[f"{key}_done"] = {"dataset": dataset, "mode": mode, "result": done, "before": before,
                                        "after": store.row_count(dataset, db), "file": upload.name}
     st.rerun()  # the sidebar's filters and every view read the new data
@@ -275,6 +277,7 @@ if context.demo:
         st.info(t("data.demo_notice", lang), icon=":material/info:")
         if ui.confirm_button(t("data.clear_demo", lang), "data_clear_demo", t("data.clear_demo_confirm", lang), lang):
             cleared = store.clear_demo(db)
+            warm.start(db)
             st.session_state["data_notice"] = ("success", t("data.demo_cleared", lang, n=cleared))
             st.rerun()
 
@@ -355,6 +358,7 @@ with history_tab:
                                  n=f"{batch['rows_loaded']:,}", file=batch["file"]), lang):
             try:
                 store.rollback(picked, db)
+                warm.start(db)
                 st.session_state["data_notice"] = ("success", say("cli.rolled_back", lang, batch_id=picked,
                                                                 dataset=dataset_name(batch["dataset"]),
                                                                 file=batch["file"]))

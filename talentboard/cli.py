@@ -1,4 +1,4 @@
-"""The command line: python -m talentboard import | history | rollback | export | restore | demo."""
+"""The command line: python -m talentboard import | history | rollback | export | restore | demo | warm."""
 from __future__ import annotations
 
 import argparse
@@ -21,6 +21,9 @@ class UsageError(Exception):
     pass
 
 
+WARM_HELP = "do not compute the views ahead for the new data (see TALENTBOARD_WARM)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m talentboard", description="Talentboard 人才发展看板")
     parser.add_argument("--lang", choices=("zh", "en"), default=os.environ.get("TALENTBOARD_LANG", DEFAULT_LANG),
@@ -41,12 +44,14 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--user", help="who imports (default $TALENTBOARD_USER or $USER)")
     imp.add_argument("--clear-demo", action="store_true",
                      help="take the demo data out of the current data in the same transaction as this import")
+    imp.add_argument("--no-warm", action="store_true", help=WARM_HELP)
 
     hist = commands.add_parser("history", help="list import batches")
     hist.add_argument("--json", action="store_true")
 
     back = commands.add_parser("rollback", help="take a batch out of the current data")
     back.add_argument("batch_id", type=int)
+    back.add_argument("--no-warm", action="store_true", help=WARM_HELP)
 
     exp = commands.add_parser("export", help="export every dataset as CSV and Parquet, and a full copy under DIR/backup")
     exp.add_argument("dir")
@@ -55,6 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
     res.add_argument("dir")
     res.add_argument("--db", help="the database file to restore into (default $TALENTBOARD_DB or data/talentboard.duckdb)")
     res.add_argument("--force", action="store_true", help="replace a database that already holds data")
+    res.add_argument("--no-warm", action="store_true", help=WARM_HELP)
+
+    warm = commands.add_parser("warm", help="compute the views once for the current data, so the first reader "
+                                            "does not wait (done after every import unless --no-warm)")
+    warm.set_defaults(no_warm=False, forced=True)
 
     demo = commands.add_parser("demo", help="write synthetic demo spreadsheets")
     demo.add_argument("--scale", type=int, default=1,
@@ -68,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
                                     "else data/demo-sSCALE-seedSEED, with -rowsN for --training-rows, "
                                     "so the shipped demo is never overwritten)")
     demo.add_argument("--load", action="store_true", help="also import the files into the database")
+    demo.add_argument("--no-warm", action="store_true", help=WARM_HELP)
     return parser
 
 
@@ -93,6 +104,8 @@ def cmd_import(args) -> int:
                                dry_run=args.dry_run, user=args.user, clear_demo=args.clear_demo)
     if args.json:
         print(json.dumps(result.as_json(lang), ensure_ascii=False, indent=2, default=str))
+        if result.batch_id is not None:
+            warm_views(args, out=sys.stderr)  # stdout holds the one object
         return result.exit_code
     for error in result.errors[:ERRORS_PRINTED]:
         print(t("cli.row_error", lang, row=error.row, column=error.header or error.column, value=error.value or "",
@@ -112,7 +125,24 @@ def cmd_import(args) -> int:
         print(t("cli.dry_run" if args.dry_run else "cli.imported", lang, **counts))
         if result.demo_cleared:
             print(t("data.demo_cleared_first", lang, n=result.demo_cleared))
+    if result.batch_id is not None:
+        warm_views(args)
     return result.exit_code
+
+
+def warm_views(args, db: Path | None = None, out=None) -> None:
+    """The views computed once for the data as it now is (talentboard/warm.py), unless --no-warm or
+    TALENTBOARD_WARM=0: the first reader of the dashboard then does not wait."""
+    if args.no_warm or not (settings.WARM or getattr(args, "forced", False)):
+        return
+    from talentboard.warm import warm
+    done = warm(db)
+    for view in done.problems:
+        print(t("cli.warm_failed", args.lang, view=view), file=sys.stderr)
+    if done.results:
+        print(t("cli.warmed", args.lang, n=done.results, seconds=f"{done.seconds:.1f}"), file=out or sys.stdout)
+    elif not done.problems:
+        print(t("cli.warm_stale", args.lang), file=out or sys.stdout)
 
 
 def cmd_history(args) -> int:
@@ -138,6 +168,7 @@ def cmd_rollback(args) -> int:
         print(t(refused.key, args.lang, **refused.values), file=sys.stderr)
         return EXIT_REJECTED
     print(t("cli.rolled_back", args.lang, batch_id=batch["batch_id"], dataset=batch["dataset"], file=batch["file"]))
+    warm_views(args)
     return EXIT_OK
 
 
@@ -159,6 +190,7 @@ def cmd_restore(args) -> int:
         return EXIT_REJECTED
     rows = sum(n for table, n in restored.items() if table.endswith("_rows"))
     print(t("cli.restored", args.lang, dir=args.dir, batches=restored["batches"], rows=rows, db=db))
+    warm_views(args, db=db)
     return EXIT_OK
 
 
@@ -182,11 +214,17 @@ def cmd_demo(args) -> int:
             print(f"{result.dataset}: " + t("cli.imported", args.lang, batch_id=result.batch_id,
                                               rows_read=result.rows_read, rows_loaded=result.rows_loaded,
                                               rows_duplicate=result.rows_duplicate, rows_rejected=result.rows_rejected))
+        warm_views(args)
+    return EXIT_OK
+
+
+def cmd_warm(args) -> int:
+    warm_views(args)
     return EXIT_OK
 
 
 COMMANDS = {"import": cmd_import, "history": cmd_history, "rollback": cmd_rollback, "export": cmd_export,
-            "restore": cmd_restore, "demo": cmd_demo}
+            "restore": cmd_restore, "demo": cmd_demo, "warm": cmd_warm}
 EXIT_PIPE = 141  # 128 + SIGPIPE: the reader of our output (head, less) went away
 
 

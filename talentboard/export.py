@@ -165,4 +165,5 @@ def restore(directory: Path | str, db: Path | str | None = None, force: bool = F
                     raise RestoreRefused("err.restore_damaged", file=f"{table}.parquet")
             con.execute(f"create or replace sequence batch_seq start {int(manifest['next_batch_id'])}")
             store.refresh(con)
+            con.execute("delete from results")  # computed from the data this restore replaced
     return restored

@@ -727,6 +727,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "cli.demo_bad_scale": ("--scale 须为不小于 1 的整数（{scale} 不行）", "--scale must be a whole number of at least 1 (not {scale})"),
     "cli.demo_bad_training_rows": ("--training-rows 须在 1 到 {most} 之间（规模 {scale} 时每人最多 500 行），{rows} 超出范围",
                                    "--training-rows must lie between 1 and {most} at scale {scale} (at most 500 a head); {rows} does not"),
+    "cli.warmed": ("已为当前数据预先计算各视图：{n} 项结果，用时 {seconds} 秒。",
+                   "Views computed ahead for the current data: {n} results in {seconds} s."),
+    "cli.warm_stale": ("数据在预先计算期间又有变动，结果未保留；首次打开页面时将现场计算。",
+                       "The data changed while the views were being computed ahead; nothing was kept, and pages "
+                       "will compute on first open."),
+    "cli.warm_failed": ("视图 {view} 预先计算未完成，打开时将现场计算。",
+                        "The view {view} could not be computed ahead; it will compute when opened."),
     # --- (new keys go above this line)
 }
 

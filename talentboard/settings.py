@@ -79,6 +79,9 @@ LOCK_WAIT = 300.0
 # to show, at most PAGE_BUSY_WAIT seconds (with a notice) before it asks the reader to refresh later.
 PAGE_LOCK_WAIT = 1.0
 PAGE_BUSY_WAIT = 120.0
+# After an import, rollback or restore from the command line, the views are computed once for the new data
+# (talentboard/warm.py) so the first reader does not wait. Env: TALENTBOARD_WARM=0 turns it off.
+WARM = True
 # The app's pages read through one connection per process, kept open while they read and closed after this
 # many idle seconds, or as soon as the reads in flight end when another process (an import) waits for the
 # file. Env: TALENTBOARD_READER_IDLE.
@@ -93,6 +96,7 @@ MEMORY_LIMIT = _from_env("MEMORY_LIMIT", MEMORY_LIMIT, _size)
 THREADS = _from_env("THREADS", THREADS, lambda text: int(text) if int(text) > 0 else None)
 LOCK_WAIT = _from_env("LOCK_WAIT", LOCK_WAIT, _positive)
 READER_IDLE = _from_env("READER_IDLE", READER_IDLE, _positive)
+WARM = _from_env("WARM", WARM, lambda text: {"1": True, "0": False}.get(text))
 
 # ----------------------------------------------------------------------------------------------
 # Readers' limits: a hostile or broken file gets a refusal in words within seconds, not a hang or a crash.

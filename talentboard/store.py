@@ -87,9 +87,9 @@ def store_config() -> dict:
     return {"enable_external_access": False, **sql.limits(), "lock_configuration": True}
 
 
-def _open(path: Path, signal: bool = True):
-    """A connection to the store file, waiting its turn while another process holds it; with `signal`, saying
-    so in the file's waiting flag, which asks an app process reading it to let go (see `reading`)."""
+def _open(path: Path):
+    """A connection to the store file, waiting its turn while another process holds it, and saying so in the
+    file's waiting flag, which asks another process reading it to let go (see `reading`)."""
     seconds, notify = _lock_wait.get()
     deadline, told = time.monotonic() + seconds, False
     flag, flagged = _waiting_flag(path), False
@@ -105,8 +105,7 @@ def _open(path: Path, signal: bool = True):
                 not_duckdb = path.is_dir() or "not a valid duckdb" in str(exc).lower()
                 key = "err.store_not_duckdb" if not_duckdb else "err.store_damaged"
                 raise StoreUnusable(key, path, type(exc).__name__) from exc
-            if signal:
-                flagged = _raise_flag(flag) or flagged
+            flagged = _raise_flag(flag) or flagged
             if time.monotonic() >= deadline:
                 if flagged:
                     flag.unlink(missing_ok=True)
@@ -190,7 +189,7 @@ def reading(path: Path | str | None = None):
             _let_go(shared)
         if shared.con is None:
             path.parent.mkdir(parents=True, exist_ok=True)
-            con = _open(path, signal=False)
+            con = _open(path)
             try:
                 ensure_schema(con, path)
             except BaseException:
@@ -292,6 +291,8 @@ def _ensure_schema(con, path: Path | str) -> None:
             rows_read bigint, rows_loaded bigint, rows_duplicate bigint, rows_rejected bigint,
             imported_at timestamp, user_name varchar, origin varchar, status varchar, replaced_by bigint,
             rolled_back_at timestamp, encoding varchar, sheet varchar, header_row integer)""")
+        # results the views computed, kept per data version and code (see talentboard/warm.py)
+        con.execute("create table if not exists results (version varchar, key varchar, value blob)")
         # hand-made column mappings, remembered per dataset and file layout (its normalised header)
         con.execute("""create table if not exists column_mappings (
             dataset varchar, layout_key varchar, mapping varchar, saved_at timestamp)""")
@@ -595,6 +596,33 @@ def rollback(batch_id: int, db: Path | str | None = None) -> dict:
                             "where replaced_by = ? and status = 'replaced'", [batch_id])
             refresh(con, DATASETS[batch["dataset"]])
     return batch
+
+
+# ----------------------------------------------------------------------------------------------
+# Results kept for the first reader (talentboard/warm.py computes them, ui reads them)
+# ----------------------------------------------------------------------------------------------
+
+def _version_text(version: tuple) -> str:
+    return json.dumps(version, default=str)
+
+
+def kept_result(con, version: tuple, key: str) -> bytes | None:
+    """A result kept for this data version under `key`, if any."""
+    found = con.execute("select value from results where version = ? and key = ?",
+                        [_version_text(version), key]).fetchall()
+    return found[0][0] if found else None
+
+
+def keep_results(db: Path | str | None, version: tuple, results: dict[str, bytes]) -> int:
+    """Keep results computed at `version`, in place of every kept one, if that is still the current
+    version (else nothing: they describe data that is gone). Returns how many were kept."""
+    with connect(db) as con, sql.transaction(con):
+        if state_of(con).version != version:
+            return 0
+        con.execute("delete from results")
+        con.executemany("insert into results values (?, ?, ?)",
+                        [(_version_text(version), key, value) for key, value in results.items()])
+    return len(results)
 
 
 # ----------------------------------------------------------------------------------------------

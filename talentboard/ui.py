@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
+import pickle
 import re
 import threading
 import time
 import importlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -50,26 +53,68 @@ def _at_version(con, version: tuple) -> None:
         raise StoreMoved
 
 
-@st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
-def cached_options(db: str, version: tuple) -> dict[str, list[str]]:
+def _fingerprint() -> str:
+    """This code and its settings: results kept by another version of the app are never read."""
+    digest = hashlib.sha256()
+    for folder, pattern in (("talentboard", "**/*.py"), ("queries", "*.sql")):
+        for path in sorted((REPO_ROOT / folder).glob(pattern)):
+            digest.update(path.name.encode() + path.read_bytes())
+    digest.update(repr(sorted((k, repr(v)) for k, v in vars(settings).items() if k.isupper())).encode())
+    return digest.hexdigest()[:16]
+
+
+CODE_KEY = _fingerprint()
+# While a warm-up runs (talentboard/warm.py), every result computed is also put here, by data version.
+_keeping: dict[tuple, dict[str, bytes]] | None = None
+
+
+def forget_results() -> None:
+    """Drop what this process has cached of the store's results."""
+    for cached in (cached_options, cached_as_of, _compute):
+        cached.clear()
+
+
+@contextmanager
+def keeping_results(into: dict[tuple, dict[str, bytes]]):
+    """Within: results are computed afresh (never read from the store) and kept in `into`, per version."""
+    global _keeping
+    _keeping = into
+    try:
+        yield into
+    finally:
+        _keeping = None
+
+
+def _kept(db: str, version: tuple, call: tuple, compute):
+    """compute(con), read in one snapshot at `version`: a result a warm-up kept for this call is read instead
+    (results are the app's own, written only by warm.py into the store: pickled aggregates, never rows)."""
+    key = hashlib.sha256(repr((CODE_KEY, call)).encode("utf-8")).hexdigest()
     with store.reading(db) as con:
         _at_version(con, version)
-        return metrics.filter_options(con)
+        if _keeping is None:
+            kept = store.kept_result(con, version, key)
+            if kept is not None:
+                return pickle.loads(kept)
+        value = compute(con)
+    if _keeping is not None:
+        _keeping.setdefault(version, {})[key] = pickle.dumps(value)
+    return value
+
+
+@st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
+def cached_options(db: str, version: tuple) -> dict[str, list[str]]:
+    return _kept(db, version, ("filter_options",), metrics.filter_options)
 
 
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
 def cached_as_of(db: str, version: tuple) -> dict:
-    with store.reading(db) as con:
-        _at_version(con, version)
-        return metrics.as_of_dates(con)
+    return _kept(db, version, ("as_of_dates",), metrics.as_of_dates)
 
 
 @st.cache_data(ttl=3600, max_entries=512, show_spinner=False)
 def _compute(db: str, version: tuple, module: str, name: str, filters, args: tuple):
     func = getattr(importlib.import_module(module), name)
-    with store.reading(db) as con:
-        _at_version(con, version)
-        return func(con, filters, *args)
+    return _kept(db, version, (module, name, filters, args), lambda con: func(con, filters, *args))
 
 
 def compute(context: Context, func, *args, filters: metrics.Filters | None = None):

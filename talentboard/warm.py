@@ -6,11 +6,13 @@ upgrade makes them stale, never wrong."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from talentboard import store, ui
+from talentboard import settings, store, ui
 
 # The views an executive opens; the data page reads only the batch history, which is small.
 VIEWS = ("pages/overview.py", "pages/training.py", "pages/competition.py", "pages/innovation.py")
@@ -37,6 +39,7 @@ def warm(db: Path | str | None = None, timeout: float = 600) -> Warmed:
     kept: dict[tuple, dict[str, bytes]] = {}
     problems = []
     try:
+        ui.forget_results()  # computed afresh, each one, so each is kept
         with ui.keeping_results(kept):
             for lang in LANGS:
                 for view in VIEWS:
@@ -53,3 +56,14 @@ def warm(db: Path | str | None = None, timeout: float = 600) -> Warmed:
             os.environ["TALENTBOARD_DB"] = previous
     saved = sum(store.keep_results(db, version, results) for version, results in kept.items())
     return Warmed(saved, time.perf_counter() - started, problems)
+
+
+def start(db: Path | str | None = None) -> None:
+    """A warm-up in a process of its own, left to run (the data page's import, rollback or demo clearing:
+    the server's pages carry on meanwhile; the two processes take turns with the file). Off with WARM=0."""
+    if not settings.WARM:
+        return
+    env = {**os.environ, "TALENTBOARD_DB": str(Path(db or store.db_path()).absolute())}
+    subprocess.Popen([sys.executable, "-m", "talentboard", "warm"], cwd=store.REPO_ROOT, env=env,
+                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                     start_new_session=True)

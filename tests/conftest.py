@@ -4,11 +4,16 @@ helpers (run a page with a URL query; every string, table cell and figure it ren
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
 import pytest
+
+# The command line computes the views ahead after each import (talentboard/warm.py): tests that import
+# through it, or through the data page, would each run every view; tests/test_warm.py turns it back on.
+os.environ.setdefault("TALENTBOARD_WARM", "0")
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
