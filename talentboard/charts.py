@@ -3,6 +3,8 @@ CJK fonts installed on the machine (no web fonts), and each chart stamped with i
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from typing import Callable
 
 import pandas as pd
 import plotly.express as px
@@ -21,6 +23,23 @@ INK = "#1f1f1f"  # every text on a chart: dark enough for a projector
 MUTED_INK = "#444444"  # the as-of stamp: quieter, still readable
 TICK_SIZE = 14  # the contract's floor for ticks, legends and value labels
 FONT_FAMILY = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
+
+# Building a figure costs Plotly a few hundred milliseconds of validation; its specification, rebuilt
+# unvalidated, a few. The app sets `memo(builder, args, kwargs) -> spec` (talentboard/ui.py) to keep the
+# specification each builder made from the same inputs; without it (tests, scripts) every call builds.
+memo: Callable[[Callable, tuple, dict], dict] | None = None
+
+
+def kept(builder: Callable[..., go.Figure]) -> Callable[..., go.Figure]:
+    """A chart builder whose figure, for the same inputs, is built once while `memo` is set: each call
+    returns a new figure (pages may change it) from the kept specification."""
+    @functools.wraps(builder)
+    def build(*args, **kwargs) -> go.Figure:
+        if memo is None:
+            return builder(*args, **kwargs)
+        return go.Figure(memo(builder, args, kwargs), _validate=False)
+    return build
+
 
 # ----------------------------------------------------------------------------------------------
 # One palette map: a category, studio or branch has the same colour in every chart, whatever the
@@ -246,6 +265,7 @@ def value_labels(fig: go.Figure, number_format: str = ",.1~f", *, inside: bool =
     return fig
 
 
+@kept
 def bar(data: pd.DataFrame, x: str, y: str, lang: str, as_of: dt.date | None, *, color: str | None = None,
         horizontal: bool = False, text: str | None = None, height: int = 400, labels: dict | None = None,
         target: float | None = None, target_label: str = "", order: list | None = None, title: str | None = None,
@@ -288,6 +308,7 @@ def bar(data: pd.DataFrame, x: str, y: str, lang: str, as_of: dt.date | None, *,
                  y_title=category_title if horizontal else value_title)
 
 
+@kept
 def line(data: pd.DataFrame, x: str, y: str, lang: str, as_of: dt.date | None, *, color: str | None = None,
          height: int = 360, labels: dict | None = None, title: str | None = None,
          colours: dict[str, str] | None = None) -> go.Figure:
@@ -301,6 +322,7 @@ def line(data: pd.DataFrame, x: str, y: str, lang: str, as_of: dt.date | None, *
 MAX_LABELLED_COLUMNS = 18  # a heatmap wider than this (months) has no room for a number per cell
 
 
+@kept
 def heatmap(data: pd.DataFrame, x: str, y: str, z: str, lang: str, as_of: dt.date | None, *,
             height: int = 520, z_label: str = "", title: str | None = None, x_title: str | None = None,
             y_title: str | None = None) -> go.Figure:
@@ -321,6 +343,7 @@ def heatmap(data: pd.DataFrame, x: str, y: str, z: str, lang: str, as_of: dt.dat
     return style(fig, lang, as_of, height, title=title, x_title=x_title, y_title=y_title)
 
 
+@kept
 def bubbles(data: pd.DataFrame, x: str, y: str, size: str, color: str, lang: str, as_of: dt.date | None, *,
             labels: dict, title: str, colours: dict[str, str] | None = None, height: int = 360,
             diagonal: bool = False) -> go.Figure:
@@ -334,6 +357,7 @@ def bubbles(data: pd.DataFrame, x: str, y: str, size: str, color: str, lang: str
     return style(fig, lang, as_of, height, title=title, x_title=labels.get(x, x), y_title=labels.get(y, y))
 
 
+@kept
 def funnel(stages: list[str], counts: list, lang: str, as_of: dt.date | None, *, title: str, y_title: str,
            height: int = 340) -> go.Figure:
     """A stage funnel, each stage labelled with its count and its share of the first stage."""
@@ -342,6 +366,7 @@ def funnel(stages: list[str], counts: list, lang: str, as_of: dt.date | None, *,
     return style(fig, lang, as_of, height, title=title, y_title=y_title)
 
 
+@kept
 def timeline(data: pd.DataFrame, start: str, finish: str, y: str, color: str, lang: str, as_of: dt.date | None, *,
              labels: dict, title: str, colours: dict[str, str] | None = None, height: int = 360,
              order: list | None = None) -> go.Figure:
@@ -361,6 +386,7 @@ def timeline(data: pd.DataFrame, start: str, finish: str, y: str, color: str, la
     return style(fig, lang, as_of, height, title=title, x_title=labels.get("date", ""), y_title=labels.get(y, y))
 
 
+@kept
 def bars_and_line(data: pd.DataFrame, x: str, bar_y: str, line_y: str, lang: str, as_of: dt.date | None, *,
                   labels: dict, title: str, height: int = 340, number_format: str = ",.0f") -> go.Figure:
     """Bars on the left axis and a line on the right one (e.g. hours and person-times by month); each axis
@@ -377,6 +403,7 @@ def bars_and_line(data: pd.DataFrame, x: str, bar_y: str, line_y: str, lang: str
     return style(fig, lang, as_of, height, title=title, x_title=labels.get(x, x), y_title=labels[bar_y])
 
 
+@kept
 def box_summary(data: pd.DataFrame, x: str, lang: str, as_of: dt.date | None, *, hover: dict[str, str],
                 height: int = 400, y_title: str | None = None, x_title: str | None = None,
                 title: str | None = None) -> go.Figure:
@@ -401,6 +428,7 @@ def box_summary(data: pd.DataFrame, x: str, lang: str, as_of: dt.date | None, *,
     return style(fig, lang, as_of, height, title=title, x_title=x_title, y_title=y_title)
 
 
+@kept
 def stacked_shares(data: pd.DataFrame, outer: str, inner: str, part: str, share: str, lang: str,
                    as_of: dt.date | None, *, order: list, count: str | None = None, height: int = 420,
                    share_label: str = "", count_label: str = "", title: str | None = None,
@@ -452,6 +480,7 @@ def stacked_shares(data: pd.DataFrame, outer: str, inner: str, part: str, share:
     return style(fig, lang, as_of, height, title=title, x_title=x_title, y_title=share_label or None)
 
 
+@kept
 def sankey(data: pd.DataFrame, source: str, target: str, value: str, lang: str, as_of: dt.date | None, *,
            order: list, source_title: str, target_title: str, link_colour: str | None = None,
            colours: dict | None = None, height: int = 460, value_label: str = "",

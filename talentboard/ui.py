@@ -70,7 +70,7 @@ _keeping: dict[tuple, dict[str, bytes]] | None = None
 
 def forget_results() -> None:
     """Drop what this process has cached of the store's results."""
-    for cached in (cached_options, cached_as_of, _compute):
+    for cached in (cached_options, cached_as_of, _compute, _cached_figure):
         cached.clear()
 
 
@@ -99,6 +99,56 @@ def _kept(db: str, version: tuple, call: tuple, compute):
     if _keeping is not None:
         _keeping.setdefault(version, {})[key] = pickle.dumps(value)
     return value
+
+
+def _digest(value, into) -> None:
+    """Feed a builder's inputs into a hash: frames by their columns, types and values."""
+    if isinstance(value, (pd.DataFrame, pd.Series)):
+        shape = ([str(c) for c in value.columns], [str(d) for d in value.dtypes]) \
+            if isinstance(value, pd.DataFrame) else (str(value.name), str(value.dtype))
+        into.update(repr((type(value).__name__, shape)).encode("utf-8"))
+        try:
+            into.update(pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes())
+        except TypeError:  # cells holding lists
+            into.update(pickle.dumps(value))
+    elif isinstance(value, dict):
+        into.update(b"{")
+        for key, item in value.items():
+            _digest(key, into)
+            _digest(item, into)
+        into.update(b"}")
+    elif isinstance(value, (list, tuple)):
+        into.update(b"[")
+        for item in value:
+            _digest(item, into)
+        into.update(b"]")
+    else:
+        into.update(repr((type(value).__name__, value)).encode("utf-8"))
+
+
+def _figure_spec(builder, args: tuple, kwargs: dict) -> dict:
+    """charts.memo: the specification `builder` makes of these inputs, built once (and kept by a warm-up
+    for the data version of the page being run)."""
+    digest = hashlib.sha256(f"{builder.__module__}.{builder.__qualname__}".encode("utf-8"))
+    _digest((args, kwargs), digest)
+    context = st.session_state.get("context") if st.runtime.exists() or _keeping is not None else None
+    version, db = (context.version, context.db) if context is not None else (None, None)
+    return _cached_figure(digest.hexdigest(), db, version, builder, args, kwargs)
+
+
+@st.cache_data(ttl=3600, max_entries=1024, show_spinner=False)
+def _cached_figure(key: str, db: str | None, version: tuple | None, _builder, _args: tuple, _kwargs: dict) -> dict:
+    build = lambda: _builder(*_args, **_kwargs).to_plotly_json()  # noqa: E731
+    if db is not None:
+        try:
+            with store.waiting(0):  # a kept one if the file is free now; else built here, never waited for
+                return _kept(db, version, ("figure", key), lambda con: build())
+        except (StoreMoved, store.DatabaseBusy):
+            pass
+    return build()
+
+
+charts.memo = _figure_spec
 
 
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=False)

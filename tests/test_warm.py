@@ -99,3 +99,27 @@ def test_the_command_line_warms_after_an_import_unless_told_not_to(tmp_path, dem
     assert done.returncode == 0, done.stderr
     assert "Views computed ahead for the current data" in done.stdout
     assert len(kept(db)) == 1
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_kept_figure_draws_exactly_as_one_built_afresh(demo_db, run_page, page, monkeypatch):
+    """A page's figures drawn from kept specifications (charts.memo) equal those its builders make each run,
+    page changes and the finishing touches included; the second run builds none."""
+    from talentboard import charts, ui
+    from tests.conftest import figures
+    st.cache_data.clear()
+    monkeypatch.setattr(charts, "memo", None)
+    built = figures(run_page(page))
+    assert built
+
+    styled: list[str] = []
+    style = charts.style
+    monkeypatch.setattr(charts, "style", lambda fig, *a, **k: styled.append("style") or style(fig, *a, **k))
+    monkeypatch.setattr(charts, "memo", ui._figure_spec)
+    st.cache_data.clear()
+    first = figures(run_page(page))
+    assert styled, "the first run builds"
+    styled.clear()
+    again = figures(run_page(page))
+    assert styled == [], "the second run draws kept figures"
+    assert first == built and again == built
