@@ -70,6 +70,10 @@ MAX_ROWS = _from_env("MAX_ROWS", MAX_ROWS, lambda text: int(text) if int(text) >
 
 # The most memory one DuckDB database may use, in DuckDB's units ("2GB", "512MB"). Env: TALENTBOARD_MEMORY_LIMIT.
 MEMORY_LIMIT = "2GB"
+# The most memory the DuckDB that reads and checks one import's file may use (at most MEMORY_LIMIT); past it,
+# that DuckDB spills to its private temp folder, so an import of ten million rows stays within about 1 GB.
+# Env: TALENTBOARD_IMPORT_MEMORY_LIMIT.
+IMPORT_MEMORY_LIMIT = "512MB"
 # DuckDB's worker threads. Env: TALENTBOARD_THREADS.
 THREADS = min(4, os.cpu_count() or 1)
 # How long a command waits, in seconds, while another process (a long import) holds the database file,
@@ -93,6 +97,7 @@ def _size(text: str) -> str | None:
 
 
 MEMORY_LIMIT = _from_env("MEMORY_LIMIT", MEMORY_LIMIT, _size)
+IMPORT_MEMORY_LIMIT = _from_env("IMPORT_MEMORY_LIMIT", IMPORT_MEMORY_LIMIT, _size)
 THREADS = _from_env("THREADS", THREADS, lambda text: int(text) if int(text) > 0 else None)
 LOCK_WAIT = _from_env("LOCK_WAIT", LOCK_WAIT, _positive)
 READER_IDLE = _from_env("READER_IDLE", READER_IDLE, _positive)

@@ -78,11 +78,24 @@ def limits() -> dict:
             "threads": settings.THREADS, "temp_directory": private_temp_dir()}
 
 
-@contextmanager
-def file_connection(*allowed: Path | str):
+def _bytes(size: str) -> float:
+    """A size in DuckDB's units ("2GB", "512MB", "1GiB") in bytes."""
+    number, unit, binary = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([KMGT])(i?)B", size.strip(), re.IGNORECASE).groups()
+    return float(number) * (1024 if binary else 1000) ** ("KMGT".index(unit.upper()) + 1)
+
+
+def import_memory_limit() -> str:
+    """The memory limit of an import's own DuckDB (the one that reads and checks its file): the smaller of
+    settings.IMPORT_MEMORY_LIMIT and settings.MEMORY_LIMIT. Past it, that DuckDB spills to the private temp folder."""
+    return min(settings.IMPORT_MEMORY_LIMIT, settings.MEMORY_LIMIT, key=_bytes)
+
+
+def open_file_connection(*allowed: Path | str, memory_limit: str | None = None):
     """An in-memory DuckDB that may read or write only the files and directories in `allowed`
-    (a user's file to import, an export directory), hardened as the store is."""
-    con = duckdb.connect(":memory:", config=limits())
+    (a user's file to import, an export directory), hardened as the store is; the caller closes it.
+    `memory_limit` instead of settings.MEMORY_LIMIT."""
+    config = limits() | ({"memory_limit": memory_limit} if memory_limit else {})
+    con = duckdb.connect(":memory:", config=config)
     try:
         files, directories = [], []
         for item in allowed:
@@ -95,6 +108,17 @@ def file_connection(*allowed: Path | str):
         con.execute("set allowed_directories = $v", {"v": directories})
         con.execute("set enable_external_access = false")
         con.execute("set lock_configuration = true")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+@contextmanager
+def file_connection(*allowed: Path | str):
+    """open_file_connection(), closed when the block ends."""
+    con = open_file_connection(*allowed)
+    try:
         yield con
     finally:
         con.close()

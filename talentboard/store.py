@@ -419,7 +419,8 @@ def import_file(path: Path | str, dataset_name: str, *, file_name: str | None = 
                 sheet: str | None = None, header_row: int | None = None, mapping: dict[str, str] | None = None,
                 strict: bool = False, dry_run: bool = False, user: str | None = None, origin: str = "cli",
                 encoding: str | None = None, preview_rows: int = 0, clear_demo: bool = False,
-                progress: Callable[[float, str], None] | None = None, db: Path | str | None = None) -> ImportResult:
+                progress: Callable[[float, str], None] | None = None, db: Path | str | None = None,
+                keep_staged: bool = False) -> ImportResult:
     """Import one file as one batch, in one transaction: every row valid is loaded, or nothing is.
     `user` None means the account running the process; "" means unknown. `preview_rows` keeps that many
     of the rows to load in result.preview; `progress(fraction, stage)` hears of each stage. `clear_demo`
@@ -433,49 +434,65 @@ def import_file(path: Path | str, dataset_name: str, *, file_name: str | None = 
                              encoding=encoding, replace=replace, without_demo=clear_demo)
     with connect(db):  # a database that cannot be used is said before a long file is read
         pass
-    # Read and parse in a DuckDB of the import's own: the database file is held only for the duplicate
-    # check and the write, so pages and other commands are kept waiting for seconds, not the whole import.
+    # Read and parse in a DuckDB of the import's own: the database file is held only for the duplicate check
+    # and the write, so pages and other commands are kept waiting for seconds, not the whole import. A dry run
+    # with `keep_staged` keeps that work for the import of the same file with the same reading choices.
+    key = ingest.staged_key(path, dataset, options, result.file) if keep_staged else None
+    staged = None
     try:
-        with sql.file_connection() as staging:
+        staged = ingest.take_staged(key) if key else None
+        if staged is None:
             try:
-                prepared = ingest.stage(staging, dataset, path, file_name, options, progress)
+                staged = ingest.stage_file(dataset, path, file_name, options, progress)
             except ImportRejected as rejected:
                 result.rejection = Message(rejected.key, rejected.values)
                 result.layout = rejected.layout
                 return result
-            with connect(db) as con:
-                try:
-                    _move_parsed(staging, con)
-                    ingest.mark_duplicates(con, prepared, options)
-                    _fill(result, prepared)
-                    if preview_rows:
-                        result.preview = con.execute(f"select {', '.join(dataset.column_names)} from _load "
-                                                     f"order by _row limit {int(preview_rows)}").df()
-                    if prepared.rows_rejected and (strict or prepared.rows_rejected == prepared.rows_read):
-                        result.rejection = Message("cli.strict_rejected" if strict else "cli.rejected_file")
-                        result.rows_loaded = 0
-                        return result
-                    result.warnings += _same_content_warning(con, prepared, clear_demo)
-                    if not dry_run:
-                        if progress:
-                            progress(0.85, "progress.write")
+        elif progress:
+            progress(0.7, "progress.duplicates")
+        prepared = staged.fresh()
+        with connect(db) as con:
+            try:
+                compared = ingest.mark_duplicates(con, staged, prepared, options)
+                _fill(result, prepared)
+                if preview_rows:
+                    result.preview = _preview(con, staged, dataset, compared, preview_rows)
+                if prepared.rows_rejected and (strict or prepared.rows_rejected == prepared.rows_read):
+                    result.rejection = Message("cli.strict_rejected" if strict else "cli.rejected_file")
+                    result.rows_loaded = 0
+                    return result
+                result.warnings += _same_content_warning(con, prepared, clear_demo)
+                if not dry_run:
+                    if progress:
+                        progress(0.85, "progress.write")
+                    if not compared:  # every staged row loads: streamed from the import's DuckDB as written
+                        con.register("_load", staged.rows())
+                    try:
                         result.batch_id, result.demo_cleared = _write_batch(
                             con, prepared, mode, ingest.env_user() if user is None else user, origin, clear_demo)
-                finally:
-                    ingest.cleanup(con)
+                    finally:
+                        if not compared:
+                            con.unregister("_load")
+            finally:
+                ingest.cleanup(con)
     except (duckdb.OutOfMemoryException, MemoryError):  # nothing was written: the transaction never committed
         result = ImportResult(dataset.name, file_name or path.name, mode, dry_run=dry_run,
                               rejection=Message("err.out_of_memory", {"limit": settings.MEMORY_LIMIT}))
+    finally:
+        if staged is not None:
+            if key and dry_run:  # the import that follows the preview takes it from here
+                ingest.keep_staged(key, staged)
+            else:
+                staged.close()
     return result
 
 
-def _move_parsed(staging, con) -> None:
-    """The staged file's valid rows (temp table _parsed) into the store's connection, streamed."""
-    con.register("_staged", staging.sql("select * from _parsed where len(_errors) = 0").to_arrow_reader())
-    try:
-        con.execute("create or replace temp table _parsed as select * from _staged")
-    finally:
-        con.unregister("_staged")
+def _preview(con, staged: ingest.Staged, dataset: Dataset, compared: bool, rows: int) -> pd.DataFrame:
+    """The first rows to load, as they will be stored: from _load when they were compared with current data,
+    else straight from the staged rows."""
+    if compared:
+        return con.execute(f"select {', '.join(dataset.column_names)} from _load order by _row limit {int(rows)}").df()
+    return staged.first_rows(rows)
 
 
 def _fill(result: ImportResult, prepared: Prepared) -> None:

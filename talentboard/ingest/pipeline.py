@@ -2,14 +2,20 @@
 valid, new rows staged as temp table _load for the store to write in one transaction."""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import tempfile
-from dataclasses import dataclass, field
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from talentboard import schema
+import duckdb
+
+from talentboard import schema, settings, sql
 from talentboard.ingest.header import map_columns
 from talentboard.ingest.messages import ImportRejected, Listing, Message, RowError, Term
 from talentboard.ingest.options import Options
@@ -45,27 +51,108 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def prepare(con, dataset: Dataset, path: Path, file_name: str | None = None, options: Options = Options(),
-            progress: Callable[[float, str], None] | None = None) -> Prepared:
-    """Stage the file's valid, new rows as temp table _load (canonical columns plus _row); count the rest.
-    `progress(fraction, stage)` hears of each stage as it starts."""
-    prepared = stage(con, dataset, path, file_name, options, progress)
-    mark_duplicates(con, prepared, options)
-    return prepared
+@dataclass
+class Staged:
+    """A file read, parsed and checked in a DuckDB of its own (stage_file): temp table _staged there holds its
+    valid rows, the first of each key in the file, as they will be stored. `prepared` has every count but the
+    duplicates against the store; each import takes a fresh copy (fresh()) for mark_duplicates to fill."""
+    con: duckdb.DuckDBPyConnection
+    prepared: Prepared
+    rows_valid: int = 0  # rows in _staged
+
+    def fresh(self) -> Prepared:
+        return replace(self.prepared, warnings=list(self.prepared.warnings))
+
+    def rows(self, limit: int | None = None):
+        """The staged rows (_row and the dataset's columns) as a stream of Arrow batches; the first `limit` by row."""
+        columns = ", ".join(["_row", *self.prepared.dataset.column_names])
+        order = f" order by _row limit {int(limit)}" if limit is not None else ""
+        return self.con.sql(f"select {columns} from _staged{order}").to_arrow_reader()
+
+    def first_rows(self, n: int):
+        """The first `n` staged rows by row, the dataset's columns, as a DataFrame."""
+        return self.con.sql(f"select {', '.join(self.prepared.dataset.column_names)} from _staged "
+                            f"order by _row limit {int(n)}").df()
+
+    def close(self) -> None:
+        self.con.close()
 
 
-def stage(con, dataset: Dataset, path: Path, file_name: str | None = None, options: Options = Options(),
-          progress: Callable[[float, str], None] | None = None) -> Prepared:
+# A dry run's staged file, kept for the import that follows it (the data page previews, then imports): the
+# same file (path, size and modification time) read with the same choices on the same day. Only the duplicate
+# check and the write run again, against the data as it is then. A few at most, for UPLOAD_KEEP_MINUTES.
+KEPT_STAGED = 4
+_kept: OrderedDict[tuple, tuple[float, Staged]] = OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def staged_key(path: Path, dataset: Dataset, options: Options, file_name: str) -> tuple:
+    """What a staged file depends on: the file as it is, the reading choices, the name shown and the day
+    (dates are checked against today). Not the replace mode or the demo: those only change the duplicate check."""
+    about = Path(path).stat()
+    return (str(Path(path).resolve()), about.st_size, about.st_mtime_ns, dataset.name, file_name, options.sheet,
+            options.header_row, tuple(sorted(options.mapping.items())), options.encoding, dt.date.today())
+
+
+def keep_staged(key: tuple, staged: Staged) -> None:
+    """Keep a dry run's staged file for its import; the oldest beyond KEPT_STAGED, or kept too long, are closed."""
+    with _kept_lock:
+        old = _kept.pop(key, None)
+        _kept[key] = (time.monotonic(), staged)
+        gone = [old[1]] if old and old[1] is not staged else []
+        while len(_kept) > KEPT_STAGED:
+            gone.append(_kept.popitem(last=False)[1][1])
+        expired = [k for k, (at, _) in _kept.items() if time.monotonic() - at > settings.UPLOAD_KEEP_MINUTES * 60]
+        gone += [_kept.pop(k)[1] for k in expired]
+    for each in gone:
+        each.close()
+
+
+def take_staged(key: tuple) -> Staged | None:
+    """The staged file kept under `key`, taken out (one import at a time uses it), or None."""
+    with _kept_lock:
+        found = _kept.pop(key, None)
+    return found[1] if found else None
+
+
+def forget_staged(path: Path) -> None:
+    """Close whatever is kept of a file (the data page took it off)."""
+    where = str(Path(path).resolve())
+    with _kept_lock:
+        gone = [_kept.pop(k)[1] for k in [k for k in _kept if k[0] == where]]
+    for each in gone:
+        each.close()
+
+
+def stage_file(dataset: Dataset, path: Path, file_name: str | None = None, options: Options = Options(),
+               progress: Callable[[float, str], None] | None = None) -> Staged:
+    """stage() in a DuckDB of the import's own, in memory and spilling to the private temp folder past
+    settings.IMPORT_MEMORY_LIMIT, that reaches only this file and the import's work folder (deleted once the
+    file is read); then the valid rows, first of each key, as temp table _staged, and nothing else kept."""
+    path = Path(path)
+    with tempfile.TemporaryDirectory(prefix="talentboard-import-") as workdir:
+        con = sql.open_file_connection(path, workdir, memory_limit=sql.import_memory_limit())
+        try:
+            prepared = stage(con, dataset, path, Path(workdir), file_name, options, progress)
+            staged = Staged(con, prepared, _first_of_key(con, dataset))
+        except BaseException:
+            con.close()
+            raise
+    return staged
+
+
+def stage(con, dataset: Dataset, path: Path, workdir: Path, file_name: str | None = None,
+          options: Options = Options(), progress: Callable[[float, str], None] | None = None) -> Prepared:
     """Everything before the duplicate check, as temp table _parsed; needs no table of the store, so the
-    store can run it in a DuckDB of its own and open the database file only for mark_duplicates and the write."""
+    store runs it in a DuckDB of its own (stage_file) and opens the database file only for mark_duplicates and
+    the write. `con` must reach the file and `workdir` (a folder for a UTF-8 copy)."""
     report = progress or (lambda fraction, stage: None)
     path = Path(path)
     if not path.is_file():
         raise ImportRejected("err.file_missing", path=str(path))
     report(0.0, "progress.read")
-    with tempfile.TemporaryDirectory(prefix="talentboard-import-") as workdir:
-        layout = read_raw(con, path, dataset, Path(workdir), options)
-    prepared = Prepared(dataset, file_name or path.name, file_hash(path), layout)
+    layout = read_raw(con, path, dataset, workdir, options)
+    prepared = Prepared(dataset, file_name or path.name, layout.sha256 or file_hash(path), layout)
     if len(layout.sheets) > 1:
         prepared.warnings.append(Message("warn.sheets", {"n": len(layout.sheets), "sheets": Listing(tuple(layout.sheets)),
                                                          "sheet": layout.sheet}))
@@ -82,26 +169,42 @@ def stage(con, dataset: Dataset, path: Path, file_name: str | None = None, optio
     return prepared
 
 
-def mark_duplicates(con, prepared: Prepared, options: Options = Options()) -> None:
-    """On the store's connection, with _parsed staged there: the rows to load as _load."""
-    _mark_duplicates(con, prepared.dataset, prepared, options.replace, options.without_demo)
+def _first_of_key(con, dataset: Dataset) -> int:
+    """The valid rows, the first of each key in the file (a later one is a duplicate), as temp table _staged;
+    the tables they came from are dropped. Returns how many."""
+    key = ", ".join(dataset.key)
+    con.execute(f"create or replace temp table _staged as select _row, {', '.join(dataset.column_names)} "
+                f"from _parsed where len(_errors) = 0")
+    cleanup(con)
+    repeated = con.execute(f"select count(*) - count(distinct ({key})) from _staged").fetchall()[0][0]
+    if repeated:  # the same key twice in one file: the first row counts, the rest are duplicates
+        con.execute(f"delete from _staged where _row not in (select min(_row) from _staged group by {key})")
+    return con.execute("select count(*) from _staged").fetchall()[0][0]
+
+
+def mark_duplicates(con, staged: Staged, prepared: Prepared, options: Options = Options()) -> bool:
+    """On the store's connection: count the staged rows to load, those not already current, into `prepared`.
+    Returns whether the staged rows had to be compared with current data: they are then in temp table _load of
+    `con`. Otherwise (a replacement, or nothing current) every staged row loads: staged.rows() streams them."""
+    return _mark_duplicates(con, staged, prepared, options.replace, options.without_demo)
 
 
 def _drop_blank_and_total_rows(con, layout: Layout, prepared: Prepared) -> None:
+    """Rows of blank cells, and total rows, as temp table _kind (only those rows: few); _parse leaves them out."""
     cells = [f"c{j}" for j in range(len(layout.headers))] or ["null"]
     blank = " and ".join(f"nullif(trim({c}), '') is null" for c in cells)
     ids = [f"c{j}" for j, c in layout.mapping.items() if prepared.dataset.column(c).identifier]
     total = total_row_sql(cells if layout.headers else [], ids)
-    con.execute(f"create or replace temp table _kind as select _row, case when {blank} then 'blank' "
-                f"when {total} then 'total' end as kind from _raw")
-    counts = dict(con.execute("select kind, count(*) from _kind where kind is not null group by kind").fetchall())
+    con.execute(f"create or replace temp table _kind as select _row, kind from (select _row, case when {blank} "
+                f"then 'blank' when {total} then 'total' end as kind from _raw) where kind is not null")
+    counts = dict(con.execute("select kind, count(*) from _kind group by kind").fetchall())
     if counts.get("total"):
         rows = [r for (r,) in con.execute("select _row from _kind where kind = 'total' order by _row limit 5").fetchall()]
         prepared.warnings.append(Message("warn.dropped_total", {"n": counts["total"],
                                                                 "rows": Listing(tuple(map(str, rows)))}))
     if counts.get("blank"):
         prepared.warnings.append(Message("warn.dropped_blank", {"n": counts["blank"]}))
-    if not con.execute("select count(*) from _kind where kind is null").fetchall()[0][0]:
+    if con.execute("select count(*) from _raw").fetchall()[0][0] == sum(counts.values()):
         raise ImportRejected("err.no_rows", file=prepared.file_name)
 
 
@@ -112,7 +215,7 @@ def _parse(con, dataset: Dataset, layout: Layout, prepared: Prepared) -> None:
     norms = ", ".join(f"{normalise_sql(f'r.c{position[c.name]}')} as m_{c.name}" for c in mapped)
     blanked = ", ".join(f"{n} as n_{c.name}, {x} as x_{c.name}"
                         for c in mapped for n, x in [excel_error_sql(f"m_{c.name}")])
-    values, flags, error_cases = [], {}, []
+    values, flags, error_cases, conditions = [], {}, [], []
     optional = [c.name for c in mapped if not c.required]  # an Excel error there reads blank: told below
     for column in mapped:
         factor, converted = header_factor(dataset, column, layout.headers[position[column.name]])
@@ -126,6 +229,7 @@ def _parse(con, dataset: Dataset, layout: Layout, prepared: Prepared) -> None:
             flags[f"{column.name}_blank"] = f"n_{column.name} is null as _u_{column.name}_blank"
         for condition, code in checks_sql(column, f"n_{column.name}", f"v_{column.name}", f"x_{column.name}"):
             error_cases.append(f"case when {condition} then {{'column': {lit(column.name)}, 'code': {lit(code)}}} end")
+            conditions.append(f"coalesce({condition}, false)")
     finals = []
     for column in dataset.columns:
         sql_type = schema.SQL_TYPES[column.type]
@@ -135,11 +239,14 @@ def _parse(con, dataset: Dataset, layout: Layout, prepared: Prepared) -> None:
             finals.append(f"cast({lit(column.unknown)} as {sql_type}) as {column.name}")
         else:
             finals.append(f"cast(null as {sql_type}) as {column.name}")
-    errors = f"list_filter([{', '.join(error_cases)}], lambda x: x is not null)" if error_cases else "[]"
+    errors = "[]"
+    if error_cases:  # the list is built only for a row with an error: most rows have none
+        errors = (f"case when {' or '.join(conditions)} then list_filter([{', '.join(error_cases)}], "
+                  f"lambda x: x is not null) else cast([] as struct(\"column\" varchar, code varchar)[]) end")
     con.execute(f"create or replace temp table _parsed as select _row, {', '.join(finals)}, {errors} as _errors"
                 f"{''.join(f', _u_{name}' for name in flags)}{''.join(f', x_{name} as _x_{name}' for name in optional)} from ("
                 f"select *, {', '.join(values + list(flags.values()))} from (select _row, {blanked} from ("
-                f"select r._row, {norms} from _raw r join _kind k using (_row) where k.kind is null)))")
+                f"select r._row, {norms} from _raw r anti join _kind k using (_row))))")
     _derive(con, dataset, position)
     _relational_checks(con, dataset)
     prepared.rows_read = con.execute("select count(*) from _parsed").fetchall()[0][0]
@@ -254,27 +361,29 @@ def _current_sql(dataset: Dataset, without_demo: bool) -> str:
     return f"(select * from {dataset.name}_rows where _batch_id in {active_batches_sql(True)}{latest_per_key_sql(dataset)})"
 
 
-def _mark_duplicates(con, dataset: Dataset, prepared: Prepared, replace: bool, without_demo: bool = False) -> None:
-    """Stage the rows to load as _load: valid, first of their key in the file, and not already current."""
+def _mark_duplicates(con, staged: Staged, prepared: Prepared, replace: bool, without_demo: bool = False) -> bool:
+    """The staged rows to load: not already current (see mark_duplicates)."""
+    dataset = prepared.dataset
     active = active_batches_sql(without_demo)
     cols = dataset.column_names
-    key = ", ".join(dataset.key)
-    con.execute(f"create or replace temp table _valid as select _row, {', '.join(cols)} from _parsed "
-                f"where len(_errors) = 0")
-    repeated = con.execute(f"select count(*) - count(distinct ({key})) from _valid").fetchall()[0][0]
-    if repeated:  # the same key twice in one file: the first row counts, the rest are duplicates
-        con.execute(f"delete from _valid where _row not in (select min(_row) from _valid group by {key})")
-    current = con.execute(f"select count(*) from {dataset.name}_rows where _batch_id in {active}").fetchall()[0][0]
-    if replace or not current:
-        con.execute("create or replace temp view _load as select * from _valid")
+    repeated = prepared.rows_read - prepared.rows_rejected - staged.rows_valid  # the same key twice in the file
+    current = 0 if replace else \
+        con.execute(f"select count(*) from {dataset.name}_rows where _batch_id in {active}").fetchall()[0][0]
+    if not current:
+        prepared.rows_loaded = staged.rows_valid
     else:
+        con.register("_staged", staged.rows())
+        try:
+            con.execute("create or replace temp table _valid as select * from _staged")
+        finally:
+            con.unregister("_staged")
         compared = cols if dataset.default_mode == "upsert" else dataset.key  # upsert: only unchanged rows repeat
         joins = " and ".join(f"c.{k} is not distinct from v.{k}" for k in compared)
         con.execute(f"create or replace temp table _load as select v.* from _valid v "
                     f"where not exists (select 1 from {_current_sql(dataset, without_demo)} c where {joins})")
-    prepared.rows_loaded = con.execute("select count(*) from _load").fetchall()[0][0]
+        prepared.rows_loaded = con.execute("select count(*) from _load").fetchall()[0][0]
     prepared.rows_duplicate = prepared.rows_read - prepared.rows_rejected - prepared.rows_loaded
-    if current and not replace and dataset.default_mode != "upsert" and prepared.rows_duplicate > repeated:
+    if current and dataset.default_mode != "upsert" and prepared.rows_duplicate > repeated:
         same_key = " and ".join(f"c.{k} is not distinct from v.{k}" for k in dataset.key)
         same_all = " and ".join(f"c.{k} is not distinct from v.{k}" for k in cols)
         # compared with the rows as stored: the view fills name and branch from the roster
@@ -284,6 +393,7 @@ def _mark_duplicates(con, dataset: Dataset, prepared: Prepared, replace: bool, w
                                 f"where {same_all})").fetchall()[0][0]
         if conflicts:
             prepared.warnings.append(Message("warn.conflicts", {"n": conflicts}))
+    return bool(current)
 
 
 def cleanup(con) -> None:

@@ -5,7 +5,9 @@ Excel, title rows, merged headers. Untrusted: a workbook is read in a process of
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
+import hashlib
 import io
 import json
 import re
@@ -15,9 +17,10 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 
-from talentboard import settings, sql
+from talentboard import settings
 from talentboard.ingest.header import HEADER_SEARCH_ROWS, find_header
 from talentboard.ingest.messages import ImportRejected, Listing
 from talentboard.ingest.options import Options
@@ -42,6 +45,7 @@ class Layout:
     mapping: dict[int, str] = field(default_factory=dict)  # source position -> canonical column
     ignored: list[str] = field(default_factory=list)
     samples: list[str | None] = field(default_factory=list)  # a first value per source column, for people
+    sha256: str = ""  # the file's SHA-256, when the reader computed it on its way (a text file)
 
 
 def detect_encoding(path: Path) -> str:
@@ -98,18 +102,6 @@ def _undecodable_line(path: Path) -> int:
     return 0
 
 
-def _nul_line(path: Path) -> int | None:
-    """The line of the first NUL byte in a UTF-8 file, if it has one."""
-    lines = 1
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 24):
-            at = chunk.find(b"\x00")
-            if at >= 0:
-                return lines + chunk[:at].count(b"\n")
-            lines += chunk.count(b"\n")
-    return None
-
-
 def _decodes(path: Path, encoding: str) -> bool:
     decoder = codecs.getincrementaldecoder(encoding)("strict")
     try:
@@ -129,24 +121,52 @@ def _cr_only(path: Path) -> bool:
     return b"\r" in sample and b"\n" not in sample
 
 
-def _to_utf8(path: Path, encoding: str, workdir: Path) -> Path:
-    """A UTF-8, LF-or-CRLF copy for DuckDB's reader, transcoded in chunks; such files are used as they are."""
+@dataclass
+class TextScan:
+    """What one pass over a text file finds: the UTF-8 file DuckDB reads (the file itself, or a transcoded
+    copy), the SHA-256 of the original bytes, the line of the first NUL (0: none) and the lines in all."""
+    path: Path
+    sha256: str
+    nul_line: int
+    lines: int
+
+
+def _to_utf8(path: Path, encoding: str, workdir: Path) -> TextScan:
+    """A UTF-8, LF-or-CRLF copy for DuckDB's reader, transcoded in chunks (never the whole file in memory;
+    such files are used as they are), scanned on the way: one pass over the bytes, however long the file."""
     cr_only = _cr_only(path)
-    if encoding == "utf-8" and not cr_only:
-        return path
-    out = workdir / "utf8.csv"
+    digest, nul, newlines, last = hashlib.sha256(), 0, 0, b"\n"
+
+    def scan(data: bytes) -> None:  # the text DuckDB reads: the first NUL's line, and the lines
+        nonlocal nul, newlines, last
+        at = data.find(b"\x00") if not nul else -1
+        if at >= 0:
+            nul = newlines + data.count(b"\n", 0, at) + 1
+        newlines += data.count(b"\n")
+        last = data[-1:] or last
+    as_is = encoding == "utf-8" and not cr_only
+    out = path if as_is else workdir / "utf8.csv"
     decoder = codecs.getincrementaldecoder(encoding)("strict")
-    with open(path, "rb") as src, open(out, "wb") as dst:
+    with open(path, "rb") as src, (contextlib.nullcontext() if as_is else open(out, "wb")) as dst:
         first = True
         while chunk := src.read(1 << 24):
+            digest.update(chunk)
+            if as_is:
+                scan(chunk)
+                continue
             text = decoder.decode(chunk)
             if first:
                 text, first = text.lstrip("\ufeff"), False
             if cr_only:
                 text = text.replace("\r", "\n")
-            dst.write(text.encode("utf-8"))
-        dst.write(decoder.decode(b"", final=True).encode("utf-8"))
-    return out
+            data = text.encode("utf-8")
+            scan(data)
+            dst.write(data)
+        if not as_is:
+            data = decoder.decode(b"", final=True).encode("utf-8")
+            scan(data)
+            dst.write(data)
+    return TextScan(out, digest.hexdigest(), nul, newlines + (last != b"\n"))
 
 
 def _head_records(path: Path, name: str, wanted: int = HEADER_SEARCH_ROWS) -> tuple[list[list[str]], list[int], str]:
@@ -337,10 +357,10 @@ def _read_csv_file(con, path: Path, dataset: Dataset, workdir: Path, header_row:
 
 def _read_text(con, path: Path, encoding: str, dataset: Dataset, workdir: Path, header_row: int | None,
                mapping: dict[str, str] | None) -> Layout:
-    utf8 = _to_utf8(path, encoding, workdir)
-    nul = _nul_line(utf8)
-    if nul:
-        raise ImportRejected("err.nul_bytes", file=path.name, row=nul)
+    scan = _to_utf8(path, encoding, workdir)
+    utf8 = scan.path
+    if scan.nul_line:
+        raise ImportRejected("err.nul_bytes", file=path.name, row=scan.nul_line)
     records, starts, delimiter = _head_records(utf8, path.name, max(HEADER_SEARCH_ROWS, (header_row or 0) + 1))
     if not any(any(c.strip() for c in r) for r in records):
         raise ImportRejected("err.file_empty", file=path.name)
@@ -351,13 +371,15 @@ def _read_text(con, path: Path, encoding: str, dataset: Dataset, workdir: Path, 
         header_index = starts.index(header_row)
     h, names = find_header(records, dataset, header_index, mapping)
     data_start = starts[h + 1] if h + 1 < len(starts) else starts[h] + 1  # a header cell may span lines
-    _load_csv(con, utf8, path.name, skip=h + 1, first_line=data_start, width=max(len(names), 1), delimiter=delimiter)
-    return Layout("csv", encoding=encoding, header_row=starts[h], headers=names)
+    _load_csv(con, utf8, path.name, skip=h + 1, first_line=data_start, width=max(len(names), 1), delimiter=delimiter,
+              lines=scan.lines)
+    return Layout("csv", encoding=encoding, header_row=starts[h], headers=names, sha256=scan.sha256)
 
 
-def _load_csv(con, path: Path, name: str, skip: int, first_line: int, width: int, delimiter: str) -> None:
+def _load_csv(con, path: Path, name: str, skip: int, first_line: int, width: int, delimiter: str, lines: int) -> None:
     """Read the records after the header (skip counts records, blank lines included) as text; each
-    row keeps the line it starts on. DuckDB's reader takes lines up to settings.MAX_CELL_KB, so no cell
+    row keeps the line it starts on (`lines`: the file's physical lines, to tell when a record spans several or
+    blank lines were skipped). `con` must reach the file (see pipeline.stage_file). DuckDB's reader takes lines up to settings.MAX_CELL_KB, so no cell
     it reads is larger; a file with longer lines goes to Python's csv module, which checks every cell."""
     columns = {f"c{j}": "VARCHAR" for j in range(width)}
     options = dict(auto_detect=False, header=False, skip=skip, columns=columns, delim=delimiter,
@@ -366,39 +388,24 @@ def _load_csv(con, path: Path, name: str, skip: int, first_line: int, width: int
     offset = first_line - 1
     loaded = False
     for parallel in (True, False):  # null padding with quoted newlines needs the serial reader
-        try:  # read where only this file is reachable: the store's own connection reaches no file
-            with sql.file_connection(path) as reader:
-                con.register("_raw_read", reader.sql(
-                    "select row_number() over () + $offset as _row, * from read_csv($path, " +
-                    ", ".join(f"{k} := ${k}" for k in options) + ", parallel := $parallel)",
-                    params={"path": str(path), "parallel": parallel, "offset": offset, **options}).to_arrow_reader())
-                try:
-                    con.execute("create or replace temp table _raw as select * from _raw_read")
-                finally:
-                    con.unregister("_raw_read")
+        try:  # the staging connection reaches this file and the import's work folder, nothing else
+            con.execute("create or replace temp table _raw as select row_number() over () + $offset as _row, * "
+                        "from read_csv($path, " + ", ".join(f"{k} := ${k}" for k in options) + ", parallel := $parallel)",
+                        {"path": str(path), "parallel": parallel, "offset": offset, **options})
             loaded = True
             break
-        except Exception:  # the serial reader, then Python's csv module, are the fallbacks
+        except duckdb.Error:  # the serial reader, then Python's csv module, are the fallbacks
             continue
     if not loaded:
         _load_csv_python(con, path, name, offset, width, delimiter)
         return
     n = con.execute("select count(*) from _raw").fetchall()[0][0]
-    if offset + n != _physical_lines(path):  # blank lines or quoted newlines: the line each record starts on
+    if offset + n != lines:  # blank lines or quoted newlines: the line each record starts on
         starts = _record_start_lines(path, name, offset, delimiter)
         con.register("_starts", pa.table({"_rec": pa.array(range(offset + 1, offset + len(starts) + 1), pa.int64()),
                                           "_line": pa.array(starts, pa.int64())}))
         con.execute("update _raw set _row = s._line from _starts s where _raw._row = s._rec")
         con.unregister("_starts")
-
-
-def _physical_lines(path: Path) -> int:
-    count, last = 0, b"\n"
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 24):
-            count += chunk.count(b"\n")
-            last = chunk[-1:]
-    return count + (last != b"\n")
 
 
 def _record_start_lines(path: Path, name: str, offset: int, delimiter: str) -> list[int]:

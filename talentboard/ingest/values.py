@@ -313,8 +313,8 @@ def _check(value: str, column: Column) -> list[tuple[str, str]]:
 
 def normalise_sql(raw: str) -> str:
     """A cell as the parsers read it: full-width forms folded (only where present: translate is
-    costly), trimmed, and empty as null."""
-    folded = (f"case when regexp_matches({raw}, '[{_FW_FROM}]') "
+    costly; a cell of ASCII alone, as many bytes as characters, has none), trimmed, and empty as null."""
+    folded = (f"case when strlen({raw}) = length({raw}) then {raw} when regexp_matches({raw}, '[{_FW_FROM}]') "
               f"then translate({raw}, {lit(_FW_FROM)}, {lit(_FW_TO)}) else {raw} end")
     return f"nullif(trim({folded}), '')"
 
@@ -324,7 +324,8 @@ def value_sql(column: Column, n: str, factor: float = 1.0) -> tuple[str, str | N
     flagging enum defaults."""
     if column.type == TEXT:
         if column.identifier:  # ids that went through a float: 1001.0
-            return f"(case when regexp_full_match({n}, '\\d+\\.0+') then split_part({n}, '.', 1) else {n} end)", None
+            return (f"(case when not contains({n}, '.') then {n} when regexp_full_match({n}, '\\d+\\.0+') "
+                    f"then split_part({n}, '.', 1) else {n} end)", None)
         return n, None
     if column.year:
         return year_sql(n), None
