@@ -123,7 +123,9 @@ def keep(name: str, data: bytes, owner: str = "") -> Upload:
 
 
 def discard(upload: Upload) -> None:
-    """Delete a kept upload, and its folder once empty (the same bytes may be kept under another name)."""
+    """Delete a kept upload, and its folder once empty (the same bytes may be kept under another name), and
+    what its preview kept for the import."""
+    ingest.forget_staged(upload.path)
     upload.path.unlink(missing_ok=True)
     try:
         upload.path.parent.rmdir()
@@ -198,8 +200,8 @@ def unexpected(error: Exception) -> ingest.Message:
 
 
 def _dry_run(upload: Upload, choices: Choices, mapping: dict[str, str], db: str | None) -> store.ImportResult:
-    try:
-        return _import(upload, choices, mapping, dry_run=True, preview_rows=PREVIEW_ROWS, db=db)
+    try:  # the file as read and checked is kept for the import (one pass): only the duplicate check runs again
+        return _import(upload, choices, mapping, dry_run=True, preview_rows=PREVIEW_ROWS, db=db, keep_staged=True)
     except Exception as error:  # nothing is written by a dry run; the page says why instead of a traceback
         return store.ImportResult(choices.dataset, upload.name, "", dry_run=True, rejection=unexpected(error))
 
@@ -221,9 +223,10 @@ def preview(upload: Upload, choices: Choices, db: str | None = None) -> Preview:
 def run_import(upload: Upload, choices: Choices, user: str = "", db: str | None = None,
                progress: Callable[[float, str], None] | None = None) -> store.ImportResult:
     """Import for real; a hand-made mapping that worked is remembered for the next file laid out the same way.
-    Once imported, the kept upload is deleted."""
+    The file as its preview read and checked it is used when it is there (the same file and reading choices);
+    the duplicate check runs against the data as it is now. Once imported, the kept upload is deleted."""
     mapping = dict(choices.mapping)
-    result = _import(upload, choices, mapping, user=user, origin="web", progress=progress, db=db)
+    result = _import(upload, choices, mapping, user=user, origin="web", progress=progress, db=db, keep_staged=True)
     if result.batch_id is not None and result.layout is not None and mapping:
         store.remember_mapping(choices.dataset, result.layout.headers, mapping, db=db)
     if result.batch_id is not None:  # in the database now: the kept copy goes at once

@@ -53,7 +53,7 @@ def file_hash(path: Path) -> str:
 
 @dataclass
 class Staged:
-    """A file read, parsed and checked in a DuckDB of its own (stage_file): temp table _staged there holds its
+    """A file read, parsed and checked in a DuckDB of its own (stage_file): view _staged there gives its
     valid rows, the first of each key in the file, as they will be stored. `prepared` has every count but the
     duplicates against the store; each import takes a fresh copy (fresh()) for mark_duplicates to fill."""
     con: duckdb.DuckDBPyConnection
@@ -81,7 +81,7 @@ class Staged:
 # A dry run's staged file, kept for the import that follows it (the data page previews, then imports): the
 # same file (path, size and modification time) read with the same choices on the same day. Only the duplicate
 # check and the write run again, against the data as it is then. A few at most, for UPLOAD_KEEP_MINUTES.
-KEPT_STAGED = 4
+KEPT_STAGED = 2
 _kept: OrderedDict[tuple, tuple[float, Staged]] = OrderedDict()
 _kept_lock = threading.Lock()
 
@@ -128,13 +128,13 @@ def stage_file(dataset: Dataset, path: Path, file_name: str | None = None, optio
                progress: Callable[[float, str], None] | None = None) -> Staged:
     """stage() in a DuckDB of the import's own, in memory and spilling to the private temp folder past
     settings.IMPORT_MEMORY_LIMIT, that reaches only this file and the import's work folder (deleted once the
-    file is read); then the valid rows, first of each key, as temp table _staged, and nothing else kept."""
+    file is read); then the valid rows, first of each key, as view _staged."""
     path = Path(path)
     with tempfile.TemporaryDirectory(prefix="talentboard-import-") as workdir:
         con = sql.open_file_connection(path, workdir, memory_limit=sql.import_memory_limit())
         try:
             prepared = stage(con, dataset, path, Path(workdir), file_name, options, progress)
-            staged = Staged(con, prepared, _first_of_key(con, dataset))
+            staged = Staged(con, prepared, _first_of_key(con, dataset, prepared))
         except BaseException:
             con.close()
             raise
@@ -169,17 +169,21 @@ def stage(con, dataset: Dataset, path: Path, workdir: Path, file_name: str | Non
     return prepared
 
 
-def _first_of_key(con, dataset: Dataset) -> int:
-    """The valid rows, the first of each key in the file (a later one is a duplicate), as temp table _staged;
-    the tables they came from are dropped. Returns how many."""
+def _first_of_key(con, dataset: Dataset, prepared: Prepared) -> int:
+    """The valid rows, the first of each key in the file (a later one is a duplicate), as view _staged: the
+    later rows of a repeated key (few) are kept aside in temp table _repeated. The raw text is dropped.
+    Returns how many rows _staged has."""
+    con.execute("drop table if exists _raw")
+    con.execute("drop table if exists _kind")
     key = ", ".join(dataset.key)
-    con.execute(f"create or replace temp table _staged as select _row, {', '.join(dataset.column_names)} "
-                f"from _parsed where len(_errors) = 0")
-    cleanup(con)
-    repeated = con.execute(f"select count(*) - count(distinct ({key})) from _staged").fetchall()[0][0]
-    if repeated:  # the same key twice in one file: the first row counts, the rest are duplicates
-        con.execute(f"delete from _staged where _row not in (select min(_row) from _staged group by {key})")
-    return con.execute("select count(*) from _staged").fetchall()[0][0]
+    same = " and ".join(f"v.{k} is not distinct from r.{k}" for k in dataset.key)
+    con.execute(f"create or replace temp table _repeated as select v._row from _parsed v join (select {key}, "
+                f"min(_row) as _first from _parsed where len(_errors) = 0 group by {key} having count(*) > 1) r "
+                f"on {same} and v._row > r._first where len(v._errors) = 0")
+    con.execute(f"create or replace temp view _staged as select _row, {', '.join(dataset.column_names)} "
+                f"from _parsed anti join _repeated using (_row) where len(_errors) = 0")
+    repeated = con.execute("select count(*) from _repeated").fetchall()[0][0]
+    return prepared.rows_read - prepared.rows_rejected - repeated
 
 
 def mark_duplicates(con, staged: Staged, prepared: Prepared, options: Options = Options()) -> bool:

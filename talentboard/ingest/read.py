@@ -31,6 +31,7 @@ XLSX_MAGIC, XLS_MAGIC = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 EXCEL_CHILD = Path(__file__).with_name("excel_child.py")
 MB = 1024 * 1024
 HEAD_MAX_BYTES = 16 * MB  # how far the header search reads when lines are long
+CHUNK_BYTES = 16 * MB  # a text file is scanned and transcoded this much at a time, never read whole
 
 
 @dataclass
@@ -149,13 +150,13 @@ def _to_utf8(path: Path, encoding: str, workdir: Path) -> TextScan:
     decoder = codecs.getincrementaldecoder(encoding)("strict")
     with open(path, "rb") as src, (contextlib.nullcontext() if as_is else open(out, "wb")) as dst:
         first = True
-        while chunk := src.read(1 << 24):
+        while chunk := src.read(CHUNK_BYTES):
             digest.update(chunk)
             if as_is:
                 scan(chunk)
                 continue
             text = decoder.decode(chunk)
-            if first:
+            if first and text:  # the BOM, once the first character is whole
                 text, first = text.lstrip("\ufeff"), False
             if cr_only:
                 text = text.replace("\r", "\n")
