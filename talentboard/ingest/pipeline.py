@@ -1,5 +1,7 @@
-"""The whole preparation: read, map, parse, validate, drop totals and blanks, and find duplicates; the
-valid, new rows staged as temp table _load for the store to write in one transaction."""
+"""The whole preparation: read, map, parse, validate, drop totals and blanks, and find duplicates. A file is
+staged in a DuckDB of the import's own (stage_file: its valid rows, first of each key, as view _staged there);
+on the store's connection mark_duplicates counts those not already current, for the store to write in one
+transaction."""
 from __future__ import annotations
 
 import datetime as dt
@@ -25,6 +27,7 @@ from talentboard.ingest.values import (checks_sql, error_params, excel_error_sql
 from talentboard.schema import ENUM, Dataset
 
 MAX_ERRORS_LISTED = 10_000
+ARROW_BATCH_ROWS = 122_880  # staged rows handed to the store at a time: one of DuckDB's row groups
 
 
 @dataclass
@@ -67,7 +70,7 @@ class Staged:
         """The staged rows (_row and the dataset's columns) as a stream of Arrow batches; the first `limit` by row."""
         columns = ", ".join(["_row", *self.prepared.dataset.column_names])
         order = f" order by _row limit {int(limit)}" if limit is not None else ""
-        return self.con.sql(f"select {columns} from _staged{order}").to_arrow_reader()
+        return self.con.sql(f"select {columns} from _staged{order}").to_arrow_reader(ARROW_BATCH_ROWS)
 
     def first_rows(self, n: int):
         """The first `n` staged rows by row, the dataset's columns, as a DataFrame."""
