@@ -159,16 +159,22 @@ else:
             if medals["medals"].sum() > 0:
                 by_award = ui.compute(context, competition.medal_points, filters=filters)
                 shown = by_award.assign(award=by_award["award"].map(award_label))
+                # the branches with most points (the medal table's order), the rest summed into one bar per award
+                ranked = charts.top(shown[["branch", "award", "points"]], "branch", "points", lang, others=True)
+                if ranked.hidden:
+                    st.caption(say("comp.medals.more", lang, shown=ranked.shown, others=ranked.others))
+                order = [b for b in medals["branch"] if b in set(ranked.data["branch"])] + [ranked.others] * bool(ranked.others)
+                shown = ranked.data
                 shades = charts.ordinal_colours(len(competition.AWARD_POINTS))[::-1]  # the top award darkest
                 fig = charts.bar(shown, "branch", "points", lang, as_of, color="award", horizontal=True,
-                                 order=list(medals["branch"]), height=max(360, 34 * len(medals) + 120),
+                                 order=order, height=max(360, 34 * len(order) + 120),
                                  title=t("comp.medals", lang), number_format=",.0f",
                                  colours={award_label(a): c for a, c in zip(competition.AWARD_POINTS, shades)},
                                  labels={"branch": t("col.branch", lang), "points": t("comp.axis.points", lang),
                                          "award": t("comp.col.award", lang), "medals": t("comp.col.medals", lang)})
                 fig.update_layout(legend={"traceorder": "normal"})
                 ui.chart(fig, by_award, "competition_medal_points", lang, key="comp_medals",
-                         on_select=ui.focus_on_click("comp", "comp_medals", field="y"))
+                         on_select=ui.focus_on_click("comp", "comp_medals", field="y", skip=ranked.others))
             else:
                 nothing("comp.no_medals")
         with right, ui.card(t("comp.medal_table", lang), t("comp.medal_table.help", lang)):

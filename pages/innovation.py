@@ -45,6 +45,8 @@ with left, ui.card(t("innov.funnel", lang), t("innov.funnel.help", lang)):
                         y_title=t("innov.col.stage", lang), height=440)
     ui.chart(fig, stages.assign(stage_name=names), "innovation_funnel", lang, key="innov_funnel")
 with right, ui.card(t("innov.benefit_vs_funding", lang), t("innov.benefit_vs_funding.help", lang)):
+    if len(table) > charts.TOP_N:  # one row a studio: the builder colours the top ones, the rest grey
+        st.caption(say("innov.benefit_vs_funding.more", lang, shown=charts.TOP_N, n=f"{len(table) - charts.TOP_N:,}"))
     fig = charts.bubbles(table, "funding", "benefit", "projects", "studio", lang, as_of,
                          labels={"funding": t("innov.col.funding", lang), "benefit": t("innov.col.benefit", lang),
                                  "studio": t("innov.col.studio", lang), "projects": t("innov.col.project_count", lang)},
@@ -82,12 +84,16 @@ with ui.card(t("innov.studio_table", lang), t("innov.studio_table.help", lang)):
 
 left, right = st.columns(2)
 with left, ui.card(t("innov.benefit_by_studio", lang), t("innov.benefit_by_studio.help", lang)):
-    fig = charts.bar(table, "studio", "benefit", lang, as_of, horizontal=True, color="studio", colours=studio_colours,
-                     order=list(table["studio"]),  # highest benefit on top
-                     height=max(300, 44 * len(table)), title=t("innov.benefit_by_studio", lang),
+    ranked = charts.top(table[["studio", "benefit"]], "studio", "benefit", lang, others=True)
+    if ranked.hidden:
+        st.caption(say("innov.benefit_by_studio.more", lang, shown=ranked.shown, others=ranked.others))
+    fig = charts.bar(ranked.data, "studio", "benefit", lang, as_of, horizontal=True, color="studio",
+                     colours=studio_colours | {ranked.others: charts.OTHERS_COLOUR} if ranked.others else studio_colours,
+                     order=list(ranked.data["studio"]),  # highest benefit on top, the others summed last
+                     height=max(300, 44 * len(ranked.data)), title=t("innov.benefit_by_studio", lang),
                      labels={"studio": t("innov.col.studio", lang), "benefit": t("innov.col.benefit", lang)})
     ui.chart(fig, table[["studio", "benefit"]], "innovation_benefit_by_studio", lang, key="innov_benefit",
-             on_select=ui.focus_on_click("innov", "innov_benefit"))
+             on_select=ui.focus_on_click("innov", "innov_benefit", skip=ranked.others))
 with right, ui.card(t("innov.stage_days", lang), t("innov.stage_days.help", lang)):
     days = ui.compute(context, innovation.stage_days, studio, filters=filters)
     overall = innovation.overall_stage_days(days).assign(
@@ -127,6 +133,8 @@ with right, ui.card(t("innov.awards", lang), say("innov.awards.help", lang, pate
 with ui.card(t("innov.timeline", lang), say("innov.timeline.help", lang, n=innovation.TIMELINE_LIMIT)):
     bars = ui.compute(context, innovation.timeline, studio, as_of, filters=filters)
     bars = bars.assign(status=[display("innovation", "status", s, lang) for s in bars["status"]])
+    if bars["studio"].nunique() > charts.TOP_N:  # the builder colours the studios with most bars, the rest grey
+        st.caption(say("innov.timeline.more", lang, shown=charts.TOP_N, n=f"{bars['studio'].nunique() - charts.TOP_N:,}"))
     fig = charts.timeline(bars, "start_date", "finish", "title", "studio", lang, as_of,
                           labels={"studio": t("innov.col.studio", lang), "title": t("innov.col.title", lang),
                                   "start_date": t("innov.col.start", lang), "finish": t("innov.col.finish", lang),

@@ -85,16 +85,20 @@ def ranking_missing() -> None:
 
 
 def index_chart() -> None:
-    """Every branch in scope by its talent development index; the branches picked or clicked stand out."""
+    """The branches in scope with the highest talent development index (at most charts.TOP_N, the rest in the
+    scorecard); the branches picked or clicked are drawn too and stand out."""
     marked = set(chosen)
-    bars = scorecard.assign(highlight=[t("overview.chosen" if b in marked else "overview.others", lang)
-                                       for b in scorecard["branch"]])
+    ranked = charts.top(scorecard, "branch", "talent_index", lang, keep=chosen)  # the leaders, and the ones picked
+    if ranked.hidden:
+        st.caption(say("overview.index_chart.more", lang, shown=charts.TOP_N, n=f"{ranked.hidden:,}"))
+    bars = ranked.data.assign(highlight=[t("overview.chosen" if b in marked else "overview.others", lang)
+                                         for b in ranked.data["branch"]])
     colours = {t("overview.chosen", lang): charts.QUALITATIVE[0],
                t("overview.others", lang): charts.QUALITATIVE[0] if not marked else "#9DB9D3"}
     fig = charts.bar(bars, "branch", "talent_index", lang, context.as_of, horizontal=True,
                      color="highlight", colours=colours, stacked_labels=False, number_format=".0f",
-                     title=t("overview.index_chart", lang), height=max(380, 30 * len(scorecard) + 90),
-                     order=list(scorecard["branch"]),
+                     title=t("overview.index_chart", lang), height=max(380, 30 * len(bars) + 90),
+                     order=list(bars["branch"]),
                      labels={"branch": t("col.branch", lang), "talent_index": t("col.talent_index_axis", lang),
                              "highlight": ""})
     fig.update_layout(showlegend=bool(marked))

@@ -61,8 +61,11 @@ left, right = st.columns(2)
 title = t("training.branch_hours", lang)
 with left, ui.card(title, say("training.branch_hours.help", lang, target=format_number(target, lang))):
     if not blocked(title, needs_roster=True):
-        fig = charts.bar(branches, "branch", "hours_per_head", lang, as_of, horizontal=True,
-                         height=max(360, 30 * len(branches) + 120), title=title, number_format=",.1f",
+        lowest = charts.top(branches, "branch", "hours_per_head", lang, lowest=True)  # furthest from the target
+        if lowest.hidden:
+            st.caption(say("training.branch_hours.more", lang, shown=lowest.shown, n=f"{lowest.hidden:,}"))
+        fig = charts.bar(lowest.data, "branch", "hours_per_head", lang, as_of, horizontal=True,
+                         height=max(360, 30 * len(lowest.data) + 120), title=title, number_format=",.1f",
                          labels={"branch": t("col.branch", lang),
                                  "hours_per_head": t("training.axis.hours_per_head", lang)},
                          target=target, target_label=t("training.target_line", lang, hours=format_number(target, lang)))
@@ -72,10 +75,14 @@ title = t("training.branch_coverage", lang)
 with right, ui.card(title, t("kpi.coverage.help", lang)):
     if not blocked(title, needs_roster=True):
         by_coverage = branches.sort_values("coverage")
-        fig = charts.bar(by_coverage.assign(coverage_pct=by_coverage["coverage"] * 100), "branch", "coverage_pct",
-                         lang, as_of, horizontal=True, height=max(360, 30 * len(branches) + 120), title=title,
+        lowest = charts.top(by_coverage, "branch", "coverage", lang, lowest=True)
+        if lowest.hidden:
+            st.caption(say("training.branch_coverage.more", lang, shown=lowest.shown, n=f"{lowest.hidden:,}"))
+        drawn = lowest.data
+        fig = charts.bar(drawn.assign(coverage_pct=drawn["coverage"] * 100), "branch", "coverage_pct",
+                         lang, as_of, horizontal=True, height=max(360, 30 * len(drawn) + 120), title=title,
                          labels={"branch": t("col.branch", lang), "coverage_pct": t("training.axis.coverage", lang)},
-                         number_format=",.1f", suffix="%", stacked_labels=True, order=list(by_coverage["branch"]))
+                         number_format=",.1f", suffix="%", stacked_labels=True, order=list(drawn["branch"]))
         fig.update_xaxes(range=[0, 101], dtick=25)  # the 100 tick shows
         ui.chart(fig, by_coverage, "training_coverage_by_branch", lang, key="training_branch_coverage",
                  on_select=ui.focus_on_click("training", "training_branch_coverage"))
@@ -85,8 +92,11 @@ with ui.card(title, t("training.heatmap.help", lang)):
     if not blocked(title, needs_roster=True):
         heat = ui.compute(context, training.branch_month, filters=filters)
         heat = heat.assign(month=heat["month"].astype(str).str[:7])
-        fig = charts.heatmap(heat, "month", "branch", "hours_per_head", lang, as_of, title=title,
-                             height=max(360, 34 * heat["branch"].nunique() + 120),
+        lowest = charts.top(heat, "branch", "hours_per_head", lang, lowest=True, rank_by="mean")  # the builder's order
+        if lowest.hidden:
+            st.caption(say("training.heatmap.more", lang, shown=lowest.shown, n=f"{lowest.hidden:,}"))
+        fig = charts.heatmap(lowest.data, "month", "branch", "hours_per_head", lang, as_of, title=title,
+                             height=max(360, 34 * lowest.data["branch"].nunique() + 120),
                              x_title=t("col.month", lang), y_title=t("col.branch", lang),
                              z_label=t("training.axis.hours_per_head", lang))
         fig.update_yaxes(title_standoff=12)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from typing import Callable
+from dataclasses import dataclass
 
 import pandas as pd
 import plotly.express as px
@@ -62,6 +63,55 @@ def enum_colours(dataset: str, column: str, lang: str) -> dict[str, str]:
 def ordinal_colours(n: int) -> list[str]:
     """n shades of one hue, light to dark, for ordered categories (grades, award levels)."""
     return px.colors.sample_colorscale("Blues", n, low=0.3, high=0.95) if n > 1 else [QUALITATIVE[0]] * n
+
+
+# ----------------------------------------------------------------------------------------------
+# Bounded at any scale: a chart draws at most TOP_N categories one by one (bars, heatmap rows, coloured
+# bubbles, legend entries); a province's 1,500 branches or 556 studios would make a chart thousands of
+# pixels tall, unreadable on a meeting-room screen and megabytes to send. The rest are summed into one
+# "others" bar where the measure adds up, or told in the card's caption where it does not.
+# ----------------------------------------------------------------------------------------------
+
+TOP_N = 20
+OTHERS_COLOUR = "#9E9E9E"
+
+
+@dataclass(frozen=True)
+class Top:
+    data: pd.DataFrame  # the rows to draw: the chosen categories' rows in rank order, then the others row(s)
+    shown: int  # how many categories are drawn one by one
+    hidden: int  # how many are not (0: everything is)
+    others: str | None  # the others row's name, when the rest were summed into one
+
+
+def top(data: pd.DataFrame, category: str, measure: str, lang: str, *, n: int = TOP_N, lowest: bool = False,
+        rank_by: str = "sum", others: bool = False, keep=()) -> Top:
+    """The rows of the n categories with the highest `measure` (the lowest with `lowest`), best first, ties
+    by name; a category's rank is its rows' `rank_by` ("sum" or "mean") of the measure, so long data (a
+    branch × award, a branch × month) keeps each category's rows together. Categories in `keep` (the
+    branches picked) are drawn too. With `others`, the remaining categories become rows named "N others"
+    with every numeric column summed per remaining key (an award, a month): only for measures that add up."""
+    if data.empty or data[category].nunique() <= n:
+        return Top(data, int(data[category].nunique()), 0, None)
+    score = data.groupby(category, sort=False)[measure].agg(rank_by)
+    ranked = score.reset_index().sort_values([measure, category], ascending=[lowest, True], kind="stable")
+    chosen = list(ranked[category].head(n))
+    chosen += [c for c in ranked[category] if c in set(keep) and c not in set(chosen)]
+    place = {name: i for i, name in enumerate(chosen)}
+    shown = data[data[category].isin(place)]
+    shown = shown.iloc[shown[category].map(place).argsort(kind="stable")]
+    hidden = int(data[category].nunique()) - len(chosen)
+    if not others:
+        return Top(shown.reset_index(drop=True), len(chosen), hidden, None)
+    label = t("chart.others", lang, n=f"{hidden:,}")
+    rest = data[~data[category].isin(place)]
+    numbers = [c for c in data.columns if c != category and pd.api.types.is_numeric_dtype(data[c])
+               and not pd.api.types.is_bool_dtype(data[c])]
+    keys = [c for c in data.columns if c != category and c not in numbers]
+    summed = (rest.groupby(keys, sort=False, dropna=False)[numbers].sum().reset_index() if keys
+              else rest[numbers].sum().to_frame().T)
+    summed.insert(0, category, label)
+    return Top(pd.concat([shown, summed[data.columns]], ignore_index=True), len(chosen), hidden, label)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -346,11 +396,36 @@ def heatmap(data: pd.DataFrame, x: str, y: str, z: str, lang: str, as_of: dt.dat
 @kept
 def bubbles(data: pd.DataFrame, x: str, y: str, size: str, color: str, lang: str, as_of: dt.date | None, *,
             labels: dict, title: str, colours: dict[str, str] | None = None, height: int = 360,
-            diagonal: bool = False) -> go.Figure:
-    """A bubble chart (e.g. benefit against funding per studio), one fixed colour per `color` value; with
-    `diagonal`, the line y = x over the range shown (above it, more comes back than went in)."""
-    fig = px.scatter(drawn(data), x=x, y=y, size=size, color=color, size_max=36, labels=labels,
-                     color_discrete_sequence=QUALITATIVE, color_discrete_map=drawn_keys(colours))
+            diagonal: bool = False, n: int = TOP_N) -> go.Figure:
+    """A bubble chart (e.g. benefit against funding per studio): the n `color` values with the highest `y`
+    one trace each in its fixed colour (the legend names them), any others in one grey trace named
+    "N others" (hover names each point); with `diagonal`, the line y = x over the range shown (above it,
+    more comes back than went in). Built from graph objects: plotly express makes a trace per value, slowly."""
+    data = data.reset_index(drop=True)
+    ranked = top(data, color, y, lang, n=n)
+    named = list(dict.fromkeys(ranked.data[color])) if ranked.hidden else list(dict.fromkeys(data[color]))
+    colours = colours or {}
+    biggest = float(data[size].max()) if len(data) else 1.0
+    marker = {"sizemode": "area", "sizeref": 2.0 * max(biggest, 1e-9) / 36 ** 2, "sizemin": 2,
+              "line": {"width": 0.5, "color": "white"}}
+    hover = (f"<b>%{{customdata}}</b><br>{labels.get(x, x)}: %{{x:,.1f}}<br>{labels.get(y, y)}: %{{y:,.1f}}"
+             f"<br>{labels.get(size, size)}: %{{marker.size:,}}<extra></extra>")
+    fig = go.Figure()
+    groups = data.groupby(color, sort=False)
+    for place, name in enumerate(named):
+        rows = groups.get_group(name)
+        drawn_name = literal.plotly(name)
+        fig.add_trace(go.Scatter(x=rows[x], y=rows[y], mode="markers", name=drawn_name, legendgroup=drawn_name,
+                                 customdata=[drawn_name] * len(rows), hovertemplate=hover,
+                                 marker={**marker, "size": rows[size], "opacity": 0.85,
+                                         "color": colours.get(name, QUALITATIVE[place % len(QUALITATIVE)])}))
+    if ranked.hidden:
+        rest = data[~data[color].isin(set(named))]
+        fig.add_trace(go.Scatter(x=rest[x], y=rest[y], mode="markers", name=t("chart.others", lang, n=f"{ranked.hidden:,}"),
+                                 customdata=drawn_list(rest[color]), hovertemplate=hover,
+                                 legendrank=2000,  # last in the legend, first drawn: under the named ones
+                                 marker={**marker, "size": rest[size], "color": OTHERS_COLOUR, "opacity": 0.5}))
+        fig.data = fig.data[-1:] + fig.data[:-1]
     if diagonal and len(data):
         reach = float(max(data[x].max(), 1)) * 1.15
         fig.add_shape(type="line", x0=0, y0=0, x1=reach, y1=reach, line={"dash": "dash", "color": TARGET_COLOUR})
@@ -369,11 +444,25 @@ def funnel(stages: list[str], counts: list, lang: str, as_of: dt.date | None, *,
 @kept
 def timeline(data: pd.DataFrame, start: str, finish: str, y: str, color: str, lang: str, as_of: dt.date | None, *,
              labels: dict, title: str, colours: dict[str, str] | None = None, height: int = 360,
-             order: list | None = None) -> go.Figure:
+             order: list | None = None, n: int = TOP_N) -> go.Figure:
     """A Gantt-style timeline, one bar per row from `start` to `finish`, coloured by `color`; rows top to
-    bottom in `order` when given."""
+    bottom in `order` when given. Past n values of `color`, the n with the most rows keep their colours
+    and the others are one grey "N others" (hover still names each)."""
+    ranked = top(data.assign(_rows=1), color, "_rows", lang, n=n)
+    colours = drawn_keys(colours)
+    extra = {}
+    if ranked.hidden:
+        named = set(ranked.data[color])
+        label = t("chart.others", lang, n=f"{ranked.hidden:,}")
+        data = data.assign(_colour=[v if v in named else label for v in data[color]])
+        colours[literal.plotly(label)] = OTHERS_COLOUR
+        labels = {**labels, "_colour": labels.get(color, color)}
+        extra = {"hover_data": {color: True}}
+        color = "_colour"
     fig = px.timeline(drawn(data), x_start=start, x_end=finish, y=y, color=color, labels=labels,
-                      color_discrete_sequence=QUALITATIVE, color_discrete_map=drawn_keys(colours))
+                      color_discrete_sequence=QUALITATIVE, color_discrete_map=colours, **extra)
+    if ranked.hidden:
+        fig.update_traces(legendrank=2000, selector={"name": literal.plotly(label)})  # "N others" last
     fig.update_yaxes(autorange="reversed")
     if order is not None:
         fig.update_yaxes(categoryorder="array", categoryarray=drawn_list(order))

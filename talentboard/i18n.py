@@ -734,6 +734,32 @@ TEXT: dict[str, tuple[str, str]] = {
                        "will compute on first open."),
     "cli.warm_failed": ("视图 {view} 预先计算未完成，打开时将现场计算。",
                         "The view {view} could not be computed ahead; it will compute when opened."),
+    # --- charts bounded at any scale: the top few drawn one by one, the rest summed or told here
+    "chart.others": ("其他 {n} 个", "{n} others"),
+    "overview.index_chart.more": ("图中为指数最高的 {shown} 个机构（另标出所选机构），其余 {n} 个见下方记分卡",
+                                  "The {shown} branches with the highest index are drawn (and the ones picked); "
+                                  "the other {n} are in the scorecard below"),
+    "training.branch_hours.more": ("图中为人均学时最低的 {shown} 个机构，其余 {n} 个可下载数据查看，或在侧栏按单位筛选",
+                                   "The {shown} branches with the fewest hours per head are drawn; download the data "
+                                   "for the other {n}, or narrow by org in the sidebar"),
+    "training.branch_coverage.more": ("图中为覆盖率最低的 {shown} 个机构，其余 {n} 个可下载数据查看，或在侧栏按单位筛选",
+                                      "The {shown} branches with the lowest coverage are drawn; download the data "
+                                      "for the other {n}, or narrow by org in the sidebar"),
+    "training.heatmap.more": ("图中为月均人均学时最低的 {shown} 个机构，其余 {n} 个可下载数据查看，或在侧栏按单位筛选",
+                              "The {shown} branches with the fewest hours per head in an average month are drawn; "
+                              "download the data for the other {n}, or narrow by org in the sidebar"),
+    "comp.medals.more": ("图中为积分最高的 {shown} 个机构，“{others}”为其余机构之和，逐个见右侧奖牌榜",
+                         "The {shown} branches with the most points are drawn; “{others}” is the rest summed, "
+                         "each of them is in the medal table on the right"),
+    "innov.benefit_by_studio.more": ("图中为经济效益最高的 {shown} 个工作室，“{others}”为其余工作室之和，逐个见上方工作室表",
+                                     "The {shown} studios with the highest benefit are drawn; “{others}” is the "
+                                     "rest summed, each of them is in the studio table above"),
+    "innov.benefit_vs_funding.more": ("彩色为经济效益最高的 {shown} 个工作室，灰色为其余 {n} 个（悬停可见名称）",
+                                      "In colour, the {shown} studios with the highest benefit; in grey, the other "
+                                      "{n} (hover for a name)"),
+    "innov.timeline.more": ("颜色标出图中项目最多的 {shown} 个工作室，其余 {n} 个工作室为灰色",
+                            "Colours mark the {shown} studios with the most projects shown; the other {n} "
+                            "studios are grey"),
     # --- (new keys go above this line)
 }
 

@@ -526,12 +526,15 @@ def focused(page: str) -> str | None:
     return value
 
 
-def focus_on_click(page: str, chart_key: str, field: str = "y"):
-    """An on_select callback: the clicked point's `field` (the axis holding the branch) becomes the focus."""
+def focus_on_click(page: str, chart_key: str, field: str = "y", skip: str | None = None):
+    """An on_select callback: the clicked point's `field` (the axis holding the branch) becomes the focus;
+    a click on `skip` (a chart's "N others" bar) focuses nothing."""
     def callback() -> None:
         points = st.session_state[chart_key].selection.get("points", [])
         if points:  # the chart draws names made Plotly-safe (charts.drawn): the stored name is focused
-            st.session_state[focus_key(page)] = literal.from_plotly(points[0].get(field) or points[0].get("label"))
+            name = literal.from_plotly(points[0].get(field) or points[0].get("label"))
+            if name != skip:
+                st.session_state[focus_key(page)] = name
     return callback
 
 
