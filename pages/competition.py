@@ -161,8 +161,11 @@ else:
                 shown = by_award.assign(award=by_award["award"].map(award_label))
                 # the branches with most points (the medal table's order), the rest summed into one bar per award
                 ranked = charts.top(shown[["branch", "award", "points"]], "branch", "points", lang, others=True)
-                if ranked.hidden:
+                if ranked.others:
                     st.caption(say("comp.medals.more", lang, shown=ranked.shown, others=ranked.others))
+                elif ranked.hidden:  # the rest would dwarf the bars drawn: their sum in words
+                    st.caption(say("comp.medals.rest", lang, shown=ranked.shown, n=f"{ranked.hidden:,}",
+                                   total=format_number(ranked.rest, lang)))
                 order = [b for b in medals["branch"] if b in set(ranked.data["branch"])] + [ranked.others] * bool(ranked.others)
                 shown = ranked.data
                 shades = charts.ordinal_colours(len(competition.AWARD_POINTS))[::-1]  # the top award darkest

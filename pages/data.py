@@ -6,7 +6,7 @@ import secrets
 
 import streamlit as st
 
-from talentboard import ingest, settings, store, ui, uploads, warm, workbooks
+from talentboard import charts, ingest, settings, store, ui, uploads, warm, workbooks
 from talentboard.export import csv_bytes
 from talentboard.i18n import label, t
 from talentboard.literal import markdown, say
@@ -189,6 +189,9 @@ def show_errors(key: str, dataset: str, upload_name: uploads.Upload | str, resul
     st.markdown(f"**{say('data.errors', lang, n=result.rows_rejected)}**")
     errors = uploads.error_table(result.errors, dataset, lang)
     labels = uploads.error_table_labels(dataset, lang)
+    if len(errors) > charts.TABLE_ROWS:  # a file of ten thousand bad rows: the report below lists them all
+        st.caption(say("data.errors_first_rows", lang, shown=f"{charts.TABLE_ROWS:,}", n=f"{len(errors):,}"))
+        errors = errors.head(charts.TABLE_ROWS)
     st.dataframe(errors, hide_index=True, key=f"{key}_errors", height=min(36 * (len(errors) + 1) + 4, 320),
                  column_config={c: labels[c] for c in errors.columns}
                  | {"row": st.column_config.NumberColumn(labels["row"], format="%d")})

@@ -4,6 +4,7 @@ import streamlit as st
 from talentboard import charts, innovation, ui
 from talentboard.i18n import t
 from talentboard.literal import say
+from talentboard.metrics import format_number
 from talentboard.schema import display
 
 
@@ -85,8 +86,11 @@ with ui.card(t("innov.studio_table", lang), t("innov.studio_table.help", lang)):
 left, right = st.columns(2)
 with left, ui.card(t("innov.benefit_by_studio", lang), t("innov.benefit_by_studio.help", lang)):
     ranked = charts.top(table[["studio", "benefit"]], "studio", "benefit", lang, others=True)
-    if ranked.hidden:
+    if ranked.others:
         st.caption(say("innov.benefit_by_studio.more", lang, shown=ranked.shown, others=ranked.others))
+    elif ranked.hidden:  # the rest would dwarf the bars drawn: their sum in words
+        st.caption(say("innov.benefit_by_studio.rest", lang, shown=ranked.shown, n=f"{ranked.hidden:,}",
+                       total=format_number(ranked.rest, lang)))
     fig = charts.bar(ranked.data, "studio", "benefit", lang, as_of, horizontal=True, color="studio",
                      colours=studio_colours | {ranked.others: charts.OTHERS_COLOUR} if ranked.others else studio_colours,
                      order=list(ranked.data["studio"]),  # highest benefit on top, the others summed last
@@ -133,13 +137,16 @@ with right, ui.card(t("innov.awards", lang), say("innov.awards.help", lang, pate
 with ui.card(t("innov.timeline", lang), say("innov.timeline.help", lang, n=innovation.TIMELINE_LIMIT)):
     bars = ui.compute(context, innovation.timeline, studio, as_of, filters=filters)
     bars = bars.assign(status=[display("innovation", "status", s, lang) for s in bars["status"]])
-    if bars["studio"].nunique() > charts.TOP_N:  # the builder colours the studios with most bars, the rest grey
-        st.caption(say("innov.timeline.more", lang, shown=charts.TOP_N, n=f"{bars['studio'].nunique() - charts.TOP_N:,}"))
+    leaders = set(charts.top(table, "studio", "benefit", lang).data["studio"])  # the studios of the charts above
+    coloured = set(bars["studio"]) & leaders
+    if bars["studio"].nunique() > charts.TOP_N:  # those keep their colours, the rest are grey
+        st.caption(say("innov.timeline.more", lang, shown=charts.TOP_N, n=f"{bars['studio'].nunique() - len(coloured):,}"))
     fig = charts.timeline(bars, "start_date", "finish", "title", "studio", lang, as_of,
                           labels={"studio": t("innov.col.studio", lang), "title": t("innov.col.title", lang),
                                   "start_date": t("innov.col.start", lang), "finish": t("innov.col.finish", lang),
                                   "date": t("innov.col.date", lang)},
                           title=t("innov.timeline", lang), colours=studio_colours,
-                          height=max(360, 22 * len(bars) + 120), order=list(bars["title"]))  # newest on top
+                          height=max(360, 22 * len(bars) + 120), order=list(bars["title"]),  # newest on top
+                          named=list(coloured))
     fig.update_layout(legend_orientation="v")  # one studio a row, left: never under the as-of stamp on the right
     ui.chart(fig, bars, "innovation_timeline", lang, key="innov_timeline")

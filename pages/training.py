@@ -156,7 +156,7 @@ with right, ui.card(title, t("training.untrained.help", lang)):
         else:
             st.markdown(say("training.untrained_count", lang, n=len(missing)))
             ui.table(training.for_display(missing, lang), "training_untrained", lang, key="training_untrained_table",
-                     height=360, extra=["position"], column_config={
+                     height=360, extra=["position"], most=charts.TABLE_ROWS, column_config={
                          "employee_id": t("col.employee_id", lang), "name": t("col.name", lang),
                          "branch": t("col.branch", lang), "line": t("col.line", lang),
                          "position": t("col.position", lang)})

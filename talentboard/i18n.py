@@ -757,9 +757,19 @@ TEXT: dict[str, tuple[str, str]] = {
     "innov.benefit_vs_funding.more": ("彩色为经济效益最高的 {shown} 个工作室，灰色为其余 {n} 个（悬停可见名称）",
                                       "In colour, the {shown} studios with the highest benefit; in grey, the other "
                                       "{n} (hover for a name)"),
-    "innov.timeline.more": ("颜色标出图中项目最多的 {shown} 个工作室，其余 {n} 个工作室为灰色",
-                            "Colours mark the {shown} studios with the most projects shown; the other {n} "
-                            "studios are grey"),
+    "innov.timeline.more": ("彩色为经济效益最高的 {shown} 个工作室（与上方图表同色），其余 {n} 个工作室为灰色，悬停可见名称",
+                            "In colour, the {shown} studios with the highest benefit (as in the charts above); "
+                            "the other {n} studios in grey, hover for a name"),
+    "ui.table_first_rows": ("表中列出前 {shown} 行（共 {n} 行），下载 CSV 可得全部",
+                            "The first {shown} of {n} rows are listed; download the CSV for all of them"),
+    "data.errors_first_rows": ("下表列出前 {shown} 行（共 {n} 行），错误报告中有全部",
+                               "The first {shown} of {n} rows are listed; the error report holds all of them"),
+    "comp.medals.rest": ("图中为积分最高的 {shown} 个机构；其余 {n} 个机构合计 {total} 分，逐个见右侧奖牌榜",
+                         "The {shown} branches with the most points are drawn; the other {n} hold {total} points "
+                         "between them, each of them is in the medal table on the right"),
+    "innov.benefit_by_studio.rest": ("图中为经济效益最高的 {shown} 个工作室；其余 {n} 个合计 {total} 万元，逐个见上方工作室表",
+                                     "The {shown} studios with the highest benefit are drawn; the other {n} bring "
+                                     "{total} (10k yuan) between them, each of them is in the studio table above"),
     # --- (new keys go above this line)
 }
 

@@ -486,15 +486,20 @@ def chart(fig, data: pd.DataFrame, name: str, lang: str, key: str, on_select=Non
 
 def table(data: pd.DataFrame, name: str, lang: str, key: str, column_config: dict | None = None,
           height: int | str = "auto", extra: list[str] | tuple[str, ...] = (),
-          download_data: pd.DataFrame | None = None) -> None:
+          download_data: pd.DataFrame | None = None, most: int | None = None) -> None:
     """A table and its download (`download_data` when the file should hold more than the screen). A missing
     value reads "—", never None; `extra` columns stay out of the default view (so a laptop screen cuts
-    nothing) and come in with a "show all columns" switch."""
+    nothing) and come in with a "show all columns" switch. With `most` (a list of records, e.g. people),
+    only the first `most` rows go to the browser, a line says so, and the download holds every row."""
     order = None
     if extra:
         if not st.toggle(t("ui.all_columns", lang), key=f"{key}_all"):
             order = [c for c in data.columns if c not in set(extra)]
-    st.dataframe(data, hide_index=True, column_config=column_config, height=height, key=key, placeholder="—",
+    shown = data
+    if most is not None and len(data) > most:
+        st.caption(say("ui.table_first_rows", lang, shown=f"{most:,}", n=f"{len(data):,}"))
+        shown = data.head(most)
+    st.dataframe(shown, hide_index=True, column_config=column_config, height=height, key=key, placeholder="—",
                  column_order=order)
     download(data if download_data is None else download_data, name, lang, key)
 

@@ -21,17 +21,17 @@ from tests.conftest import figures
 N = charts.TOP_N
 BRANCHES = [f"网点{i:02d}" for i in range(1, N + 6)]  # five more than a chart draws one by one
 STUDIOS = [f"工作室{i:02d}" for i in range(1, N + 6)]
-STAFF = 30  # on duty in every branch
+STAFF = 40  # on duty in every branch: 675 of the 1,000 untrained, more than a table sends
 YEAR = 2025
 
 
 def trained(i: int) -> int:
-    """How many of branch i's staff trained (1-based i): coverage i/30, every branch a different one."""
+    """How many of branch i's staff trained (1-based i): coverage i/40, every branch a different one."""
     return i
 
 
 def hours(i: int) -> int:
-    """Hours of each record in branch i: hours per head i * h / 30 differ from branch to branch."""
+    """Hours of each record in branch i: hours per head i * h / 40 differ from branch to branch."""
     return 1 + (i * 2) % 23
 
 
@@ -165,6 +165,14 @@ def test_training_branch_charts_show_the_lowest_n_and_say_how_many_more(wide_db,
     for key in ("training.branch_hours.more", "training.branch_coverage.more", "training.heatmap.more"):
         assert t(key, lang, shown=N, n=more) in captions(at)
 
+    # the untrained staff, a list of people: the first TABLE_ROWS (by branch and id) go to the browser
+    untrained = sorted((branch, f"E{i:02d}{j:02d}") for i, branch in enumerate(BRANCHES, 1)
+                       for j in range(trained(i), STAFF))
+    assert len(untrained) > charts.TABLE_ROWS
+    listed = [frame.value for frame in at.dataframe if "employee_id" in frame.value.columns][0]
+    assert list(listed["employee_id"]) == [e for _, e in untrained[:charts.TABLE_ROWS]]
+    assert t("ui.table_first_rows", lang, shown=f"{charts.TABLE_ROWS:,}", n=f"{len(untrained):,}") in captions(at)
+
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_innovation_benefit_bar_sums_the_rest_into_one_others_bar(wide_db, run_page, lang):
@@ -186,12 +194,12 @@ def test_innovation_benefit_bar_sums_the_rest_into_one_others_bar(wide_db, run_p
     assert named[others]["marker"]["color"] == charts.OTHERS_COLOUR
     assert t("innov.benefit_vs_funding.more", lang, shown=N, n=len(STUDIOS) - N) in captions(at)
 
-    # the timeline: one bar a project; 20 studios keep their colours, the other five are one grey entry
+    # the timeline: one bar a project; the same top studios keep their colours, the other five are one grey entry
     timeline = [f for f in figures(at) if any(trace.get("base") for trace in f["data"])][0]
-    names = [trace["name"] for trace in timeline["data"]]
-    assert len(names) == N + 1 and others in names
+    assert {trace["name"] for trace in timeline["data"]} == set(top) | {others}
     grey = [trace for trace in timeline["data"] if trace["name"] == others][0]
-    assert len(grey["y"]) == len(STUDIOS) - N
+    assert sorted(who for who, *_ in grey["customdata"]) == sorted(s for s in STUDIOS if s not in top)
+    assert grey["marker"]["color"] == charts.OTHERS_COLOUR
     assert t("innov.timeline.more", lang, shown=N, n=len(STUDIOS) - N) in captions(at)
 
 
@@ -232,3 +240,28 @@ def test_index_chart_shows_the_leaders_and_the_scorecard_keeps_every_branch(wide
     at = run_page("overview", {"lang": lang, "branch": [last]})
     drawn = bars(chart(at, t("overview.index_chart", lang)))
     assert list(drawn) == leaders + [last]
+
+
+def test_top_keeps_the_n_best_and_sums_the_rest_per_key_while_it_fits():
+    # long data: 24 branches × 2 awards; branch k earns k points at gold and 1 at bronze
+    rows = [(f"b{k:02d}", award, float(k if award == "gold" else 1)) for k in range(1, 25) for award in ("gold", "bronze")]
+    data = pd.DataFrame(rows, columns=["branch", "award", "points"])
+    top = charts.top(data, "branch", "points", "en", n=20, others=True)
+    best = [f"b{k:02d}" for k in range(24, 4, -1)]  # totals k + 1: b24 first
+    assert list(dict.fromkeys(top.data["branch"]))[:20] == best and (top.shown, top.hidden) == (20, 4)
+    assert top.others == "4 others" and top.rest == sum(k + 1 for k in range(1, 5))  # 14, under b24's 25: a bar
+    others = top.data[top.data["branch"] == top.others].set_index("award")["points"]
+    assert others.to_dict() == {"gold": 1 + 2 + 3 + 4, "bronze": 4.0}
+
+    # the tail outweighs the longest bar: no others row, the sum is told instead
+    tail = pd.concat([data, pd.DataFrame([(f"z{k:03d}", "gold", 3.0) for k in range(100)], columns=data.columns)])
+    top = charts.top(tail, "branch", "points", "en", n=20, others=True)
+    assert top.others is None and top.hidden == 104 and top.rest == 300.0 + 14
+    assert set(top.data["branch"]) == set(best)
+
+    # lowest first, by each branch's mean, with a picked branch drawn though it is not among them
+    top = charts.top(data, "branch", "points", "en", n=3, lowest=True, rank_by="mean", keep=["b20"])
+    assert list(dict.fromkeys(top.data["branch"])) == ["b01", "b02", "b03", "b20"] and top.hidden == 20
+
+    # no more categories than n: the data as it is
+    assert charts.top(data, "branch", "points", "en", n=24).data is data
