@@ -147,6 +147,6 @@ with ui.card(t("innov.timeline", lang), say("innov.timeline.help", lang, n=innov
                                   "date": t("innov.col.date", lang)},
                           title=t("innov.timeline", lang), colours=studio_colours,
                           height=max(360, 22 * len(bars) + 120), order=list(bars["title"]),  # newest on top
-                          named=list(coloured))
+                          named=sorted(coloured))
     fig.update_layout(legend_orientation="v")  # one studio a row, left: never under the as-of stamp on the right
     ui.chart(fig, bars, "innovation_timeline", lang, key="innov_timeline")

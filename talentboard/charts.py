@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from typing import Callable
 from dataclasses import dataclass
+from typing import Callable
 
 import pandas as pd
 import plotly.express as px
