@@ -36,11 +36,10 @@ points as (
         sum(coalesce(
             list_extract($point_values::double[], list_position($point_awards::varchar[], c.award)), 0
         )) as points
-    from competition as c
-    left join employees as r using (employee_id)
+    from competition_current as c
     where c.date between $start and $end
-      and (len($orgs) = 0 or list_contains($orgs, r.org))
-      and (len($lines) = 0 or list_contains($lines, coalesce(r.line, c.line)))
+      and (len($orgs) = 0 or list_contains($orgs, c._roster_org))
+      and (len($lines) = 0 or list_contains($lines, coalesce(c._roster_line, c.line)))
     group by c.branch
 ),
 results as (

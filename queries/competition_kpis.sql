@@ -1,17 +1,13 @@
 -- Competition in the period and scope: distinct contestants and distinct award winners.
-with roster as (
-    select employee_id, org, line from employees
-),
-entries as (
+with entries as (
     select
         c.employee_id,
         c.award
-    from competition as c
-    left join roster as r using (employee_id)
+    from competition_current as c  -- org and line from the roster beside each entry
     where c.date between $start and $end
-      and (len($orgs) = 0 or list_contains($orgs, r.org))
+      and (len($orgs) = 0 or list_contains($orgs, c._roster_org))
       and (len($branches) = 0 or list_contains($branches, c.branch))
-      and (len($lines) = 0 or list_contains($lines, coalesce(r.line, c.line)))
+      and (len($lines) = 0 or list_contains($lines, coalesce(c._roster_line, c.line)))
 )
 select
     count(distinct employee_id) as participants,

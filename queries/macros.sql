@@ -23,18 +23,18 @@ create or replace macro trained_staff(period_start, period_end) as table
     from training
     where start_date between period_start and period_end;
 
--- Training records in the period and scope: branch as recorded, org and line from the roster.
+-- Training records in the period and scope: branch as recorded, org and line from the roster (kept
+-- beside each record in training_current as _roster_org and _roster_line: no join with the roster).
 create or replace macro training_records(period_start, period_end, orgs, branches, lines) as table
     select
-        t.*,
-        r.org,
-        r.line
-    from training as t
-    left join employees as r using (employee_id)
+        t.* exclude (_batch_id, _row, _filled, _roster_org, _roster_line),
+        t._roster_org as org,
+        t._roster_line as line
+    from training_current as t
     where t.start_date between period_start and period_end
-      and (len(orgs) = 0 or list_contains(orgs, r.org))
+      and (len(orgs) = 0 or list_contains(orgs, t._roster_org))
       and (len(branches) = 0 or list_contains(branches, t.branch))
-      and (len(lines) = 0 or list_contains(lines, r.line));
+      and (len(lines) = 0 or list_contains(lines, t._roster_line));
 
 
 -- Results in the period and scope, each with its percentile (0-100) within its field: the
@@ -55,6 +55,8 @@ create or replace macro competition_results(
             name,
             branch,
             line as entered_line,
+            _roster_org,
+            _roster_line,
             score,
             rank,
             award,
@@ -63,7 +65,7 @@ create or replace macro competition_results(
                     then 100 * percent_rank() over (field order by score)
             end as percentile,
             count(*) over field as field_size
-        from competition
+        from competition_current
         window field as (partition by competition, date, event)
     )
     select
@@ -75,19 +77,18 @@ create or replace macro competition_results(
         k.employee_id,
         k.name,
         k.branch,
-        r.org,
-        coalesce(r.line, k.entered_line) as line,
+        k._roster_org as org,
+        coalesce(k._roster_line, k.entered_line) as line,
         k.score,
         k.rank,
         k.award,
         k.percentile,
         k.field_size
     from ranked as k
-    left join employees as r using (employee_id)
     where k.date between period_start and period_end
-      and (len(orgs) = 0 or list_contains(orgs, r.org))
+      and (len(orgs) = 0 or list_contains(orgs, k._roster_org))
       and (len(branches) = 0 or list_contains(branches, k.branch))
-      and (len(lines) = 0 or list_contains(lines, coalesce(r.line, k.entered_line)));
+      and (len(lines) = 0 or list_contains(lines, coalesce(k._roster_line, k.entered_line)));
 
 -- Repeat contestants: each person's mean percentile over their events in a calendar year,
 -- and its change from the year before, for every year the period touches (the year before
@@ -138,16 +139,15 @@ create or replace macro grading_records(orgs, branches, lines, grades, grade_ran
         g.employee_id,
         g.name,
         g.branch,
-        r.org,
-        coalesce(r.line, g.line) as line,
+        g._roster_org as org,
+        coalesce(g._roster_line, g.line) as line,
         g.grade,
         list_extract(grade_ranks, list_position(grades, g.grade)) as grade_rank,
         list_position(grades, g.grade) as grade_order
-    from grading as g
-    left join employees as r using (employee_id)
-    where (len(orgs) = 0 or list_contains(orgs, r.org))
+    from grading_current as g
+    where (len(orgs) = 0 or list_contains(orgs, g._roster_org))
       and (len(branches) = 0 or list_contains(branches, g.branch))
-      and (len(lines) = 0 or list_contains(lines, coalesce(r.line, g.line)));
+      and (len(lines) = 0 or list_contains(lines, coalesce(g._roster_line, g.line)));
 
 -- Grade movements of staff graded in two consecutive years: scope is that of the later year's
 -- row (last year's row is the same person's, wherever they were then); direction compares the

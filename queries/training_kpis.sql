@@ -25,10 +25,9 @@ in_period as (
         t.course,
         t.start_date,
         t.hours,
-        r.org,
-        r.line
-    from training as t
-    left join roster as r using (employee_id)
+        t._roster_org as org,
+        t._roster_line as line
+    from training_current as t  -- org and line from the roster beside each record
     where t.start_date between $start and $end
 ),
 records as (

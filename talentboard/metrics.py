@@ -79,11 +79,14 @@ class Overview:
 def overview(con, filters: Filters) -> Overview:
     params = filters.params()
     head = sql.row(con, "headcount", params)
+    estimate = not head["roster_size"]  # no roster: staff seen in the records, labelled as an estimate
+    if estimate:
+        head = sql.row(con, "headcount_estimate", params)
     training = sql.row(con, "training_kpis", params)
     competition = sql.row(con, "competition_kpis", params)
     innovation = sql.row(con, "innovation_kpis", params)
     return Overview(
-        headcount=int(head["headcount"]), headcount_is_estimate=bool(head["is_estimate"]),
+        headcount=int(head["headcount"]), headcount_is_estimate=estimate,
         training_hours=float(training["hours"]), person_times=int(training["person_times"]),
         sessions=int(training["sessions"]), trained=int(training["trained"]),
         participants=int(competition["participants"]), award_winners=int(competition["award_winners"]),

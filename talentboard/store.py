@@ -22,11 +22,15 @@ from talentboard.ingest import ImportRejected, Message, Prepared, RowError
 from talentboard.schema import DATASETS, Dataset
 
 ROSTER = schema.EMPLOYEES  # the dataset whose rows fill others' gaps (fill_from_roster)
+# The roster's columns a record is scoped by (its person's org and line as the roster has them now), kept
+# beside each record of a dataset filled from the roster as _roster_<column>: queries never join the roster
+# to ten million records again.
+ROSTER_SCOPE = ("org", "line")
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = REPO_ROOT / "data" / "talentboard.duckdb"
 DEMO_DIR = REPO_ROOT / "data" / "demo"
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 MACROS = (REPO_ROOT / "queries" / "macros.sql").read_text(encoding="utf-8")
 MACROS_HASH = hashlib.sha256(MACROS.encode("utf-8")).hexdigest()[:16]
 _SCHEMA_LOCK = threading.Lock()  # one thread of a process makes the schema ready at a time
@@ -299,8 +303,10 @@ def _ensure_schema(con, path: Path | str) -> None:
         for dataset in DATASETS.values():
             columns = ", ".join(f"{c.name} {schema.SQL_TYPES[c.type]}" for c in dataset.columns)
             con.execute(f"create table if not exists {dataset.name}_rows (_batch_id bigint, _row bigint, {columns})")
+            scope = "".join(f", _roster_{c} varchar" for c in ROSTER_SCOPE) if dataset.fill_from_roster else ""
+            con.execute(f"drop table if exists {dataset.name}_current")  # made again, in this schema's form
             con.execute(f"create table if not exists {dataset.name}_current "
-                        f"(_batch_id bigint, _row bigint, {columns}, _filled utinyint)")
+                        f"(_batch_id bigint, _row bigint, {columns}, _filled utinyint{scope})")
             con.execute(f"create or replace view {dataset.name} as "
                         f"select {', '.join(dataset.column_names)} from {dataset.name}_current")
         refresh(con)  # a store from an earlier schema: its current data made ready once
@@ -341,8 +347,11 @@ def _current_rows_sql(dataset: Dataset, batch: bool = False) -> str:
             select.append(f"coalesce(d.{c}, {dataset.view_defaults[c]}) as {c}")
         else:
             select.append(f"d.{c}")
-    join = f" left join {ROSTER.name} e on e.employee_id = d.employee_id" if dataset.fill_from_roster else ""
-    return (f"select d._batch_id, d._row, {', '.join(select)}, {' + '.join(filled) or '0'} as _filled "
+    join, scope = "", ""
+    if dataset.fill_from_roster:
+        join = f" left join {ROSTER.name} e on e.employee_id = d.employee_id"
+        scope = "".join(f", e.{c} as _roster_{c}" for c in ROSTER_SCOPE)
+    return (f"select d._batch_id, d._row, {', '.join(select)}, {' + '.join(filled) or '0'} as _filled{scope} "
             f"from {dataset.name}_rows d{join} where d.{active} order by d._batch_id, d._row")
 
 
@@ -365,14 +374,16 @@ def refresh(con, dataset: Dataset | None = None, appended: int | None = None) ->
 
 
 def _fill_again(con, dataset: Dataset) -> None:
-    """The gaps a dataset's rows left, filled from the roster as it is now (empty where it has no such person)."""
+    """The roster as it is now, again beside every record (its org and line) and in the gaps the records
+    left (empty where the roster has no such person)."""
     bits = {c: 1 << i for i, c in enumerate(dataset.fill_from_roster)}
     table = f"{dataset.name}_current"
-    con.execute(f"update {table} set " + ", ".join(f"{c} = case when _filled & {b} <> 0 then null else {c} end"
-                                                 for c, b in bits.items()) + " where _filled <> 0")
-    con.execute(f"update {table} set " + ", ".join(f"{c} = case when {table}._filled & {b} <> 0 then e.{c} "
-                                                 f"else {table}.{c} end" for c, b in bits.items())
-                + f" from {ROSTER.name} e where e.employee_id = {table}.employee_id and {table}._filled <> 0")
+    cleared = [f"_roster_{c} = null" for c in ROSTER_SCOPE] + [
+        f"{c} = case when _filled & {b} <> 0 then null else {c} end" for c, b in bits.items()]
+    con.execute(f"update {table} set {', '.join(cleared)}")
+    filled = [f"_roster_{c} = e.{c}" for c in ROSTER_SCOPE] + [
+        f"{c} = case when {table}._filled & {b} <> 0 then e.{c} else {table}.{c} end" for c, b in bits.items()]
+    con.execute(f"update {table} set {', '.join(filled)} from {ROSTER.name} e where e.employee_id = {table}.employee_id")
 
 
 # ----------------------------------------------------------------------------------------------

@@ -56,11 +56,19 @@ def same(db: Path) -> dict[str, int]:
         assert list(got.columns) == key
         normal = lambda f: sorted(tuple(str(v) for v in r) for r in f.itertuples(index=False))  # noqa: E731
         assert normal(got) == normal(want), name
+        if dataset.fill_from_roster:  # beside each record, its person's org and line on the roster now
+            roster = expected(db, "employees").set_index("employee_id")
+            scoped = stored(db, f"select employee_id, _roster_org, _roster_line from {name}_current")
+            for column in ("org", "line"):
+                want_scope = scoped.employee_id.map(roster[column]).astype(object).where(lambda v: v.notna(), None)
+                got_scope = scoped[f"_roster_{column}"].astype(object).where(lambda v: v.notna(), None)
+                assert got_scope.tolist() == want_scope.tolist(), (name, column)
         counts[name] = len(got)
     return counts
 
 
-ROSTER = [["工号", "姓名", "机构", "条线"], ["E1", "甲", "城关信用社", "柜面"], ["E2", "乙", "东关信用社", "柜面"]]
+ROSTER = [["工号", "姓名", "机构", "条线", "法人机构"], ["E1", "甲", "城关信用社", "柜面", "甲县联社"],
+          ["E2", "乙", "东关信用社", "柜面", "乙县联社"]]
 TRAINING = [["工号", "姓名", "机构", "培训名称", "培训日期", "学时"],
             ["E1", "", "", "反洗钱", "2024-03-01", "2"],           # name and branch from the roster
             ["E2", "乙", "", "党史", "2024-03-02", "3"],            # branch from the roster
@@ -83,8 +91,8 @@ def test_every_change_keeps_the_current_tables_equal_to_the_batches(tmp_path, tm
     assert same(tmp_db)["training"] == 4
 
     # a new roster: E1 moved branch, E9 joined; every gap is filled again from it, written values stay
-    moved = store.import_file(write_csv(tmp_path / "r2.csv", [ROSTER[0], ["E1", "甲", "北关信用社", "柜面"],
-                                                                ["E9", "玖", "西关信用社", "柜面"]]), "employees")
+    moved = store.import_file(write_csv(tmp_path / "r2.csv", [ROSTER[0], ["E1", "甲", "北关信用社", "客户经理", "甲县联社"],
+                                                                ["E9", "玖", "西关信用社", "柜面", "丙县联社"]]), "employees")
     assert same(tmp_db)["employees"] == 3
     assert stored(tmp_db, "select employee_id, name, branch from training order by employee_id, start_date"
                   ).values.tolist() == [["E1", "甲", "北关信用社"], ["E1", "甲", "北关信用社"],
