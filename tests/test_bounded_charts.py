@@ -1,7 +1,8 @@
 """Charts stay bounded at any scale: on a store with more branches and studios than charts.TOP_N, each chart
 that would grow with them draws exactly the top (or lowest) TOP_N by its own measure, sums the rest into one
-"N others" bar where the measure adds up, and says in its card how many are not drawn. The expected values
-are worked out here from the rows written to the files, not read back from the measures."""
+"N others" bar where the measure adds up, and says in its card how many are not drawn; a table of records
+(people, rejected rows) sends its first charts.TABLE_ROWS rows while its download holds them all. The expected
+values are worked out here from the rows written to the files, not read back from the measures."""
 from __future__ import annotations
 
 import csv
@@ -10,13 +11,15 @@ import io
 import shutil
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from talentboard import charts, settings, store
 from talentboard.i18n import t
 from talentboard.schema import display
-from tests.conftest import figures
+from tests.conftest import REPO_ROOT, figures
 
 N = charts.TOP_N
 BRANCHES = [f"网点{i:02d}" for i in range(1, N + 6)]  # five more than a chart draws one by one
@@ -138,7 +141,7 @@ def test_the_fixture_has_no_ties_at_the_limit():
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_training_branch_charts_show_the_lowest_n_and_say_how_many_more(wide_db, run_page, lang):
+def test_training_branch_charts_show_the_lowest_n_and_say_how_many_more(wide_db, run_page, downloads, lang):
     at = run_page("training", {"lang": lang})
     per_head = {b: trained(i) * hours(i) / STAFF for i, b in enumerate(BRANCHES, 1)}
     coverage = {b: 100 * trained(i) / STAFF for i, b in enumerate(BRANCHES, 1)}
@@ -172,6 +175,8 @@ def test_training_branch_charts_show_the_lowest_n_and_say_how_many_more(wide_db,
     listed = [frame.value for frame in at.dataframe if "employee_id" in frame.value.columns][0]
     assert list(listed["employee_id"]) == [e for _, e in untrained[:charts.TABLE_ROWS]]
     assert t("ui.table_first_rows", lang, shown=f"{charts.TABLE_ROWS:,}", n=f"{len(untrained):,}") in captions(at)
+    every = list(csv.reader(io.StringIO(downloads["training_untrained.csv"].decode("utf-8-sig"))))
+    assert [row[0] for row in every[1:]] == [e for _, e in untrained]  # the download holds the whole list
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -265,3 +270,22 @@ def test_top_keeps_the_n_best_and_sums_the_rest_per_key_while_it_fits():
 
     # no more categories than n: the data as it is
     assert charts.top(data, "branch", "points", "en", n=24).data is data
+
+
+def test_the_data_page_lists_the_first_rejected_rows_and_the_report_holds_them_all(tmp_path, tmp_db, downloads):
+    roster = write(tmp_path / "roster.csv", [["工号", "姓名", "机构", "条线", "状态"], ["E1", "甲", "网点01", "柜面", "在岗"]])
+    assert store.import_file(roster, "employees").exit_code == 0
+    bad = charts.TABLE_ROWS + 100
+    data = write(tmp_path / "bad.csv", [["工号", "培训名称", "培训日期", "学时"],
+                                        *[["E1", f"课程{k}", "2025-03-01", "abc"] for k in range(bad)]]).read_bytes()
+    at = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=120)
+    at.switch_page("pages/data.py")
+    at.run()
+    at.file_uploader(key="data_files").set_value(("bad.csv", data, "text/csv"))
+    at.run()
+    assert not at.exception, at.exception
+    listed = [frame.value for frame in at.dataframe if "reason" in frame.value.columns][0]
+    assert list(listed["row"]) == list(range(2, charts.TABLE_ROWS + 2))  # spreadsheet rows: the header is row 1
+    assert t("data.errors_first_rows", "zh", shown=f"{charts.TABLE_ROWS:,}", n=f"{bad:,}") in captions(at)
+    report = openpyxl.load_workbook(io.BytesIO(downloads["错误报告-bad.xlsx"])).worksheets[0]
+    assert report.max_row == bad + 1  # the error report: every rejected row
