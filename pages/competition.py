@@ -166,7 +166,8 @@ else:
                 elif ranked.hidden:  # the rest would dwarf the bars drawn: their sum in words
                     st.caption(say("comp.medals.rest", lang, shown=ranked.shown, n=f"{ranked.hidden:,}",
                                    total=format_number(ranked.rest, lang)))
-                order = [b for b in medals["branch"] if b in set(ranked.data["branch"])] + [ranked.others] * bool(ranked.others)
+                drawn = set(ranked.data["branch"])
+                order = [b for b in medals["branch"].tolist() if b in drawn] + [ranked.others] * bool(ranked.others)
                 shown = ranked.data
                 shades = charts.ordinal_colours(len(competition.AWARD_POINTS))[::-1]  # the top award darkest
                 fig = charts.bar(shown, "branch", "points", lang, as_of, color="award", horizontal=True,

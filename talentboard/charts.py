@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Callable
 
 import pandas as pd
-import plotly.express as px
 import plotly.graph_objects as go
 
 from talentboard import literal
@@ -62,7 +61,8 @@ def enum_colours(dataset: str, column: str, lang: str) -> dict[str, str]:
 
 def ordinal_colours(n: int) -> list[str]:
     """n shades of one hue, light to dark, for ordered categories (grades, award levels)."""
-    return px.colors.sample_colorscale("Blues", n, low=0.3, high=0.95) if n > 1 else [QUALITATIVE[0]] * n
+    from plotly.colors import sample_colorscale
+    return sample_colorscale("Blues", n, low=0.3, high=0.95) if n > 1 else [QUALITATIVE[0]] * n
 
 
 # ----------------------------------------------------------------------------------------------
@@ -343,6 +343,7 @@ def bar(data: pd.DataFrame, x: str, y: str, lang: str, as_of: dt.date | None, *,
     if color is not None and color == x:
         fig = _one_trace_bar(data, x, y, horizontal, text, labels, order, colours)
     else:
+        import plotly.express as px  # here: a page drawing kept figures never loads it (half a second)
         fig = px.bar(data, x=y if horizontal else x, y=x if horizontal else y, color=color, text=text,
                      orientation="h" if horizontal else "v", labels=labels, color_discrete_sequence=QUALITATIVE,
                      color_discrete_map=colours or {}, category_orders={x: order} if order else None)
@@ -403,6 +404,7 @@ def line(data: pd.DataFrame, x: str, y: str, lang: str, as_of: dt.date | None, *
          colours: dict[str, str] | None = None) -> go.Figure:
     labels = labels or {}
     data, colours = drawn(data), drawn_keys(colours)
+    import plotly.express as px
     fig = px.line(data, x=x, y=y, color=color, markers=True, labels=labels, color_discrete_sequence=QUALITATIVE,
                   color_discrete_map=colours or {})
     return style(fig, lang, as_of, height, title=title, x_title=labels.get(x, x), y_title=labels.get(y, y))
