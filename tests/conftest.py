@@ -52,13 +52,19 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def private_copy(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                 name: str = "talentboard.duckdb") -> Path:
+    """A private copy of a store made once per session (a fixture's template), set as TALENTBOARD_DB."""
+    path = tmp_path / name
+    shutil.copyfile(template, path)
+    monkeypatch.setenv("TALENTBOARD_DB", str(path))
+    return path
+
+
 @pytest.fixture
 def demo_db(demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private copy of the database holding the shipped demo, set as TALENTBOARD_DB."""
-    path = tmp_path / "talentboard.duckdb"
-    shutil.copyfile(demo_template, path)
-    monkeypatch.setenv("TALENTBOARD_DB", str(path))
-    return path
+    return private_copy(demo_template, tmp_path, monkeypatch)
 
 
 def _run_page(page: str, query: dict | None = None, *, timeout: int = 120):

@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import shutil
 from pathlib import Path
 
 import openpyxl
@@ -19,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 from talentboard import charts, settings, store
 from talentboard.i18n import t
 from talentboard.schema import display
-from tests.conftest import REPO_ROOT, figures
+from tests.conftest import REPO_ROOT, figures, private_copy
 
 N = charts.TOP_N
 BRANCHES = [f"网点{i:02d}" for i in range(1, N + 6)]  # five more than a chart draws one by one
@@ -98,10 +97,7 @@ def wide_template(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def wide_db(wide_template, tmp_path, monkeypatch) -> Path:
-    db = tmp_path / "wide.duckdb"
-    shutil.copyfile(wide_template, db)
-    monkeypatch.setenv("TALENTBOARD_DB", str(db))
-    return db
+    return private_copy(wide_template, tmp_path, monkeypatch, "wide.duckdb")
 
 
 def chart(at, title: str) -> dict:

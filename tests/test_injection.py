@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given, settings as hypothesis_settings, strategies as st_
 
 from talentboard import export, literal, store
+from tests.conftest import private_copy
 from talentboard.i18n import t
 from conftest import figures
 
@@ -85,10 +86,7 @@ def hostile_template(tmp_path_factory) -> Path:
 @pytest.fixture
 def hostile_db(hostile_template, tmp_path, monkeypatch) -> Path:
     """A private copy of the hostile store, set as TALENTBOARD_DB."""
-    path = tmp_path / "talentboard.duckdb"
-    shutil.copyfile(hostile_template, path)
-    monkeypatch.setenv("TALENTBOARD_DB", str(path))
-    return path
+    return private_copy(hostile_template, tmp_path, monkeypatch)
 
 
 # ----------------------------------------------------------------------------------------------
