@@ -367,9 +367,16 @@ def git(*args: str) -> str:
     return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True).stdout.strip()
 
 
+APP_CODE = ("dashboard.py", "pages", "queries", "talentboard", ".streamlit", "requirements.txt")
+
+
 def commit() -> str:
-    dirty = " (with uncommitted changes)" if git("status", "--porcelain", "--untracked-files=no") else ""
-    return f"{git('rev-parse', '--short=10', 'HEAD')}{dirty}"
+    """HEAD, the last commit that changed the app's own code (benchmarks and docs aside: a rebase of those
+    does not change what was measured), and whether the app's code has uncommitted changes."""
+    dirty = " with uncommitted changes to it" if git("status", "--porcelain", "--untracked-files=no", "--",
+                                                      *APP_CODE) else ""
+    app = git("log", "-1", "--format=%h", "--", *APP_CODE)
+    return f"{git('rev-parse', '--short', 'HEAD')}` (app code of `{app}`{dirty})"
 
 
 def encoding_of(path: Path) -> str:
@@ -848,7 +855,7 @@ def machine(note: str) -> str:
 
 
 def stamp(bench: Bench, part: str, started: dt.datetime) -> str:
-    return (f"*Measured {started:%Y-%m-%d %H:%M} UTC at commit `{commit()}` with `{bench.command}`; "
+    return (f"*Measured {started:%Y-%m-%d %H:%M} UTC at commit `{commit()} with `{bench.command}`; "
             f"{machine(bench.note)}.*")
 
 
