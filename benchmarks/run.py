@@ -230,21 +230,23 @@ def child_queries(runs: int) -> dict:
     filters' parameters when those are all it binds."""
     from talentboard import sql, store
     recorded: dict[str, dict] = {}
-    calls: dict[str, dict[str, int]] = {}
+    calls: dict[str, dict[str, dict[str, int]]] = {"cold": {}, "warm": {}}
     plain = sql.frame
-    current = {"page": ""}
+    current = {"page": "", "run": "cold"}
 
     def recording(con, name, params=None):
         recorded.setdefault(name, dict(params or {}))
-        per_page = calls.setdefault(name, {})
+        per_page = calls[current["run"]].setdefault(name, {})
         per_page[current["page"]] = per_page.get(current["page"], 0) + 1
         return plain(con, name, params)
 
     sql.frame = recording
     try:
-        for page in PAGES:
-            current["page"] = page
-            timed_page(page)
+        for run in ("cold", "warm"):  # the warm runs show what the cache does not keep
+            current["run"] = run
+            for page in PAGES:
+                current["page"] = page
+                timed_page(page)
     finally:
         sql.frame = plain
     connects = []
@@ -274,7 +276,7 @@ def child_queries(runs: int) -> dict:
                 rows = len(plain(con, name, params))
                 seconds.append(time.perf_counter() - started)
             out.append({"name": name, "seconds": seconds, "rows": rows, "params": source,
-                        "calls": calls.get(name, {})})
+                        "calls": calls["cold"].get(name, {}), "warm_calls": calls["warm"].get(name, {})})
     return {"queries": out, "connect": connects}
 
 
@@ -330,6 +332,7 @@ class Bench:
     runs: int
     command: str
     note: str
+    baseline_runs: int
 
     @property
     def store(self) -> Path:
@@ -539,17 +542,20 @@ def part_queries(bench: Bench) -> str:
         if "skipped" in q:
             skipped.append(f"`{q['name']}` ({q['skipped']})")
             continue
-        calls = ", ".join(f"{page} {n}" for page, n in q["calls"].items()) or "—"
+        calls, warm = (", ".join(f"{page} {n}" for page, n in q[k].items()) or "—" for k in ("calls", "warm_calls"))
         rows.append([q["name"], secs(median(q["seconds"])), secs(min(q["seconds"])), f"{q['rows']:,}", q["params"],
-                     calls])
+                     calls, warm])
     rows.sort(key=lambda r: -float(r[1]))
     rows.append(["(`store.connect`: open, schema check, macros)", secs(median(found["connect"])),
-                 secs(min(found["connect"])), "—", "—", "once per query today"])
+                 secs(min(found["connect"])), "—", "—", "—", "—"])
     note = ("Each named query run through `talentboard.sql.frame` on one open connection, with the parameters "
             "the pages bound when they were run at the default filters (each query's first call; the pages were "
-            "run once with AppTest, recording every call: \"calls per page run\" counts them). A query no page "
-            f"ran is timed with the default filters' `Filters.params()`. Median and best of {max(bench.runs, 3)} runs.")
-    text = note + "\n\n" + table(["query", "median (s)", "best (s)", "rows", "parameters", "calls per page run"], rows)
+            "run with AppTest, recording every call: \"calls, cold run\" counts them in each page's first run in "
+            "the process, \"calls, warm run\" in a second session's run after it, which a cache should spare). A "
+            "query no page ran is timed with the default filters' `Filters.params()`. Median and best of "
+            f"{max(bench.runs, 3)} runs.")
+    text = note + "\n\n" + table(["query", "median (s)", "best (s)", "rows", "parameters", "calls, cold run",
+                                   "calls, warm run"], rows)
     if skipped:
         text += "\n\nNot timed (a page did not run them and they bind more than the filters): " + ", ".join(skipped) + "."
     return text
@@ -559,8 +565,8 @@ def part_baseline(bench: Bench) -> tuple[str, dict]:
     found = {}
     for view in PAGES:
         runs = []
-        for i in range(bench.runs):
-            log(f"baseline: {view}, process {i + 1} of {bench.runs}")
+        for i in range(bench.baseline_runs):
+            log(f"baseline: {view}, process {i + 1} of {bench.baseline_runs}")
             runs.append(run_child([PYTHON, str(REPO / "benchmarks" / "baseline.py"), view, str(bench.data),
                                    "--runs", "2"]).json())
         found[view] = {"cold": median([r["seconds"][0] for r in runs]), "warm": median([r["seconds"][1] for r in runs]),
@@ -578,7 +584,7 @@ def part_baseline(bench: Bench) -> tuple[str, dict]:
     note = ("The same pages computed the way a plain script would (benchmarks/baseline.py): pandas reads the "
             "spreadsheets (the roster workbook with openpyxl, the GBK files decoded) and groups in memory on every "
             "run: each view's KPIs for the period and the one before, and its charts' groupings. Cold: the first run "
-            f"in a fresh process (pandas imported); warm: the second run in it. Medians over {bench.runs} processes. "
+            f"in a fresh process (pandas imported); warm: the second run in it. Medians over {bench.baseline_runs} processes. "
             f"The baseline's numbers against the app's (`metrics.overview`) at the default filters "
             f"({app['period'][0]} to {app['period'][1]}):")
     return (note + "\n\n" + table(["view", "cold (s)", "warm (s)", "peak (MB)"], rows) + "\n\n"
@@ -797,7 +803,7 @@ python benchmarks/run.py --scale 1            # the shipped demo's scale
 python benchmarks/run.py --data DIR --label NAME   # demo files already written, e.g. ten million training rows
 ```
 
-Options: `--runs K` (processes per measurement, medians; 3 by default), `--only import,views,queries,baseline,payload,server,concurrency`
+Options: `--runs K` (processes per measurement, medians; 3 by default; `--baseline-runs K` for the pandas baseline alone), `--only import,views,queries,baseline,payload,server,concurrency`
 (parts to run; the store is imported first when missing), `--rounds R` and `--think MIN,MAX` (rounds of the five pages per session in the
 concurrency part, 3, and the pause between two clicks, 6–15 s as in tests/test_concurrency.py), `--out FILE` (this file by default), `--work DIR` (databases, converted files and server logs;
 `/tmp/bench10/bench` by default), `--note TEXT` (a word about the machine). Each data set has a section below, and
@@ -876,6 +882,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", help="a directory of demo files to use instead (as `talentboard demo` writes them)")
     parser.add_argument("--label", help="the section's name for --data (default: data-<directory name>)")
     parser.add_argument("--runs", type=int, default=3, help="processes per measurement (medians)")
+    parser.add_argument("--baseline-runs", type=int, help="processes per view of the pandas baseline (default: --runs); "
+                        "at ten million rows each takes minutes")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of the five pages per session (concurrency)")
     parser.add_argument("--think", type=think_range, default=(6.0, 15.0), metavar="MIN,MAX",
                         help="seconds a session pauses between two clicks in the concurrency part (0,0: none)")
@@ -888,9 +896,10 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(chosen) - set(PARTS)
     if unknown:
         parser.error(f"unknown parts {', '.join(sorted(unknown))}; choose from {', '.join(PARTS)}")
-    if args.runs < 1 or args.rounds < 1:
-        parser.error("--runs and --rounds are at least 1")
+    if args.runs < 1 or args.rounds < 1 or (args.baseline_runs is not None and args.baseline_runs < 1):
+        parser.error("--runs, --baseline-runs and --rounds are at least 1")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # also when started in the background
     try:
         return run(args, chosen)
     except KeyboardInterrupt:
@@ -907,7 +916,9 @@ def run(args, chosen: list[str]) -> int:
     shown += [f"--label {args.label}"] if args.label else []
     shown += [f"--runs {args.runs}"] + ([f"--only {','.join(chosen)}"] if set(chosen) != set(PARTS) else [])
     shown += [f"--rounds {args.rounds} --think {args.think[0]:g},{args.think[1]:g}"] if "concurrency" in chosen else []
-    bench = Bench(key, title, data, args.work / key, args.runs, " ".join(shown), args.note)
+    baseline_runs = args.baseline_runs or args.runs
+    shown += [f"--baseline-runs {baseline_runs}"] if "baseline" in chosen and baseline_runs != args.runs else []
+    bench = Bench(key, title, data, args.work / key, args.runs, " ".join(shown), args.note, baseline_runs)
     bench.work.mkdir(parents=True, exist_ok=True)
     built_at = bench.work / "store.commit"
     needs_store = set(chosen) - {"import", "baseline"}
@@ -925,9 +936,9 @@ def run(args, chosen: list[str]) -> int:
         if part == "import":
             text, counts = part_import(bench)
             header = section_header(bench, counts)
-        elif part == "views":
+        elif part == "views":  # written again with the baseline's ratios when the baseline is run too
             results["views"], results["views_started"] = part_views(bench), started
-            continue  # written with the baseline's ratios below
+            text = views_markdown(bench, results["views"], None)
         elif part == "queries":
             text = part_queries(bench)
         elif part == "baseline":
