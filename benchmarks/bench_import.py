@@ -74,6 +74,12 @@ def _read_csv(source: str, database: str) -> dict:
     return {"seconds": seconds, "rows": rows}
 
 
+def peak_so_far() -> int:
+    """This process's peak RSS so far, in bytes."""
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
 def _import(source: str, database: str, profile: bool) -> dict:
     """store.import_file into an empty store file, with the time each stage starts."""
     from talentboard import store
@@ -81,7 +87,7 @@ def _import(source: str, database: str, profile: bool) -> dict:
     stages, started, cpu = [], time.perf_counter(), time.process_time()
 
     def progress(fraction: float, stage: str) -> None:
-        stages.append((stage, time.perf_counter() - started, time.process_time() - cpu))
+        stages.append((stage, time.perf_counter() - started, time.process_time() - cpu, peak_so_far()))
 
     def run():
         return store.import_file(source, "training", db=database, user="bench", progress=progress)
@@ -99,7 +105,7 @@ def _import(source: str, database: str, profile: bool) -> dict:
     seconds = time.perf_counter() - started
     return {"seconds": seconds, "rows_loaded": result.rows_loaded, "rows_duplicate": result.rows_duplicate,
             "rows_rejected": result.rows_rejected, "rejection": result.rejection and result.rejection.key,
-            "stages": stages + [("end", seconds, time.process_time() - cpu)], "profile": report}
+            "stages": stages + [("end", seconds, time.process_time() - cpu, peak_so_far())], "profile": report}
 
 
 def measured(*args: str) -> dict:
@@ -153,8 +159,9 @@ def main() -> None:
           f"(goal: at most 1.00 at ten million rows)")
     if args.profile:
         previous = ("start", 0.0, 0.0)
-        for stage, at, cpu in imported["stages"]:
-            print(f"  {previous[0]:<22} {at - previous[1]:8.3f} s  CPU {cpu - previous[2]:7.3f} s")
+        for stage, at, cpu, peak in imported["stages"]:
+            print(f"  {previous[0]:<22} {at - previous[1]:8.3f} s  CPU {cpu - previous[2]:7.3f} s  "
+                  f"peak RSS by its end {peak / GB:5.2f} GB")
             previous = (stage, at, cpu)
         print(imported["profile"])
 

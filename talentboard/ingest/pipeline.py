@@ -219,9 +219,9 @@ def _parse(con, dataset: Dataset, layout: Layout, prepared: Prepared) -> None:
     """One column-wise statement in three layers: normalise the text, parse the values, check them."""
     position = {c: j for j, c in layout.mapping.items()}
     mapped = [c for c in dataset.columns if c.name in position]
-    norms = ", ".join(f"{normalise_sql(f'r.c{position[c.name]}')} as m_{c.name}" for c in mapped)
+    norms = ", ".join(f"{normalise_sql(f'r.c{position[c.name]}', layout.full_width)} as m_{c.name}" for c in mapped)
     blanked = ", ".join(f"{n} as n_{c.name}, {x} as x_{c.name}"
-                        for c in mapped for n, x in [excel_error_sql(f"m_{c.name}")])
+                        for c in mapped for n, x in [excel_error_sql(f"m_{c.name}", layout.hash_sign)])
     values, flags, error_cases, conditions = [], {}, [], []
     optional = [c.name for c in mapped if not c.required]  # an Excel error there reads blank: told below
     for column in mapped:

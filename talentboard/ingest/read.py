@@ -47,6 +47,10 @@ class Layout:
     ignored: list[str] = field(default_factory=list)
     samples: list[str | None] = field(default_factory=list)  # a first value per source column, for people
     sha256: str = ""  # the file's SHA-256, when the reader computed it on its way (a text file)
+    # Whether any cell may hold a # (an Excel error) or a full-width form: a text file's scan can tell it holds
+    # none, and the parser then looks for neither
+    hash_sign: bool = True
+    full_width: bool = True
 
 
 def detect_encoding(path: Path) -> str:
@@ -125,11 +129,19 @@ def _cr_only(path: Path) -> bool:
 @dataclass
 class TextScan:
     """What one pass over a text file finds: the UTF-8 file DuckDB reads (the file itself, or a transcoded
-    copy), the SHA-256 of the original bytes, the line of the first NUL (0: none) and the lines in all."""
+    copy), the SHA-256 of the original bytes, the line of the first NUL (0: none), the lines in all, and
+    whether the text holds a # anywhere, or may hold a full-width form."""
     path: Path
     sha256: str
     nul_line: int
     lines: int
+    hash_sign: bool
+    full_width: bool
+
+
+# The first byte in UTF-8 of what normalise_sql folds (U+FF01 to U+FF5E, U+3000, U+00A0), looked for one byte at a
+# time (memchr: fast): a file without any of the three holds none of them
+FULL_WIDTH_LEADS = (b"\xef", b"\xe3", b"\xc2")
 
 
 def _to_utf8(path: Path, encoding: str, workdir: Path) -> TextScan:
@@ -137,14 +149,17 @@ def _to_utf8(path: Path, encoding: str, workdir: Path) -> TextScan:
     such files are used as they are), scanned on the way: one pass over the bytes, however long the file."""
     cr_only = _cr_only(path)
     digest, nul, newlines, last = hashlib.sha256(), 0, 0, b"\n"
+    hash_sign = full_width = False
 
-    def scan(data: bytes) -> None:  # the text DuckDB reads: the first NUL's line, and the lines
-        nonlocal nul, newlines, last
+    def scan(data: bytes) -> None:  # the text DuckDB reads: the first NUL's line, the lines, # and full width
+        nonlocal nul, newlines, last, hash_sign, full_width
         at = data.find(b"\x00") if not nul else -1
         if at >= 0:
             nul = newlines + data.count(b"\n", 0, at) + 1
         newlines += data.count(b"\n")
         last = data[-1:] or last
+        hash_sign = hash_sign or b"#" in data
+        full_width = full_width or any(lead in data for lead in FULL_WIDTH_LEADS)
     as_is = encoding == "utf-8" and not cr_only
     out = path if as_is else workdir / "utf8.csv"
     decoder = codecs.getincrementaldecoder(encoding)("strict")
@@ -167,7 +182,7 @@ def _to_utf8(path: Path, encoding: str, workdir: Path) -> TextScan:
             data = decoder.decode(b"", final=True).encode("utf-8")
             scan(data)
             dst.write(data)
-    return TextScan(out, digest.hexdigest(), nul, newlines + (last != b"\n"))
+    return TextScan(out, digest.hexdigest(), nul, newlines + (last != b"\n"), hash_sign, full_width)
 
 
 def _head_records(path: Path, name: str, wanted: int = HEADER_SEARCH_ROWS) -> tuple[list[list[str]], list[int], str]:
@@ -374,7 +389,8 @@ def _read_text(con, path: Path, encoding: str, dataset: Dataset, workdir: Path, 
     data_start = starts[h + 1] if h + 1 < len(starts) else starts[h] + 1  # a header cell may span lines
     _load_csv(con, utf8, path.name, skip=h + 1, first_line=data_start, width=max(len(names), 1), delimiter=delimiter,
               lines=scan.lines)
-    return Layout("csv", encoding=encoding, header_row=starts[h], headers=names, sha256=scan.sha256)
+    return Layout("csv", encoding=encoding, header_row=starts[h], headers=names, sha256=scan.sha256,
+                  hash_sign=scan.hash_sign, full_width=scan.full_width)
 
 
 def _load_csv(con, path: Path, name: str, skip: int, first_line: int, width: int, delimiter: str, lines: int) -> None:

@@ -81,8 +81,11 @@ def total_row_sql(cells: list[str], id_cells: list[str]) -> str:
 EXCEL_ERROR = r"#(?:N/A|DIV/0!|VALUE!|REF!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA|FIELD!|BLOCKED!|CONNECT!|BUSY!|UNKNOWN!)"
 
 
-def excel_error_sql(m: str) -> tuple[str, str]:
-    """SQL over normalised text m: the text with an Excel error read as blank, and the error itself (else null)."""
+def excel_error_sql(m: str, possible: bool = True) -> tuple[str, str]:
+    """SQL over normalised text m: the text with an Excel error read as blank, and the error itself (else null).
+    `possible` False: the file holds no # at all (its scan says), so no cell is an error."""
+    if not possible:
+        return m, "cast(null as varchar)"
     # CASE, not AND: DuckDB evaluates both sides of an AND, and the pattern is for the few cells starting with #
     error = f"regexp_full_match(upper({m}), {lit(EXCEL_ERROR)})"
     return (f"(case when not starts_with({m}, '#') then {m} when {error} then null else {m} end)",
@@ -311,9 +314,12 @@ def _check(value: str, column: Column) -> list[tuple[str, str]]:
     return checks
 
 
-def normalise_sql(raw: str) -> str:
+def normalise_sql(raw: str, full_width: bool = True) -> str:
     """A cell as the parsers read it: full-width forms folded (only where present: translate is
-    costly; a cell of ASCII alone, as many bytes as characters, has none), trimmed, and empty as null."""
+    costly; a cell of ASCII alone, as many bytes as characters, has none), trimmed, and empty as null.
+    `full_width` False: the file holds no full-width form at all (its scan says), so none is looked for."""
+    if not full_width:
+        return f"nullif(trim({raw}), '')"
     folded = (f"case when strlen({raw}) = length({raw}) then {raw} when regexp_matches({raw}, '[{_FW_FROM}]') "
               f"then translate({raw}, {lit(_FW_FROM)}, {lit(_FW_TO)}) else {raw} end")
     return f"nullif(trim({folded}), '')"
