@@ -448,7 +448,7 @@ def import_file(path: Path | str, dataset_name: str, *, file_name: str | None = 
     # Read and parse in a DuckDB of the import's own: the database file is held only for the duplicate check
     # and the write, so pages and other commands are kept waiting for seconds, not the whole import. A dry run
     # with `keep_staged` keeps that work for the import of the same file with the same reading choices.
-    key = ingest.staged_key(path, dataset, options, result.file) if keep_staged else None
+    key = ingest.staged_key(path, dataset, options, result.file) if keep_staged and path.is_file() else None
     staged = None
     try:
         staged = ingest.take_staged(key) if key else None

@@ -241,3 +241,10 @@ def test_a_file_without_marks_skips_those_checks_and_reads_the_same(tmp_path):
     assert (scan.hash_sign, scan.full_width) == (False, True)
     result = store.import_file(plain, "training", db=tmp_path / "t.duckdb")
     assert stored(tmp_path / "t.duckdb", result.batch_id) == [expected_rows()[0], expected_rows()[3]]
+
+
+def test_an_upload_gone_before_its_import_is_said_to_be_missing(page):
+    upload = upload_of(RECORDS)
+    uploads.discard(upload)  # pruned, say, after UPLOAD_KEEP_MINUTES
+    done = uploads.run_import(upload, uploads.Choices("training"))
+    assert done.batch_id is None and done.rejection.key == "err.file_missing"
