@@ -49,7 +49,7 @@ def _safe_select(dataset: schema.Dataset) -> str:
                         f"else {c.name} end as {c.name}")
         else:
             cols.append(c.name)
-    return f"select {', '.join(cols)} from {dataset.name}"
+    return f"select {', '.join(cols)} from {dataset.name}_current order by _batch_id, _row"  # as imported
 
 
 def backup_tables() -> list[str]:
@@ -81,7 +81,8 @@ def export_all(directory: Path | str, db: Path | str | None = None) -> list[Path
         with sql.transaction(con):  # one snapshot
             for dataset in DATASETS.values():
                 parquet, body = directory / f"{dataset.name}.parquet", Path(scratch) / f"{dataset.name}.csv"
-                _copy(con, out, f"select * from {dataset.name}", parquet, "format parquet")
+                _copy(con, out, f"select {', '.join(dataset.column_names)} from {dataset.name}_current "
+                                f"order by _batch_id, _row", parquet, "format parquet")
                 _copy(con, out, _safe_select(dataset), body, "format csv, header true")
                 target = directory / f"{dataset.name}.csv"
                 with open(target, "wb") as dst, open(body, "rb") as src:  # the BOM Excel needs, then DuckDB's CSV
