@@ -66,7 +66,6 @@ def test_results_kept_for_an_earlier_version_are_never_read(demo_db, run_page, q
     warm.warm(demo_db)
     before = store.row_count("training", demo_db)
     extra = tmp_path / "t.csv"
-    extra.write_text("工号,培训名称,培训日期,学时\nE0001,新课,2026-01-05,7\n", encoding="utf-8")
     with store.connect(demo_db) as con:
         staff = con.execute("select employee_id from employees limit 1").fetchall()[0][0]
     extra.write_text(f"工号,培训名称,培训日期,学时\n{staff},新课,2026-01-05,7\n", encoding="utf-8")
