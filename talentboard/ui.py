@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
 import pickle
@@ -466,16 +467,11 @@ def metric_grid(cards: list[tuple[str, str, str | None, str]], per_row: int = 5)
                           **NO_CHANGE if delta and UNCHANGED.match(delta) else {})
 
 
-@st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
-def _csv(data: pd.DataFrame) -> bytes:
-    """A download's bytes, made once per content, not on every run of the page."""
-    return csv_bytes(data)
-
-
 def download(data: pd.DataFrame, name: str, lang: str, key: str) -> None:
-    """The data behind a chart or table as CSV with BOM, safe against spreadsheet formulas."""
-    st.download_button(t("ui.download_csv", lang), _csv(data), file_name=f"{name}.csv", mime="text/csv",
-                       key=f"{key}_csv", icon=":material/download:", type="tertiary")
+    """The data behind a chart or table as CSV with BOM, safe against spreadsheet formulas. The file is made
+    when the button is clicked, not on every run of the page (nor is the frame hashed to find it in a cache)."""
+    st.download_button(t("ui.download_csv", lang), functools.partial(csv_bytes, data), file_name=f"{name}.csv",
+                       mime="text/csv", key=f"{key}_csv", icon=":material/download:", type="tertiary")
 
 
 def chart(fig, data: pd.DataFrame, name: str, lang: str, key: str, on_select=None, empty_key: str = "chart.empty") -> None:

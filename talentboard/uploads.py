@@ -19,7 +19,7 @@ from typing import Callable
 
 import pandas as pd
 
-from talentboard import ingest, schema, settings, store, workbooks
+from talentboard import ingest, schema, settings, store
 from talentboard.ingest import read
 from talentboard.i18n import label, t
 from talentboard.schema import BOOL, DATASETS, DATE, ENUM, GRADE
@@ -302,6 +302,7 @@ HISTORY_COLUMNS = ("batch_id", "imported_at", "user_name", "file", "dataset", "m
 
 def error_report(result: store.ImportResult, lang: str) -> bytes:
     """The Excel error report of an import or dry run: its rejected rows as read, each with its reasons."""
+    from talentboard import workbooks  # openpyxl, imported only when a report is written (about 0.2 s)
     return workbooks.error_report_xlsx(result.layout.headers, result.rejected_rows, result.errors, lang)
 
 

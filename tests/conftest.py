@@ -3,6 +3,7 @@ helpers (run a page with a URL query; every string, table cell and figure it ren
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -183,4 +184,15 @@ def downloads(monkeypatch) -> dict[str, bytes]:
         return original(self, path_or_data, mimetype, kind, filename)
 
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", capture)
+    from streamlit.runtime.media_file_manager import MediaFileManager
+    from talentboard.export import csv_bytes
+    deferred = MediaFileManager.add_deferred
+
+    def capture_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        # The CSV of a chart's or table's data (ui.download) is made on click: made here, as a click would.
+        if isinstance(data_callable, functools.partial) and data_callable.func is csv_bytes:
+            saved[file_name] = data_callable()
+        return deferred(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", capture_deferred)
     return saved
