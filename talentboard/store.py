@@ -644,6 +644,11 @@ def kept_result(con, version: tuple, key: str) -> bytes | None:
     return found[0][0] if found else None
 
 
+def kept_results(con, version: tuple) -> dict[str, bytes]:
+    """Every result kept for this data version, by key: one read where a page would make one per result."""
+    return dict(con.execute("select key, value from results where version = ?", [_version_text(version)]).fetchall())
+
+
 def keep_results(db: Path | str | None, version: tuple, results: dict[str, bytes]) -> int:
     """Keep results computed at `version`, in place of every kept one, if that is still the current
     version (else nothing: they describe data that is gone). Returns how many were kept."""

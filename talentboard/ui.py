@@ -73,6 +73,26 @@ def forget_results() -> None:
     """Drop what this process has cached of the store's results."""
     for cached in (cached_options, cached_as_of, _compute, _cached_figure):
         cached.clear()
+    _kept_read.clear()
+
+
+# The results a warm-up kept for the version last read, by database file: (version, {key: pickled result}).
+_kept_read: dict[str, tuple[tuple, dict[str, bytes]]] = {}
+_kept_lock = threading.Lock()
+
+
+def _kept_at(db: str, version: tuple) -> dict[str, bytes]:
+    """The results kept for `version`, read from the store once (a page asks for a dozen or more), then from
+    memory: a kept result never changes, its key naming the code, the call and the version."""
+    with _kept_lock:
+        if db in _kept_read and _kept_read[db][0] == version:
+            return _kept_read[db][1]
+    with store.reading(db) as con:
+        _at_version(con, version)
+        found = store.kept_results(con, version)
+    with _kept_lock:
+        _kept_read[db] = (version, found)
+    return found
 
 
 @contextmanager
@@ -90,10 +110,14 @@ def _kept(db: str, version: tuple, call: tuple, compute):
     """compute(con), read in one snapshot at `version`: a result a warm-up kept for this call is read instead
     (results are the app's own, written only by warm.py into the store: pickled aggregates, never rows)."""
     key = hashlib.sha256(repr((CODE_KEY, call)).encode("utf-8")).hexdigest()
+    if _keeping is None:
+        kept = _kept_at(db, version).get(key)
+        if kept is not None:
+            return pickle.loads(kept)
     with store.reading(db) as con:
         _at_version(con, version)
         if _keeping is None:
-            kept = store.kept_result(con, version, key)
+            kept = store.kept_result(con, version, key)  # kept by a warm-up that ended after the read above
             if kept is not None:
                 return pickle.loads(kept)
         value = compute(con)

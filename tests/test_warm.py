@@ -122,3 +122,28 @@ def test_a_kept_figure_draws_exactly_as_one_built_afresh(demo_db, run_page, page
     again = figures(run_page(page))
     assert styled == [], "the second run draws kept figures"
     assert first == built and again == built
+
+
+def test_a_page_reads_the_results_kept_for_its_version_in_one_read(demo_db, run_page, queries, monkeypatch):
+    """A page asks for a dozen kept results or more: they are read from the store once per version and
+    process, then from memory; a result kept after that read is still found (read alone), never recomputed."""
+    from talentboard import ui
+    warm.warm(demo_db)
+    version = store.state(demo_db).version
+    reads: list[str] = []
+    for name in ("kept_results", "kept_result"):
+        monkeypatch.setattr(store, name, lambda *a, _f=getattr(store, name), _n=name: reads.append(_n) or _f(*a))
+    ui.forget_results()
+    queries.clear()
+    strings, _ = shown(run_page, "training")
+    assert reads == ["kept_results"] and queries == []
+    reads.clear()
+    st.cache_data.clear()
+    assert shown(run_page, "overview")[0] and reads == [] and queries == []  # the same version: from memory
+
+    ui.forget_results()
+    ui._kept_read[str(demo_db)] = (version, {})  # as if read before a warm-up had kept anything
+    reads.clear()
+    queries.clear()
+    assert shown(run_page, "training")[0] == strings
+    assert reads and set(reads) == {"kept_result"} and queries == []
