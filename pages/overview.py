@@ -108,8 +108,7 @@ def index_chart() -> None:
 
 
 def scorecard_table() -> None:
-    monthly = ui.compute(context, training.branch_month, filters=ranking_scope)
-    trends = monthly.sort_values("month").groupby("branch")["hours_per_head"].apply(list)
+    trends = ui.compute(context, training.branch_trends, filters=ranking_scope)
     ranked = scorecard.assign(rank=range(1, len(scorecard) + 1), coverage=scorecard["coverage"] * 100,
                               trend=[trends.get(b, []) for b in scorecard["branch"]])  # no months: no line
     shown = ranked[ranked["branch"].isin(chosen)] if chosen else ranked

@@ -56,6 +56,12 @@ def branch_month(con, filters: Filters) -> pd.DataFrame:
     return sql.frame(con, "training_branch_month", filters.params())
 
 
+def branch_trends(con, filters: Filters) -> dict[str, list]:
+    """Each branch's hours per head month by month, oldest first (the scorecard's trend line)."""
+    trends = branch_month(con, filters).sort_values("month").groupby("branch")["hours_per_head"].apply(list)
+    return trends.to_dict()
+
+
 def by_line(con, filters: Filters) -> pd.DataFrame:
     return sql.frame(con, "training_by_line", filters.params())
 
