@@ -2,15 +2,12 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import unicodedata
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from talentboard import schema
 from talentboard.export import BOM
@@ -18,12 +15,35 @@ from talentboard.i18n import label, t
 from talentboard.ingest.messages import Unit
 from talentboard.schema import BOOL, DATE, DATASETS, ENUM, GRADE, TEXT, Column, Dataset
 
-REQUIRED_FILL = PatternFill("solid", fgColor="F8CBAD")
-OPTIONAL_FILL = PatternFill("solid", fgColor="EDEDED")
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-BAD_FILL = PatternFill("solid", fgColor="FFC7CE")  # Excel's own "light red fill"
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.styles import PatternFill
+
+# openpyxl is imported when a workbook is written, not with this module: the data page runs on every
+# visit and needs only the data dictionary from here (the import costs about 0.1-0.2 s).
+FILL_COLOURS = {"REQUIRED_FILL": "F8CBAD", "OPTIONAL_FILL": "EDEDED", "HEADER_FILL": "DDEBF7",
+                "BAD_FILL": "FFC7CE"}  # the last is Excel's own "light red fill"
 MAX_WIDTH = 50
 WIDTH_SAMPLE_ROWS = 200  # widths from the first rows only: an error report may hold ten thousand
+@functools.cache
+def fill(name: str) -> PatternFill:
+    """A cell fill of FILL_COLOURS (REQUIRED_FILL, ...); also read as workbooks.REQUIRED_FILL and so on."""
+    from openpyxl.styles import PatternFill
+    return PatternFill("solid", fgColor=FILL_COLOURS[name])
+
+
+def __getattr__(name: str):
+    if name in FILL_COLOURS:
+        return fill(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@functools.cache
+def _illegal_characters():
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    return ILLEGAL_CHARACTERS_RE
+
+
 COLUMN_FIELDS = ("wb.col.header", "wb.col.name", "wb.col.type", "wb.col.required", "wb.col.aliases",
                  "wb.col.values", "wb.col.range", "wb.col.describe")
 
@@ -90,7 +110,7 @@ def _put(ws, row: int, col: int, value: object):
     """Write a cell; text stays text (never a formula, never a number), characters XML forbids dropped."""
     cell = ws.cell(row, col)
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value) or None  # an empty string is an empty cell
+        value = _illegal_characters().sub("", value) or None  # an empty string is an empty cell
     if value is not None:
         cell.value = value
     if isinstance(value, str):
@@ -104,6 +124,8 @@ def _display_width(text: object) -> int:
 
 def _fit_widths(ws) -> None:
     """Widths that fit the text (a Chinese character is two units wide); longer text wraps."""
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
     for cells in ws.iter_cols(max_row=min(ws.max_row, WIDTH_SAMPLE_ROWS)):
         longest = max((_display_width(c.value) for c in cells if c.value is not None), default=0)
         ws.column_dimensions[get_column_letter(cells[0].column)].width = min(max(longest + 3, 8), MAX_WIDTH)
@@ -112,11 +134,12 @@ def _fit_widths(ws) -> None:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
-def _header(ws, values: list[str], fill: PatternFill = HEADER_FILL) -> None:
+def _header(ws, values: list[str]) -> None:
+    from openpyxl.styles import Font
     for j, value in enumerate(values, start=1):
         cell = _put(ws, 1, j, value)
         cell.font = Font(bold=True)
-        cell.fill = fill
+        cell.fill = fill("HEADER_FILL")
     ws.freeze_panes = "A2"
 
 
@@ -140,6 +163,9 @@ def _to_bytes(wb: Workbook) -> bytes:
 
 def template_xlsx(dataset_name: str, lang: str = "zh") -> bytes:
     """The dataset's header (Chinese labels, which import everywhere) and two example rows; its columns explained."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
     dataset = DATASETS[dataset_name]
     wb = Workbook()
     ws = wb.active
@@ -147,7 +173,7 @@ def template_xlsx(dataset_name: str, lang: str = "zh") -> bytes:
     for j, column in enumerate(dataset.columns, start=1):
         cell = _put(ws, 1, j, column.label_zh)
         cell.font = Font(bold=column.required)
-        cell.fill = REQUIRED_FILL if column.required else OPTIONAL_FILL
+        cell.fill = fill("REQUIRED_FILL" if column.required else "OPTIONAL_FILL")
         for i, example in enumerate(schema.EXAMPLES[dataset.name], start=2):
             _put(ws, i, j, example[column.name])
         if column.type == TEXT:  # ids typed into the column keep their leading zeros
@@ -183,6 +209,7 @@ def data_dictionary(lang: str = "zh") -> pd.DataFrame:
 
 def data_dictionary_xlsx(lang: str = "zh") -> bytes:
     """The data dictionary, one sheet per dataset."""
+    from openpyxl import Workbook
     wb = Workbook()
     wb.remove(wb.active)
     for dataset in DATASETS.values():
@@ -206,6 +233,8 @@ def error_report_xlsx(headers: list[str], rows: list[tuple[int, list[str | None]
                       lang: str = "zh") -> bytes:
     """The rejected rows as the file had them, bad cells in red with the reason as a comment; fixed and
     uploaded again it imports, the row-number and reason columns being ignored as unknown."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
     by_row: dict[int, list] = {}
     for error in errors:
         by_row.setdefault(error.row, []).append(error)
@@ -225,7 +254,7 @@ def error_report_xlsx(headers: list[str], rows: list[tuple[int, list[str | None]
                 bad.setdefault(error.position, []).append(error.message(lang))
         for position, messages in bad.items():
             cell = ws.cell(i, position + 2)
-            cell.fill = BAD_FILL
+            cell.fill = fill("BAD_FILL")
             cell.comment = Comment("\n".join(messages), "Talentboard")
         _put(ws, i, reason_col, t("wb.list_sep", lang).join(reasons))
     _fit_widths(ws)
