@@ -126,6 +126,15 @@ def _kept(db: str, version: tuple, call: tuple, compute):
     return value
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+def _plain(items: list | tuple | dict) -> bool:
+    """Whether a container holds only plain values (its repr then tells it apart from any other)."""
+    values = list(items.keys()) + list(items.values()) if isinstance(items, dict) else items
+    return all(type(v) in _PLAIN for v in values)
+
+
 def _digest(value, into) -> None:
     """Feed a builder's inputs into a hash: frames by their columns, types and values."""
     if isinstance(value, (pd.DataFrame, pd.Series)):
@@ -136,6 +145,8 @@ def _digest(value, into) -> None:
             into.update(pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes())
         except TypeError:  # cells holding lists
             into.update(pickle.dumps(value))
+    elif isinstance(value, (list, tuple, dict)) and _plain(value):  # names, colours: in one piece, not item by item
+        into.update(repr((type(value).__name__, value)).encode("utf-8"))
     elif isinstance(value, dict):
         into.update(b"{")
         for key, item in value.items():

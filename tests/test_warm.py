@@ -147,3 +147,26 @@ def test_a_page_reads_the_results_kept_for_its_version_in_one_read(demo_db, run_
     queries.clear()
     assert shown(run_page, "training")[0] == strings
     assert reads and set(reads) == {"kept_result"} and queries == []
+
+
+def test_a_figures_inputs_are_told_apart_by_their_values_and_types():
+    """charts.memo keys a figure by its builder's inputs: plain lists and maps (names, colours) are hashed in
+    one piece, and inputs that differ in a value or a type never share a key; equal inputs always do."""
+    import hashlib
+
+    import pandas as pd
+
+    from talentboard import ui
+
+    def key(value) -> str:
+        digest = hashlib.sha256()
+        ui._digest(value, digest)
+        return digest.hexdigest()
+
+    inputs = [["甲支行", "乙支行"], ["乙支行", "甲支行"], [1, 2], [1.0, 2.0], ["1", "2"], [True, 2], [None, 2],
+              {"甲": "#0072B2"}, {"甲": "#E69F00"}, {"乙": "#0072B2"}, [], {}, [["a"]], [("a",)],
+              [pd.DataFrame({"a": [1]})], [pd.DataFrame({"a": [2]})], [pd.DataFrame({"a": [1]}), "x"]]
+    keys = [key(value) for value in inputs]
+    assert len(set(keys)) == len(inputs)
+    assert keys == [key(value) for value in inputs]
+    assert key({"甲": "#0072B2", "n": [1, 2]}) == key({"甲": "#0072B2", "n": [1, 2]})
