@@ -154,11 +154,11 @@ def restore(directory: Path | str, db: Path | str | None = None, force: bool = F
             raise RestoreRefused("err.restore_not_empty", batches=held)
         with sql.transaction(con):
             for table in backup_tables():
-                con.execute(f"delete from {table}")
+                con.execute(f"delete from {store.stored_table(table)}")
                 con.register("_restore", src.sql("select * from read_parquet($path)",
                                                  params={"path": str(backup / f"{table}.parquet")}).to_arrow_reader())
                 try:
-                    con.execute(f"insert into {table} by name select * from _restore")
+                    con.execute(f"insert into {store.stored_table(table)} by name select * from _restore")
                 finally:
                     con.unregister("_restore")
                 restored[table] = con.execute(f"select count(*) from {table}").fetchall()[0][0]

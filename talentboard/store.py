@@ -30,7 +30,7 @@ ROSTER_SCOPE = ("org", "line")
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = REPO_ROOT / "data" / "talentboard.duckdb"
 DEMO_DIR = REPO_ROOT / "data" / "demo"
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 MACROS = (REPO_ROOT / "queries" / "macros.sql").read_text(encoding="utf-8")
 MACROS_HASH = hashlib.sha256(MACROS.encode("utf-8")).hexdigest()[:16]
 _SCHEMA_LOCK = threading.Lock()  # one thread of a process makes the schema ready at a time
@@ -300,19 +300,67 @@ def _ensure_schema(con, path: Path | str) -> None:
         # hand-made column mappings, remembered per dataset and file layout (its normalised header)
         con.execute("""create table if not exists column_mappings (
             dataset varchar, layout_key varchar, mapping varchar, saved_at timestamp)""")
+        tables = {name for (name,) in con.execute("select table_name from duckdb_tables() where "
+                                                  "database_name = current_database() and not temporary").fetchall()}
         for dataset in DATASETS.values():
-            columns = ", ".join(f"{c.name} {schema.SQL_TYPES[c.type]}" for c in dataset.columns)
-            con.execute(f"create table if not exists {dataset.name}_rows (_batch_id bigint, _row bigint, {columns})")
-            scope = "".join(f", _roster_{c} varchar" for c in ROSTER_SCOPE) if dataset.fill_from_roster else ""
-            con.execute(f"drop table if exists {dataset.name}_current")  # made again, in this schema's form
-            con.execute(f"create table if not exists {dataset.name}_current "
-                        f"(_batch_id bigint, _row bigint, {columns}, _filled utinyint{scope})")
-            con.execute(f"create or replace view {dataset.name} as "
-                        f"select {', '.join(dataset.column_names)} from {dataset.name}_current")
+            _create_dataset(con, dataset, tables)
         refresh(con)  # a store from an earlier schema: its current data made ready once
         con.execute("delete from meta where key = 'schema_version'")
         con.execute("insert into meta values ('schema_version', ?)", [SCHEMA_VERSION])
         _install_macros(con)
+
+
+def kept_once(dataset: Dataset) -> bool:
+    """Whether the dataset's current rows are exactly its active batches' rows (an append dataset none of whose
+    gaps depends on other rows): each row is then stored once, in <name>_stored, gaps filled from the roster as
+    it is written, and the current data is read through the active batches (a filter that costs a tenth of a
+    query, against writing every imported row twice). The others keep their current rows in a table of their
+    own, computed again when their batches change: the roster (latest batch per key) and competition (a rank
+    left blank is ranked in its whole field)."""
+    return dataset.default_mode != "upsert" and not dataset.view_defaults
+
+
+def _raw_sql(dataset: Dataset) -> str:
+    """The stored rows as their files had them: a gap filled from the roster is a gap again."""
+    bits = {c: 1 << i for i, c in enumerate(dataset.fill_from_roster)}
+    columns = [f"case when _filled & {bits[c]} <> 0 then null else {c} end as {c}" if c in bits else c
+               for c in dataset.column_names]
+    return f"select _batch_id, _row, {', '.join(columns)} from {dataset.name}_stored"
+
+
+def _create_dataset(con, dataset: Dataset, tables: set[str]) -> None:
+    """A dataset's tables and views in this schema's form, from nothing or from an earlier schema's (whose
+    <name>_rows held the batches' rows as written, and <name>_current, if any, a copy of the current ones)."""
+    name = dataset.name
+    columns = ", ".join(f"{c.name} {schema.SQL_TYPES[c.type]}" for c in dataset.columns)
+    scope = [f"_roster_{c} varchar" for c in ROSTER_SCOPE] if dataset.fill_from_roster else []
+    views = {v for (v,) in con.execute("select view_name from duckdb_views() where database_name = "
+                                       "current_database() and not temporary and not internal").fetchall()}
+    con.execute(f"drop {'view' if f'{name}_current' in views else 'table'} if exists {name}_current")
+    if not kept_once(dataset):
+        con.execute(f"create table if not exists {name}_rows (_batch_id bigint, _row bigint, {columns})")
+        con.execute(f"create table {name}_current (_batch_id bigint, _row bigint, {columns}, "
+                    f"_filled utinyint default 0{''.join(', ' + c for c in scope)})")
+    else:
+        if f"{name}_rows" in tables:  # the earlier schema's rows, as written: gaps filled by refresh()
+            con.execute(f"alter table {name}_rows rename to {name}_stored")
+            for column in ["_filled utinyint default 0", *scope]:
+                con.execute(f"alter table {name}_stored add column {column}")
+        con.execute(f"create table if not exists {name}_stored (_batch_id bigint, _row bigint, {columns}, "
+                    f"_filled utinyint default 0{''.join(', ' + c for c in scope)})")
+        con.execute(f"create or replace view {name}_rows as {_raw_sql(dataset)}")
+        con.execute(f"create view {name}_current as select * from {name}_stored "
+                    f"where _batch_id in {ingest.active_batches_sql()}")
+    con.execute(f"create or replace view {name} as select {', '.join(dataset.column_names)} from {name}_current")
+
+
+def stored_table(table: str) -> str:
+    """The table that holds a backup table's rows (`<name>_rows`): a dataset kept once stores them in
+    <name>_stored, its gaps filled; restore writes them there as written and refresh() fills them."""
+    for dataset in DATASETS.values():
+        if table == f"{dataset.name}_rows" and kept_once(dataset):
+            return f"{dataset.name}_stored"
+    return table
 
 
 def _install_macros(con) -> None:
@@ -323,24 +371,22 @@ def _install_macros(con) -> None:
 
 
 # ----------------------------------------------------------------------------------------------
-# The current data, kept ready: each dataset's current rows live in a plain table, <name>_current,
-# brought up to date in the same transaction as the import, replacement, rollback or restore that
-# changed them (readers never see half of it); the view <name> only names its columns. Pages read
-# the table, never the batches, the roster join or the latest-per-key window again.
+# The current data, kept ready: <name>_current has each dataset's current rows, gaps filled from the roster
+# and each record's roster org and line beside it, brought up to date in the same transaction as the
+# import, replacement, rollback or restore that changed them (readers never see half of it); the view
+# <name> only names its columns. Pages never join the roster or take the latest batch per key again. A
+# dataset kept once (kept_once) stores each row once, filled as it is written, and <name>_current reads
+# its active batches' rows through; the others' current rows are a table computed again from their batches.
 # ----------------------------------------------------------------------------------------------
 
-def _current_rows_sql(dataset: Dataset, batch: bool = False) -> str:
-    """The current rows as the table keeps them, from the stored batches: active batches only (or, with
-    `batch`, only the batch bound to $batch), in no particular order (sorting ten million rows took a third of
-    an import's write and a gigabyte; _batch_id and _row keep the file's order for whoever needs it); gaps filled as the registry says. `_filled` has bit i set
-    where fill_from_roster[i] came from the roster, so a new roster can fill them again."""
-    active = f"_batch_id in {ingest.active_batches_sql()}" + (" and _batch_id = $batch" if batch else "")
-    cols = dataset.column_names
-    if dataset.default_mode == "upsert":  # latest batch wins per key; earlier values stay in history
-        return (f"select _batch_id, _row, {', '.join(cols)}, 0 as _filled from {dataset.name}_rows "
-                f"where {active}{ingest.latest_per_key_sql(dataset)}")
+def _filled_rows_sql(dataset: Dataset, source: str, batch: str = "d._batch_id") -> str:
+    """The rows of `source` (as written, with _row) as the current data has them, in no particular order
+    (sorting ten million rows took a third of an import's write and a gigabyte; _batch_id and _row keep the
+    file's order for whoever needs it): gaps filled as the registry says, `_filled` with bit i set where
+    fill_from_roster[i] came from the roster (so a new roster can fill them again), and beside each record
+    its person's roster org and line. `batch`: the SQL of each row's batch."""
     select, filled = [], []
-    for c in cols:
+    for c in dataset.column_names:
         if c in dataset.fill_from_roster:
             select.append(f"coalesce(d.{c}, e.{c}) as {c}")
             filled.append(f"(case when d.{c} is null then {1 << dataset.fill_from_roster.index(c)} else 0 end)")
@@ -352,36 +398,47 @@ def _current_rows_sql(dataset: Dataset, batch: bool = False) -> str:
     if dataset.fill_from_roster:
         join = f" left join {ROSTER.name} e on e.employee_id = d.employee_id"
         scope = "".join(f", e.{c} as _roster_{c}" for c in ROSTER_SCOPE)
-    return (f"select d._batch_id, d._row, {', '.join(select)}, {' + '.join(filled) or '0'} as _filled{scope} "
-            f"from {dataset.name}_rows d{join} where d.{active}")
+    return (f"select {batch} as _batch_id, d._row, {', '.join(select)}, "
+            f"cast({' + '.join(filled) or '0'} as utinyint) as _filled{scope} from {source} d{join}")
 
 
-def refresh(con, dataset: Dataset | None = None, appended: int | None = None) -> None:
-    """Bring the current-data tables up to date, inside the caller's transaction: every dataset (dataset
-    None), or the one whose batches changed. `appended`: a batch that only added rows to `dataset`, the
-    rest of its current data as it was. A new roster fills the gaps it fills again."""
+def _current_rows_sql(dataset: Dataset) -> str:
+    """The current rows of a dataset not kept once, from its stored batches: active batches only, the latest
+    batch per key for an upsert dataset (whose rows fill no gaps)."""
+    active = f"_batch_id in {ingest.active_batches_sql()}"
+    if dataset.default_mode == "upsert":  # latest batch wins per key; earlier values stay in history
+        return (f"select _batch_id, _row, {', '.join(dataset.column_names)}, 0 as _filled from {dataset.name}_rows "
+                f"where {active}{ingest.latest_per_key_sql(dataset)}")
+    return _filled_rows_sql(dataset, f"(select * from {dataset.name}_rows where {active})")
+
+
+def refresh(con, dataset: Dataset | None = None) -> None:
+    """Bring the current data up to date, inside the caller's transaction, after the batches of `dataset`
+    (None: of any dataset) changed. A dataset kept once needs nothing: its current data is its active batches'
+    rows, read through; the others' current rows are computed again. A new roster (or any change, with None)
+    fills again every gap the roster fills."""
     for each in DATASETS.values() if dataset is None else [dataset]:
-        # an append adds its rows, unless the latest batch decides per key (upsert) or a gap is filled from
-        # the other rows (a rank within its field): then the dataset's current rows are computed again
-        if appended is not None and each.default_mode != "upsert" and not each.view_defaults:
-            con.execute(f"insert into {each.name}_current {_current_rows_sql(each, batch=True)}", {"batch": appended})
-            continue
-        con.execute(f"delete from {each.name}_current")
-        con.execute(f"insert into {each.name}_current {_current_rows_sql(each)}")
-    if dataset is ROSTER:
+        if not kept_once(each):
+            con.execute(f"delete from {each.name}_current")
+            con.execute(f"insert into {each.name}_current {_current_rows_sql(each)}")
+    if dataset is None or dataset is ROSTER:
         for each in DATASETS.values():
-            if each.fill_from_roster:
+            if each.fill_from_roster and (kept_once(each) or dataset is ROSTER):
                 _fill_again(con, each)
 
 
 def _fill_again(con, dataset: Dataset) -> None:
     """The roster as it is now, again beside every record (its org and line) and in the gaps the records
-    left (empty where the roster has no such person)."""
+    left (empty where the roster has no such person). Rows written with no `_filled` bits (restored, or
+    from an earlier schema) have their gaps found here."""
     bits = {c: 1 << i for i, c in enumerate(dataset.fill_from_roster)}
-    table = f"{dataset.name}_current"
+    table = f"{dataset.name}_stored" if kept_once(dataset) else f"{dataset.name}_current"
+    # back to the values as written, each gap marked (SET reads the row as it was)
+    gaps = " + ".join(f"(case when coalesce(_filled & {b}, 0) <> 0 or {c} is null then {b} else 0 end)"
+                      for c, b in bits.items())
     cleared = [f"_roster_{c} = null" for c in ROSTER_SCOPE] + [
-        f"{c} = case when _filled & {b} <> 0 then null else {c} end" for c, b in bits.items()]
-    con.execute(f"update {table} set {', '.join(cleared)}")
+        f"{c} = case when coalesce(_filled & {b}, 0) <> 0 then null else {c} end" for c, b in bits.items()]
+    con.execute(f"update {table} set {', '.join(cleared)}, _filled = {gaps}")
     filled = [f"_roster_{c} = e.{c}" for c in ROSTER_SCOPE] + [
         f"{c} = case when {table}._filled & {b} <> 0 then e.{c} else {table}.{c} end" for c, b in bits.items()]
     con.execute(f"update {table} set {', '.join(filled)} from {ROSTER.name} e where e.employee_id = {table}.employee_id")
@@ -477,14 +534,12 @@ def import_file(path: Path | str, dataset_name: str, *, file_name: str | None = 
                 if not dry_run:
                     if progress:
                         progress(0.85, "progress.write")
-                    if not compared:  # every staged row loads: streamed from the import's DuckDB as written
-                        con.register("_load", staged.rows())
-                    try:
-                        result.batch_id, result.demo_cleared = _write_batch(
-                            con, prepared, mode, ingest.env_user() if user is None else user, origin, clear_demo)
-                    finally:
-                        if not compared:
-                            con.unregister("_load")
+                    # compared: the rows to load are temp table _load; else every staged row loads, streamed
+                    # from the import's DuckDB, which is let go as soon as they are stored (its memory is free
+                    # for the current data's update; a dry run never gets here: it may be kept)
+                    result.batch_id, result.demo_cleared = _write_batch(
+                        con, prepared, mode, ingest.env_user() if user is None else user, origin, clear_demo,
+                        staged=None if compared else staged)
             finally:
                 ingest.cleanup(con)
     except (duckdb.OutOfMemoryException, MemoryError):  # nothing was written: the transaction never committed
@@ -522,9 +577,10 @@ def _same_content_warning(con, prepared: Prepared, without_demo: bool = False) -
     return [Message("warn.same_file", {"batch": same[0][0], "when": same[0][1].strftime("%Y-%m-%d %H:%M")})]
 
 
-def _write_batch(con, prepared: Prepared, mode: str, user: str, origin: str,
-                 clear_demo: bool = False) -> tuple[int, int]:
-    """Write one batch; returns its id and how many demo batches it cleared first."""
+def _write_batch(con, prepared: Prepared, mode: str, user: str, origin: str, clear_demo: bool = False,
+                 staged: ingest.Staged | None = None) -> tuple[int, int]:
+    """Write one batch, its rows streamed from `staged` or (None) in temp table _load; returns its id and how
+    many demo batches it cleared first. `staged` is closed once its rows are stored."""
     dataset, layout = prepared.dataset, prepared.layout
     cleared = 0
     with sql.transaction(con):
@@ -539,17 +595,40 @@ def _write_batch(con, prepared: Prepared, mode: str, user: str, origin: str,
                      prepared.rows_loaded, prepared.rows_duplicate, prepared.rows_rejected,
                      dt.datetime.now().replace(microsecond=0), user or None, origin, "active", None, None,
                      layout.encoding, layout.sheet, layout.header_row])
-        _insert_rows(con, dataset, batch_id)
-        if mode == "replace":  # the new batch is the dataset's only active one: its rows alone are current
-            con.execute(f"delete from {dataset.name}_current")
-        refresh(con, dataset, appended=batch_id if mode in ("append", "replace") else None)
+        _insert_rows(con, dataset, batch_id, staged)
+        if staged is not None:
+            staged.close()
+        refresh(con, dataset)
     return batch_id, cleared
 
 
-def _insert_rows(con, dataset: Dataset, batch_id: int) -> None:
-    cols = ", ".join(dataset.column_names)
-    con.execute(f"insert into {dataset.name}_rows (_batch_id, _row, {cols}) select ?, _row, {cols} from _load",
-                [batch_id])
+def _insert_rows(con, dataset: Dataset, batch_id: int, staged: ingest.Staged | None = None) -> None:
+    """The batch's rows, stored once: as written, or for a dataset kept once, as the current data reads them
+    (gaps filled from the roster). From temp table _load, or streamed from `staged`. A stream's length is
+    unknown to this database's planner, which would hash all of it to join the roster, so the roster goes to
+    the import's DuckDB (read here, in the write's transaction) and the rows come back filled."""
+    name, cols = dataset.name, ", ".join(dataset.column_names)
+    batch = f"cast({int(batch_id)} as bigint)"
+    if staged is not None and kept_once(dataset):
+        roster = {}
+        if dataset.fill_from_roster:
+            needed = ", ".join(dict.fromkeys(["employee_id", *dataset.fill_from_roster, *ROSTER_SCOPE]))
+            roster[ROSTER.name] = con.sql(f"select {needed} from {ROSTER.name}").to_arrow_table()
+        rows = staged.stream(_filled_rows_sql(dataset, "_staged", batch=batch), roster)
+    else:
+        rows = staged.rows() if staged is not None else None
+    if rows is not None:
+        con.register("_load", rows)
+    try:
+        if staged is not None and kept_once(dataset):
+            con.execute(f"insert into {name}_stored select * from _load")
+        elif kept_once(dataset):
+            con.execute(f"insert into {name}_stored {_filled_rows_sql(dataset, '_load', batch=batch)}")
+        else:
+            con.execute(f"insert into {name}_rows (_batch_id, _row, {cols}) select {batch}, _row, {cols} from _load")
+    finally:
+        if rows is not None:
+            con.unregister("_load")
 
 
 # ----------------------------------------------------------------------------------------------

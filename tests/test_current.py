@@ -140,18 +140,44 @@ def test_the_demo_cleared_and_a_backup_restored_keep_the_tables_current(tmp_path
     assert same(fresh) == same(tmp_db)
 
 
-def test_a_store_of_the_previous_schema_is_made_ready_when_opened(tmp_path, tmp_db):
-    """A schema-2 store (current data as views over the batches) opens with its current tables filled."""
+def _as_earlier_schema(con, version: str) -> None:
+    """Every dataset's batches back in a table <name>_rows of the rows as written; schema 2 read the current
+    data through views over it, schema 4 kept a copy of the current rows in <name>_current."""
+    for name, dataset in DATASETS.items():
+        con.execute(f"create table _old as select * from {name}_rows")
+        con.execute(f"drop view {name}")
+        if store.kept_once(dataset):
+            con.execute(f"drop view {name}_current")
+            con.execute(f"drop view {name}_rows")
+            con.execute(f"drop table {name}_stored")
+        else:
+            con.execute(f"drop table {name}_current")
+            con.execute(f"drop table {name}_rows")
+        con.execute(f"alter table _old rename to {name}_rows")
+        if version == "4":
+            scope = ", null as _roster_org, null as _roster_line" if dataset.fill_from_roster else ""
+            con.execute(f"create table {name}_current as select *, 0 as _filled{scope} from {name}_rows")
+        con.execute(f"create view {name} as select * exclude (_batch_id, _row) from {name}_rows")
+    con.execute(f"update meta set value = '{version}' where key = 'schema_version'")
+
+
+@pytest.mark.parametrize("version", ["2", "4"])
+def test_a_store_of_an_earlier_schema_is_made_ready_when_opened(tmp_path, tmp_db, version):
+    """A schema-2 store (current data as views over the batches) or a schema-4 one (a copy of the current rows)
+    opens with its current data as the batches give it, gaps filled from the roster."""
     store.import_file(write_csv(tmp_path / "r.csv", ROSTER), "employees")
     store.import_file(write_csv(tmp_path / "t.csv", TRAINING), "training")
-    with duckdb.connect(str(tmp_db)) as con:  # back to schema 2: no current tables, views over the batches
-        for name in DATASETS:
-            con.execute(f"drop view {name}")
-            con.execute(f"drop table {name}_current")
-            con.execute(f"create view {name} as select * exclude (_batch_id, _row) from {name}_rows")
-        con.execute("update meta set value = '2' where key = 'schema_version'")
+    store.import_file(write_csv(tmp_path / "c.csv", COMPETITION), "competition")
+    store.release_readers()
+    with duckdb.connect(str(tmp_db)) as con:
+        _as_earlier_schema(con, version)
+        assert con.execute("select count(name) from training_rows").fetchall() == [(1,)]  # as written
     assert store.row_count("training", db=tmp_db) == 3
-    assert same(tmp_db)["training"] == 3
+    assert same(tmp_db)["training"] == 3 and same(tmp_db)["competition"] == 2
+    with duckdb.connect(str(tmp_db), read_only=True) as con:
+        assert con.execute("select employee_id, name, branch from training order by 1").fetchall() == [
+            ("E1", "甲", "城关信用社"), ("E2", "乙", "东关信用社"), ("E9", None, "西关信用社")]
+        assert con.execute("select count(name) from training_rows").fetchall() == [(1,)]  # still as written
     assert stored(tmp_db, "select value from meta where key = 'schema_version'").values.tolist() == [[store.SCHEMA_VERSION]]
 
 

@@ -409,8 +409,8 @@ def test_failure_while_writing_leaves_the_database_as_it_was(tmp_path, tmp_db, m
     before = snapshot(tmp_db)
     inserted = []
 
-    def insert_then_fail(con, dataset, batch_id):  # the batch row and the archiving are written by now
-        real_insert(con, dataset, batch_id)
+    def insert_then_fail(con, dataset, batch_id, staged=None):  # the batch row and the archiving are written by now
+        real_insert(con, dataset, batch_id, staged)
         inserted.append(con.execute("select count(*) from training_rows").fetchall()[0][0])
         raise KeyboardInterrupt  # as if the user pressed Ctrl-C mid-import
 
@@ -570,7 +570,7 @@ def test_clearing_the_demo_is_part_of_the_import(tmp_path, demo_db, monkeypatch)
 
     before = snapshot(demo_db)
     real_insert = store._insert_rows
-    monkeypatch.setattr(store, "_insert_rows", lambda con, dataset, batch_id: 1 / 0)
+    monkeypatch.setattr(store, "_insert_rows", lambda con, dataset, batch_id, staged=None: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         store.import_file(path, "training", clear_demo=True)
     assert snapshot(demo_db) == before and store.state(demo_db).demo_active  # the demo as it was

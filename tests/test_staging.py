@@ -243,6 +243,39 @@ def test_a_file_without_marks_skips_those_checks_and_reads_the_same(tmp_path):
     assert stored(tmp_path / "t.duckdb", result.batch_id) == [expected_rows()[0], expected_rows()[3]]
 
 
+@pytest.mark.parametrize("chunk", [1, 2, 3, 1 << 20])
+def test_the_scan_finds_the_last_line_with_a_mark_however_the_chunks_fall(tmp_path, monkeypatch, chunk):
+    """The last line holding a # or a full-width form, counted here from the text itself: chunks of one to
+    three bytes split every form between two reads."""
+    monkeypatch.setattr(read, "CHUNK_BYTES", chunk)
+    text = HEADER + "".join(",".join(r) + "\r\n" for r in RECORDS) + "E005,钱七,#N/A,2024/03/09,1,其他\r\n"
+    lines = text.split("\r\n")
+    forms = [i + 1 for i, line in enumerate(lines) if any("\uff01" <= ch <= "\uff5e" or ch in "\u3000\u00a0" for ch in line)]
+    hashes = [i + 1 for i, line in enumerate(lines) if "#" in line]
+    path = tmp_path / "marks.csv"
+    path.write_bytes(text.encode("utf-8"))
+    scan = read._to_utf8(path, "utf-8", tmp_path)
+    assert (scan.full_width_line, scan.hash_line) == (forms[-1], hashes[-1]) == (4, 6)
+    gbk = tmp_path / "marks-gbk.csv"
+    gbk.write_bytes(text.encode("gb18030"))
+    scan = read._to_utf8(gbk, "gb18030", tmp_path)
+    assert (scan.full_width_line, scan.hash_line) == (4, 6)
+
+
+def test_a_full_width_form_in_the_header_alone_does_not_make_every_cell_folded(tmp_path):
+    """培训费用（元） in the header, none below it: the parser skips the folding and reads the same rows; a
+    full-width form in a data row turns it back on."""
+    header = "工号,姓名,培训名称,培训日期,学时（小时）,培训类别\r\n"
+    plain = write(tmp_path / "plain.csv", "utf-8", RECORDS[:1] + RECORDS[3:], header=header)
+    result = store.import_file(plain, "training", db=tmp_path / "t.duckdb")
+    assert (result.layout.full_width, result.layout.hash_sign) == (False, False)
+    assert stored(tmp_path / "t.duckdb", result.batch_id) == [expected_rows()[0], expected_rows()[3]]
+    marked = write(tmp_path / "marked.csv", "utf-8", header=header)
+    result = store.import_file(marked, "training", db=tmp_path / "t2.duckdb")
+    assert result.layout.full_width is True
+    assert stored(tmp_path / "t2.duckdb", result.batch_id) == expected_rows()
+
+
 def test_an_upload_gone_before_its_import_is_said_to_be_missing(page):
     upload = upload_of(RECORDS)
     uploads.discard(upload)  # pruned, say, after UPLOAD_KEEP_MINUTES

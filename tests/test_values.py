@@ -357,7 +357,7 @@ def test_excel_error_values_in_a_workbook(tmp_path, tmp_db):
 from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
 
 FORMAT_CHARS = st.sampled_from(list('0#?.,;"\\_*[]@%/-: EMPyYmdhs$¥General通用格式小时人元') + ["[Red]", "[DBNum1]", "[$-804]"])
-LABEL_CHARS = st.sampled_from(list("合总小累共计計城关信用社支行本页 　:：-—【】()（）万元Total sub grand统会审") +
+LABEL_CHARS = st.sampled_from(list("合总總小累共计計城关信用社支行本页 　\u00a0:：-—【】()（）万元Total sub grand统会审") +
                               ["合计", "小计", "Total", "TOTAL", "ToTaL", "ＴＯＴＡＬ", "ｔｏｔａｌ", "Ｓｕｂ"])
 
 

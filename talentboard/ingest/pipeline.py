@@ -70,7 +70,14 @@ class Staged:
         """The staged rows (_row and the dataset's columns) as a stream of Arrow batches; the first `limit` by row."""
         columns = ", ".join(["_row", *self.prepared.dataset.column_names])
         order = f" order by _row limit {int(limit)}" if limit is not None else ""
-        return self.con.sql(f"select {columns} from _staged{order}").to_arrow_reader(ARROW_BATCH_ROWS)
+        return self.stream(f"select {columns} from _staged{order}")
+
+    def stream(self, query: str, tables: dict | None = None):
+        """A query on the staged rows (view _staged) as a stream of Arrow batches; `tables`: Arrow tables it
+        reads, by name (the roster, from the store)."""
+        for name, table in (tables or {}).items():
+            self.con.register(name, table)
+        return self.con.sql(query).to_arrow_reader(ARROW_BATCH_ROWS)
 
     def first_rows(self, n: int):
         """The first `n` staged rows by row, the dataset's columns, as a DataFrame."""
@@ -259,11 +266,12 @@ def _parse(con, dataset: Dataset, layout: Layout, prepared: Prepared) -> None:
     prepared.rows_read = con.execute("select count(*) from _parsed").fetchall()[0][0]
     _collect_errors(con, dataset, position, prepared)
     _enum_default_warnings(con, dataset, position, [name for name in flags if not name.endswith("_blank")], prepared)
-    _excel_error_warnings(con, dataset, optional, prepared)
+    _excel_error_warnings(con, dataset, optional if layout.hash_sign else [], prepared)
 
 
 def _excel_error_warnings(con, dataset: Dataset, columns: list[str], prepared: Prepared) -> None:
-    """Say how many cells of an optional column held an Excel error (#N/A …) and were read as blank."""
+    """Say how many cells of an optional column held an Excel error (#N/A …) and were read as blank (none can
+    when no cell holds a #)."""
     for name in columns:
         n, errors = con.execute(f"select count(_x_{name}), list(distinct _x_{name} order by _x_{name}) "
                                 f"filter (where _x_{name} is not null) from _parsed").fetchall()[0]

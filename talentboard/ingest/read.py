@@ -129,37 +129,53 @@ def _cr_only(path: Path) -> bool:
 @dataclass
 class TextScan:
     """What one pass over a text file finds: the UTF-8 file DuckDB reads (the file itself, or a transcoded
-    copy), the SHA-256 of the original bytes, the line of the first NUL (0: none), the lines in all, and
-    whether the text holds a # anywhere, or may hold a full-width form."""
+    copy), the SHA-256 of the original bytes, the line of the first NUL (0: none), the lines in all, and the
+    last line holding a # and a full-width form (0: none), so that a header's （元） does not make the parser
+    look for full-width forms in every cell below it."""
     path: Path
     sha256: str
     nul_line: int
     lines: int
-    hash_sign: bool
-    full_width: bool
+    hash_line: int
+    full_width_line: int
+
+    @property
+    def hash_sign(self) -> bool:
+        return self.hash_line > 0
+
+    @property
+    def full_width(self) -> bool:
+        return self.full_width_line > 0
 
 
-# The first byte in UTF-8 of what normalise_sql folds (U+FF01 to U+FF5E, U+3000, U+00A0), looked for one byte at a
-# time (memchr: fast): a file without any of the three holds none of them
-FULL_WIDTH_LEADS = (b"\xef", b"\xe3", b"\xc2")
+# What normalise_sql folds (U+FF01 to U+FF5E, U+3000, U+00A0), in UTF-8, looked for with bytes.rfind (fast);
+# U+FF00 to U+FF7F in the first two, a little more than the full-width forms, never less
+FULL_WIDTH_BYTES = (b"\xef\xbc", b"\xef\xbd", b"\xe3\x80\x80", b"\xc2\xa0")
 
 
 def _to_utf8(path: Path, encoding: str, workdir: Path) -> TextScan:
     """A UTF-8, LF-or-CRLF copy for DuckDB's reader, transcoded in chunks (never the whole file in memory;
     such files are used as they are), scanned on the way: one pass over the bytes, however long the file."""
     cr_only = _cr_only(path)
-    digest, nul, newlines, last = hashlib.sha256(), 0, 0, b"\n"
-    hash_sign = full_width = False
+    digest, nul, newlines, last, carry = hashlib.sha256(), 0, 0, b"\n", b""
+    hash_line = full_width_line = 0
 
-    def scan(data: bytes) -> None:  # the text DuckDB reads: the first NUL's line, the lines, # and full width
-        nonlocal nul, newlines, last, hash_sign, full_width
+    def scan(data: bytes) -> None:  # the text DuckDB reads: the first NUL's line, the lines, the last # and full width
+        nonlocal nul, newlines, last, carry, hash_line, full_width_line
         at = data.find(b"\x00") if not nul else -1
         if at >= 0:
             nul = newlines + data.count(b"\n", 0, at) + 1
+        at = data.rfind(b"#")
+        if at >= 0:
+            hash_line = newlines + data.count(b"\n", 0, at) + 1
+        at = max((data.rfind(form) for form in FULL_WIDTH_BYTES if form[:1] in data), default=-1)  # memchr first
+        if at >= 0:
+            full_width_line = newlines + data.count(b"\n", 0, at) + 1
+        elif any(form in carry + data[:2] for form in FULL_WIDTH_BYTES):  # split between two chunks
+            full_width_line = newlines + 1
         newlines += data.count(b"\n")
         last = data[-1:] or last
-        hash_sign = hash_sign or b"#" in data
-        full_width = full_width or any(lead in data for lead in FULL_WIDTH_LEADS)
+        carry = (carry + data[-2:])[-2:]  # the stream's last two bytes, however short the chunks
     as_is = encoding == "utf-8" and not cr_only
     out = path if as_is else workdir / "utf8.csv"
     decoder = codecs.getincrementaldecoder(encoding)("strict")
@@ -182,7 +198,7 @@ def _to_utf8(path: Path, encoding: str, workdir: Path) -> TextScan:
             data = decoder.decode(b"", final=True).encode("utf-8")
             scan(data)
             dst.write(data)
-    return TextScan(out, digest.hexdigest(), nul, newlines + (last != b"\n"), hash_sign, full_width)
+    return TextScan(out, digest.hexdigest(), nul, newlines + (last != b"\n"), hash_line, full_width_line)
 
 
 def _head_records(path: Path, name: str, wanted: int = HEADER_SEARCH_ROWS) -> tuple[list[list[str]], list[int], str]:
@@ -390,7 +406,7 @@ def _read_text(con, path: Path, encoding: str, dataset: Dataset, workdir: Path, 
     _load_csv(con, utf8, path.name, skip=h + 1, first_line=data_start, width=max(len(names), 1), delimiter=delimiter,
               lines=scan.lines)
     return Layout("csv", encoding=encoding, header_row=starts[h], headers=names, sha256=scan.sha256,
-                  hash_sign=scan.hash_sign, full_width=scan.full_width)
+                  hash_sign=scan.hash_line >= data_start, full_width=scan.full_width_line >= data_start)
 
 
 def _load_csv(con, path: Path, name: str, skip: int, first_line: int, width: int, delimiter: str, lines: int) -> None:
