@@ -5,6 +5,7 @@ Results are kept only for the current version and for this code (ui.CODE_KEY): a
 upgrade makes them stale, never wrong."""
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -12,7 +13,22 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from talentboard import settings, store, ui
+from talentboard import settings, store
+
+
+class _Bare(logging.Filter):
+    """Streamlit's warnings about running outside a server (caches made with no runtime, calls from outside a
+    script run), which importing the pages' code and AppTest's sessions make here: nothing a user of the
+    command line can act on. A filter, not a level: Streamlit sets its loggers' levels when it reads its config."""
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = record.getMessage()
+        return "missing ScriptRunContext" not in text and "No runtime found" not in text
+
+
+for _name in ("streamlit.runtime.scriptrunner_utils.script_run_context", "streamlit.runtime.caching.cache_data_api"):
+    logging.getLogger(_name).addFilter(_Bare())
+
+from talentboard import ui  # noqa: E402  (after the filter: its caches are made as it is imported)
 
 # The views an executive opens; the data page reads only the batch history, which is small.
 VIEWS = ("pages/overview.py", "pages/training.py", "pages/competition.py", "pages/innovation.py")

@@ -97,6 +97,7 @@ def test_the_command_line_warms_after_an_import_unless_told_not_to(tmp_path, dem
                           env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert "Views computed ahead for the current data" in done.stdout
+    assert "WARNING" not in done.stderr and "ScriptRunContext" not in done.stderr, done.stderr  # nothing from Streamlit
     assert len(kept(db)) == 1
 
 
