@@ -27,15 +27,9 @@ MAX_WIDTH = 50
 WIDTH_SAMPLE_ROWS = 200  # widths from the first rows only: an error report may hold ten thousand
 @functools.cache
 def fill(name: str) -> PatternFill:
-    """A cell fill of FILL_COLOURS (REQUIRED_FILL, ...); also read as workbooks.REQUIRED_FILL and so on."""
+    """A cell fill of FILL_COLOURS (REQUIRED_FILL, ...)."""
     from openpyxl.styles import PatternFill
     return PatternFill("solid", fgColor=FILL_COLOURS[name])
-
-
-def __getattr__(name: str):
-    if name in FILL_COLOURS:
-        return fill(name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @functools.cache

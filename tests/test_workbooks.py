@@ -135,7 +135,7 @@ def test_template_first_sheet_header_examples_and_styles(lang):
     for j, column in enumerate(dataset.columns, start=1):
         cell = ws.cell(1, j)
         assert cell.font.bold == column.required
-        assert (cell.fill.fgColor.rgb == workbooks.REQUIRED_FILL.fgColor.rgb) == column.required
+        assert (cell.fill.fgColor.rgb == workbooks.fill("REQUIRED_FILL").fgColor.rgb) == column.required
     course = dataset.column_names.index("course") + 1
     assert ws.column_dimensions[openpyxl.utils.get_column_letter(course)].width >= 20  # 2025年反洗钱专题培训
 
