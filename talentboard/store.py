@@ -434,10 +434,10 @@ def _fill_again(con, dataset: Dataset) -> None:
     bits = {c: 1 << i for i, c in enumerate(dataset.fill_from_roster)}
     table = f"{dataset.name}_stored" if kept_once(dataset) else f"{dataset.name}_current"
     # back to the values as written, each gap marked (SET reads the row as it was)
-    gaps = " + ".join(f"(case when coalesce(_filled & {b}, 0) <> 0 or {c} is null then {b} else 0 end)"
+    gaps = " + ".join(f"(case when _filled & {b} <> 0 or {c} is null then {b} else 0 end)"
                       for c, b in bits.items())
     cleared = [f"_roster_{c} = null" for c in ROSTER_SCOPE] + [
-        f"{c} = case when coalesce(_filled & {b}, 0) <> 0 then null else {c} end" for c, b in bits.items()]
+        f"{c} = case when _filled & {b} <> 0 then null else {c} end" for c, b in bits.items()]
     con.execute(f"update {table} set {', '.join(cleared)}, _filled = {gaps}")
     filled = [f"_roster_{c} = e.{c}" for c in ROSTER_SCOPE] + [
         f"{c} = case when {table}._filled & {b} <> 0 then e.{c} else {table}.{c} end" for c, b in bits.items()]
