@@ -14,6 +14,7 @@ PAGES = [
     ("pages/training.py", "page.training", ":material/school:", "training"),
     ("pages/competition.py", "page.competition", ":material/emoji_events:", "competition"),
     ("pages/innovation.py", "page.innovation", ":material/lightbulb:", "innovation"),
+    ("pages/people.py", "page.people", ":material/badge:", "people"),
     ("pages/data.py", "page.data", ":material/upload_file:", "data"),
 ]
 pages = [st.Page(path, title=t(title, lang), icon=icon, url_path=url, default=(url == "overview"))

@@ -198,3 +198,8 @@ create or replace macro innovation_projects(period_end, orgs, branches, studio_)
                 and list_contains(orgs, e.org)
           )
       );
+
+-- The key a link or a list names a person by: opaque (a hash of the employee id with this store's secret),
+-- so a shared link or a masked table never shows an id. Stable for the life of the store.
+create or replace macro person_key(id) as
+    left(sha256(coalesce((select value from meta where key = 'privacy_salt'), '') || ':' || id), 12);

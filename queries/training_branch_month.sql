@@ -15,7 +15,8 @@ monthly as (
 select
     m.branch,
     m.month,
-    m.hours / h.headcount as hours_per_head
+    m.hours / h.headcount as hours_per_head,
+    h.headcount
 from monthly as m
 join headcount as h using (branch)
 order by m.branch, m.month

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from talentboard import settings, sql
+from talentboard import privacy, settings, sql
 from talentboard.metrics import Filters
 from talentboard.schema import GRADE_SCALES
 
@@ -76,11 +76,13 @@ def summary(con, filters: Filters) -> Summary:
                    int(change["improved"]), None if pd.isna(change["mean_change"]) else float(change["mean_change"]))
 
 
+@privacy.breakdown("headcount")
 def participation(con, filters: Filters) -> pd.DataFrame:
     """Per year and line: headcount, contestants, participation rate, award winners, award rate."""
     return _competition(con, "competition_participation", filters, _awards())
 
 
+@privacy.breakdown("entries")
 def score_by_event(con, filters: Filters) -> pd.DataFrame:
     """Per event: entries, mean, standard deviation, min, quartiles, median, max of the scores."""
     return _competition(con, "competition_score_by_event", filters)
@@ -144,17 +146,20 @@ def improvement_distribution(con, filters: Filters) -> pd.DataFrame:
 # Grading
 # ----------------------------------------------------------------------------------------------
 
+@privacy.breakdown("people")
 def grade_mix(con, filters: Filters) -> pd.DataFrame:
     """Per year, line and grade (lowest first): people and share of the line's graded staff; every bar
     (year, line) has a row for every grade in the result, at 0 where nobody holds it."""
     return _grading(con, "grading_mix", filters)
 
 
+@privacy.breakdown("people")
 def grade_movements(con, filters: Filters) -> pd.DataFrame:
     """Per pair of consecutive years: people graded in both, promoted, unchanged, demoted."""
     return _grading(con, "grading_movements", filters)
 
 
+@privacy.breakdown("people")
 def grade_flows(con, filters: Filters) -> pd.DataFrame:
     """People from each grade to each grade between the latest pair of consecutive years."""
     return _grading(con, "grading_flows", filters)

@@ -103,9 +103,11 @@ def _write_backup(con, out, backup: Path) -> list[Path]:
     last = con.execute("select coalesce(max(last_value), 0) from duckdb_sequences() "
                        "where sequence_name = 'batch_seq'").fetchall()[0][0]
     top = con.execute("select coalesce(max(batch_id), 0) from batches").fetchall()[0][0]
+    salt = con.execute("select value from meta where key = 'privacy_salt'").fetchall()
     manifest = {"format": BACKUP_FORMAT, "format_version": BACKUP_VERSION, "schema_version": store.SCHEMA_VERSION,
                 "created_at": dt.datetime.now().isoformat(timespec="seconds"),
-                "next_batch_id": max(last or 0, top) + 1, "tables": tables}
+                "next_batch_id": max(last or 0, top) + 1, "tables": tables,
+                "privacy_salt": salt[0][0] if salt else None}  # the restored store's links name the same people
     partial = backup / "manifest.json.partial"
     partial.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     os.replace(partial, backup / "manifest.json")
@@ -165,6 +167,8 @@ def restore(directory: Path | str, db: Path | str | None = None, force: bool = F
                 if restored[table] != manifest["tables"][table]["rows"]:
                     raise RestoreRefused("err.restore_damaged", file=f"{table}.parquet")
             con.execute(f"create or replace sequence batch_seq start {int(manifest['next_batch_id'])}")
+            if isinstance(manifest.get("privacy_salt"), str):
+                con.execute("update meta set value = $salt where key = 'privacy_salt'", {"salt": manifest["privacy_salt"]})
             store.refresh(con)
             con.execute("delete from results")  # computed from the data this restore replaced
     return restored

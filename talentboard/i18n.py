@@ -770,6 +770,20 @@ TEXT: dict[str, tuple[str, str]] = {
     "innov.benefit_by_studio.rest": ("图中为经济效益最高的 {shown} 个工作室；其余 {n} 个合计 {total} 万元，逐个见上方工作室表",
                                      "The {shown} studios with the highest benefit are drawn; the other {n} bring "
                                      "{total} (10k yuan) between them, each of them is in the studio table above"),
+    # --- privacy
+    "privacy.switch": ("隐私模式（隐去姓名）", "Privacy (hide names)"),
+    "privacy.switch.help": ("投屏或共享屏幕时打开：姓名只显示首尾字（张*明），工号不显示，不足 {n} 人的分组不单独列出。链接中带 mask=1，转发后仍保持隐私模式。",
+                            "Turn on before sharing the screen: names show only their first and last characters (张*明), "
+                            "employee ids are hidden, and groups of fewer than {n} people are left out of breakdowns. "
+                            "The link carries mask=1, so a shared link stays masked."),
+    "privacy.suppressed": ("隐私模式：{n} 个不足 {min} 人的分组未列出。", "Privacy: {n} group(s) of fewer than {min} people left out."),
+    # --- people and branches
+    "page.people": ("人员与网点", "People & branches"),
+    "people.view": ("查看", "Show"),
+    "people.view.person": ("个人档案", "Person"),
+    "people.view.branch": ("网点档案", "Branch"),
+    "people.view.compare": ("网点对比", "Compare branches"),
+    "people.click_hint": ("点击姓名查看个人档案。", "Click a name to open the person's record."),
     # --- (new keys go above this line)
 }
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from talentboard import sql
+from talentboard import privacy, sql
 
 
 @dataclass(frozen=True)
@@ -167,6 +167,7 @@ def format_percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
 
+@privacy.breakdown("headcount")
 def branch_scorecard(con, filters: Filters) -> pd.DataFrame:
     """Per branch: the four measures, their percentile ranks (0–1) and the talent development index (0–100)."""
     from talentboard import settings  # the weights and medal points an office may change

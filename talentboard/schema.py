@@ -42,6 +42,8 @@ class Column:
     describe_zh: str = ""
     describe_en: str = ""
     labels_en: dict[str, str] = field(default_factory=dict)  # enum: canonical value -> English display name
+    # personal data (talentboard/privacy.py): "name" is masked, "id" left out, "names" (a list) both
+    personal: str = ""
 
 
 @dataclass(frozen=True)
@@ -81,12 +83,12 @@ LINE = ("条线", "岗位序列", "业务条线", "序列", "组别")
 
 
 def _employee_id(required=True):
-    return Column("employee_id", TEXT, required, EMPLOYEE_ID, "工号", "Employee ID", identifier=True,
+    return Column("employee_id", TEXT, required, EMPLOYEE_ID, "工号", "Employee ID", identifier=True, personal="id",
                   describe_zh="职工唯一编号，与花名册一致", describe_en="Unique staff number, as in the roster")
 
 
 def _name(required=False):
-    return Column("name", TEXT, required, NAME, "姓名", "Name",
+    return Column("name", TEXT, required, NAME, "姓名", "Name", personal="name",
                   describe_zh="职工姓名（缺省时从花名册补齐）", describe_en="Staff name (filled from the roster when absent)")
 
 
@@ -219,7 +221,8 @@ INNOVATION = Dataset(
                identifier=True, describe_zh="缺省时由工作室和课题名称生成", describe_en="Derived from studio and title when absent"),
         Column("title", TEXT, True, ("成果名称", "课题名称", "项目名称", "课题"), "课题名称", "Title"),
         Column("studio", TEXT, True, ("工作室", "创新工作室", "所属工作室", "工作室名称"), "工作室", "Studio"),
-        Column("leader", TEXT, False, ("领衔人", "负责人", "劳模", "课题负责人"), "领衔人", "Leader"),
+        Column("leader", TEXT, False, ("领衔人", "负责人", "劳模", "课题负责人"), "领衔人", "Leader",
+               personal="name"),
         Column("category", ENUM, False, ("创新类别", "类别", "成果类别"), "创新类别", "Category",
                values={v: (v,) for v in ("管理创新", "服务创新", "业务创新", "产品创新", "技术创新", "党建创新", "普惠金融创新", "其他")},
                contains=(("普惠", "普惠金融创新"), ("党建", "党建创新"), ("管理", "管理创新"), ("服务", "服务创新"),
@@ -238,7 +241,7 @@ INNOVATION = Dataset(
         Column("end_date", DATE, False, ("完成日期", "结题日期", "完成时间", "结题时间"), "完成日期", "End date",
                latest_years=5),
         Column("converted_date", DATE, False, ("转化日期", "应用日期", "转化时间"), "转化日期", "Converted date"),
-        Column("members", TEXT, False, ("成员", "参与人员", "成员工号", "课题成员", "团队成员"), "成员", "Members",
+        Column("members", TEXT, False, ("成员", "参与人员", "成员工号", "课题成员", "团队成员"), "成员", "Members", personal="names",
                describe_zh="工号或姓名，以、，；或空格分隔", describe_en="Employee ids or names separated by 、 , ; or spaces"),
         _branch(),
         Column("funding", NUMBER, False, ("经费", "经费投入", "投入", "投入经费"), "经费投入", "Funding", minimum=0, unit="万元",

@@ -12,6 +12,10 @@ TRAINING_TARGET_BY_LINE: dict[str, float] = {}
 # Branch scorecard: the talent development index weights its four percentile ranks by these.
 SCORECARD_WEIGHTS = {"hours_per_head": 1.0, "coverage": 1.0, "competition_points": 1.0, "innovation_results": 1.0}
 
+# Privacy (the sidebar's switch, `mask=1` in the URL): a breakdown's group of fewer people than this is left
+# out while names are masked. Env: TALENTBOARD_PRIVACY_MIN_GROUP.
+PRIVACY_MIN_GROUP = 3
+
 # Competition medal points by award (SPEC: 特等 8, 一等 5, 二等 3, 三等 2, 优秀 1).
 AWARD_POINTS = {"特等奖": 8, "一等奖": 5, "二等奖": 3, "三等奖": 2, "优秀奖": 1}
 
@@ -102,6 +106,8 @@ IMPORT_MEMORY_LIMIT = _from_env("IMPORT_MEMORY_LIMIT", IMPORT_MEMORY_LIMIT, _siz
 THREADS = _from_env("THREADS", THREADS, lambda text: int(text) if int(text) > 0 else None)
 LOCK_WAIT = _from_env("LOCK_WAIT", LOCK_WAIT, _positive)
 READER_IDLE = _from_env("READER_IDLE", READER_IDLE, _positive)
+PRIVACY_MIN_GROUP = _from_env("PRIVACY_MIN_GROUP", PRIVACY_MIN_GROUP,
+                               lambda text: int(text) if int(text) > 0 else None)
 WARM = _from_env("WARM", WARM, lambda text: {"1": True, "0": False}.get(text))
 
 # ----------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import secrets
 import threading
 import time
 from contextlib import contextmanager
@@ -264,13 +265,13 @@ def ensure_schema(con, path: Path | str = "") -> None:
 
 def _ensure_schema(con, path: Path | str) -> None:
     try:
-        found, meta = dict(con.execute("select key, value from meta where key in ('schema_version', 'macros')"
-                                       ).fetchall()), "meta"
+        found, meta = dict(con.execute("select key, value from meta where key in ('schema_version', 'macros', "
+                                       "'privacy_salt')").fetchall()), "meta"
     except duckdb.Error:  # no meta table, or someone else's table of that name
         found, meta = {}, ""
     version = [(found["schema_version"],)] if "schema_version" in found else []
     if version and version[0][0] == SCHEMA_VERSION:
-        if found.get("macros") != MACROS_HASH:
+        if found.get("macros") != MACROS_HASH or "privacy_salt" not in found:
             with sql.transaction(con):
                 _install_macros(con)
         return
@@ -368,6 +369,9 @@ def _install_macros(con) -> None:
     con.execute(MACROS)
     con.execute("delete from meta where key = 'macros'")
     con.execute("insert into meta values ('macros', ?)", [MACROS_HASH])
+    # The secret in person_key(): a link naming a person carries an opaque key, never their employee id.
+    con.execute("insert into meta select 'privacy_salt', ? where not exists "
+                "(select 1 from meta where key = 'privacy_salt')", [secrets.token_hex(16)])
 
 
 # ----------------------------------------------------------------------------------------------

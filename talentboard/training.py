@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from talentboard import i18n, metrics, schema, settings, sql
+from talentboard import i18n, metrics, privacy, schema, settings, sql
 from talentboard.i18n import t
 from talentboard.metrics import Filters, format_number, format_percent
 
@@ -48,10 +48,12 @@ def hours_by_month(con, filters: Filters) -> pd.DataFrame:
     return sql.frame(con, "training_hours_by_month", filters.params())
 
 
+@privacy.breakdown("headcount")
 def by_branch(con, filters: Filters) -> pd.DataFrame:
     return sql.frame(con, "training_by_branch", filters.params())
 
 
+@privacy.breakdown("headcount")
 def branch_month(con, filters: Filters) -> pd.DataFrame:
     return sql.frame(con, "training_branch_month", filters.params())
 
@@ -62,10 +64,12 @@ def branch_trends(con, filters: Filters) -> dict[str, list]:
     return trends.to_dict()
 
 
+@privacy.breakdown("headcount")
 def by_line(con, filters: Filters) -> pd.DataFrame:
     return sql.frame(con, "training_by_line", filters.params())
 
 
+@privacy.breakdown("headcount")
 def attainment(con, filters: Filters) -> pd.DataFrame:
     """Per calendar year and line: headcount, how many reached their annual target, the share, the target
     and how many trained at all that year."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import streamlit as st
 
-from talentboard import charts, literal, metrics, settings, store, uploads
+from talentboard import charts, literal, metrics, privacy, settings, store, uploads
 from talentboard.export import csv_bytes
 from talentboard.i18n import t
 from talentboard.literal import say
@@ -36,6 +36,7 @@ class Context:
     demo: bool
     as_of: dt.date | None  # the newest date in any dataset
     as_of_by_dataset: dict = field(default_factory=dict)
+    privacy: privacy.Privacy = privacy.OFF  # names masked, ids hidden, small groups left out (the sidebar's switch)
 
     def dataset_as_of(self, dataset: str) -> dt.date | None:
         return self.as_of_by_dataset.get(dataset)
@@ -198,17 +199,20 @@ def cached_as_of(db: str, version: tuple) -> dict:
 
 
 @st.cache_data(ttl=3600, max_entries=512, show_spinner=False)
-def _compute(db: str, version: tuple, module: str, name: str, filters, args: tuple):
+def _compute(db: str, version: tuple, module: str, name: str, filters, args: tuple,
+             shown: privacy.Privacy = privacy.OFF):
     func = getattr(importlib.import_module(module), name)
-    return _kept(db, version, (module, name, filters, args), lambda con: func(con, filters, *args))
+    result = _kept(db, version, (module, name, filters, args), lambda con: func(con, filters, *args))
+    return privacy.apply(result, shown, getattr(func, "group_size", None))
 
 
 def compute(context: Context, func, *args, filters: metrics.Filters | None = None):
-    """func(con, filters, *args) from talentboard/, cached per data version: a small aggregate, never raw rows.
+    """func(con, filters, *args) from talentboard/, cached per data version: a small aggregate, never raw rows,
+    as the screen may show it (privacy.apply: names masked and small groups left out when the switch is on).
     When the data moved on since the run began, the page starts again on the data as it is now."""
     try:
         return while_busy(context.lang, lambda: _compute(context.db, context.version, func.__module__, func.__name__,
-                                                         filters or context.filters, args))
+                                                         filters or context.filters, args, context.privacy))
     except StoreMoved:
         st.rerun()
 
@@ -458,7 +462,23 @@ def frame(lang: str, page: str = "overview") -> Context:
             name = focused(prefix)
             if name:
                 st.sidebar.caption(say(f"filter.focus_{kind}", lang, name=name))
-    return Context(lang, db, version, filters, current.demo_active, last, as_of)
+    return Context(lang, db, version, filters, current.demo_active, last, as_of, privacy_switch(lang))
+
+
+def privacy_switch(lang: str) -> privacy.Privacy:
+    """The sidebar's privacy switch, held in the URL as mask=1 (a shared link stays masked); on by default in
+    presentation mode (present=1)."""
+    if "mask" not in st.session_state:
+        wanted = st.query_params.get("mask")
+        st.session_state["mask"] = wanted == "1" if wanted in ("0", "1") else st.query_params.get("present") == "1"
+    on = st.sidebar.toggle(t("privacy.switch", lang), key="mask",
+                           help=say("privacy.switch.help", lang, n=settings.PRIVACY_MIN_GROUP))
+    presenting = st.query_params.get("present") == "1"
+    if on or presenting:
+        st.query_params["mask"] = "1" if on else "0"
+    elif "mask" in st.query_params:
+        del st.query_params["mask"]
+    return privacy.Privacy(mask=on)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -518,27 +538,71 @@ def chart(fig, data: pd.DataFrame, name: str, lang: str, key: str, on_select=Non
         return
     st.plotly_chart(charts.finish(fig), key=key, on_select=on_select or "ignore", selection_mode="points", theme=None,
                     config=plotly_config(lang, name))
+    suppressed_note(data, lang)
     download(data, name, lang, key)
+
+
+def suppressed_note(data: pd.DataFrame, lang: str) -> None:
+    """Say so when privacy left small groups out of a breakdown (privacy.masked_frame counts them)."""
+    if data.attrs.get("suppressed"):
+        st.caption(say("privacy.suppressed", lang, n=data.attrs["suppressed"], min=settings.PRIVACY_MIN_GROUP))
 
 
 def table(data: pd.DataFrame, name: str, lang: str, key: str, column_config: dict | None = None,
           height: int | str = "auto", extra: list[str] | tuple[str, ...] = (),
-          download_data: pd.DataFrame | None = None, most: int | None = None) -> None:
+          download_data: pd.DataFrame | None = None, most: int | None = None,
+          profiles: dict[str, str] | None = None) -> None:
     """A table and its download (`download_data` when the file should hold more than the screen). A missing
     value reads "—", never None; `extra` columns stay out of the default view (so a laptop screen cuts
     nothing) and come in with a "show all columns" switch. With `most` (a list of records, e.g. people),
-    only the first `most` rows go to the browser, a line says so, and the download holds every row."""
-    order = None
-    if extra:
-        if not st.toggle(t("ui.all_columns", lang), key=f"{key}_all"):
-            order = [c for c in data.columns if c not in set(extra)]
+    only the first `most` rows go to the browser, a line says so, and the download holds every row.
+    `profiles` makes names open profiles: {"name": "person"} opens the clicked row's person (by its
+    `person_key` column, never shown), {"branch": "branch"} the clicked branch's profile."""
+    hidden = {c for c in data.columns if c in HIDDEN_COLUMNS}
+    order = [c for c in data.columns if c not in hidden] if hidden else None
+    if extra and not st.toggle(t("ui.all_columns", lang), key=f"{key}_all"):
+        order = [c for c in data.columns if c not in set(extra) | hidden]
     shown = data
     if most is not None and len(data) > most:
         st.caption(say("ui.table_first_rows", lang, shown=f"{most:,}", n=f"{len(data):,}"))
         shown = data.head(most)
-    st.dataframe(shown, hide_index=True, column_config=column_config, height=height, key=key, placeholder="—",
-                 column_order=order)
-    download(data if download_data is None else download_data, name, lang, key)
+    if profiles:
+        st.caption(t("people.click_hint", lang))
+    event = st.dataframe(shown, hide_index=True, column_config=column_config, height=height, key=key, placeholder="—",
+                         column_order=order, on_select="rerun" if profiles else "ignore",
+                         selection_mode="single-cell")
+    suppressed_note(data, lang)
+    saved = data if download_data is None else download_data
+    download(saved.drop(columns=[c for c in saved.columns if c in HIDDEN_COLUMNS]), name, lang, key)
+    for row, column in (event.selection.get("cells", []) if profiles else []):
+        if column in profiles and 0 <= row < len(shown):
+            open_profile(profiles[column], shown.iloc[row]["person_key" if profiles[column] == "person" else column])
+
+
+# ----------------------------------------------------------------------------------------------
+# Profiles: any list or chart naming a person or a branch opens its profile on the people page, the
+# sidebar's filters (and language and privacy) kept
+# ----------------------------------------------------------------------------------------------
+
+PEOPLE_PAGE = "pages/people.py"
+PROFILE_PARAMS = {"person": "person", "branch": "unit"}  # a profile's view -> the URL parameter naming whom
+HIDDEN_COLUMNS = {"person_key"}  # in a result for links, never shown nor downloaded
+
+
+def kept_params(**changes) -> dict[str, str | list[str]]:
+    """The URL's parameters (period, scope, language, privacy) with `changes`: a page's own focus stays behind."""
+    params: dict[str, str | list[str]] = {}
+    for name in st.query_params:
+        values = st.query_params.get_all(name)
+        if values and not name.endswith("_focus"):
+            params[name] = values if len(values) > 1 else values[0]
+    params.update({k: str(v) for k, v in changes.items() if v is not None})
+    return params
+
+
+def open_profile(view: str, who: str):
+    """Go to the people page showing `who` (a person's key, or a branch) in `view` ("person" or "branch")."""
+    st.switch_page(PEOPLE_PAGE, query_params=kept_params(view=view, **{PROFILE_PARAMS[view]: who}))
 
 
 def empty(lang: str, dataset: str) -> None:
