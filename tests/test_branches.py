@@ -1,0 +1,202 @@
+"""The branch profile and the branch comparison on a hand-made store: one branch's figures, rank and percentile
+among the fixture's branches, its people, those below target and its projects, and two branches side by side,
+each worked out here from the fixture's rows in plain Python; then the page, in both views, with and without
+the privacy switch."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from talentboard import branches, settings, store
+from talentboard.metrics import Filters
+from test_app import write
+
+# (id, name, branch, line, status): 甲社 three on duty (and one who left), 乙社 two, 丙社 four; 王小明 twice
+ROSTER = [("A1", "张三丰", "甲社", "柜面", "在岗"), ("A2", "李四海", "甲社", "客户经理", "在岗"),
+          ("A3", "王小明", "甲社", "柜面", "在岗"), ("A4", "赵六合", "甲社", "柜面", "离职"),
+          ("B1", "钱七星", "乙社", "柜面", "在岗"), ("B2", "孙八达", "乙社", "柜面", "在岗"),
+          ("C1", "周九洲", "丙社", "综合管理", "在岗"), ("C2", "吴十全", "丙社", "综合管理", "在岗"),
+          ("C3", "郑一鸣", "丙社", "柜面", "在岗"), ("C4", "王小明", "丙社", "柜面", "在岗")]
+# (id, date, hours)
+TRAINING = [("A1", dt.date(2024, 2, 1), 10.0), ("A1", dt.date(2024, 5, 10), 6.0), ("A2", dt.date(2023, 11, 1), 5.0),
+            ("A2", dt.date(2024, 3, 1), 30.0), ("A3", dt.date(2023, 6, 1), 4.0), ("B1", dt.date(2024, 4, 1), 20.0),
+            ("B2", dt.date(2024, 4, 1), 20.0), ("C1", dt.date(2024, 6, 1), 12.0), ("C2", dt.date(2024, 7, 1), 2.0),
+            ("C4", dt.date(2024, 1, 15), 40.0)]
+# (competition, date, event, id, score, award): the first field has five entries (percentiles), the second two
+COMPETITION = [("大赛", "2024-06-01", "点钞", "A1", 95, "一等奖"), ("大赛", "2024-06-01", "点钞", "A2", 80, "无"),
+               ("大赛", "2024-06-01", "点钞", "B1", 90, "三等奖"), ("大赛", "2024-06-01", "点钞", "C1", 92, "二等奖"),
+               ("大赛", "2024-06-01", "点钞", "C4", 85, "优秀奖"),
+               ("练兵", "2024-09-01", "业务知识", "A1", 70, "优秀奖"), ("练兵", "2024-09-01", "业务知识", "B2", 60, "无")]
+# (year, id, grade)
+GRADING = [(2023, "A1", "二级"), (2024, "A1", "三级"), (2024, "A2", "一级"), (2024, "C1", "二级")]
+# (title, studio, leader, status, start, end, members, branch)
+INNOVATION = [("甲课题", "甲社劳模创新工作室", "张三丰", "已完成", "2023-03-01", "2024-05-01", "A2、王小明", "甲社"),
+              ("丙课题", "丙社劳模创新工作室", "周九洲", "研究中", "2024-02-01", "", "A1,C2", "丙社"),
+              ("后课题", "甲社劳模创新工作室", "张三丰", "立项", "2025-03-01", "", "", "甲社")]
+YEAR = Filters(dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+BRANCH = "甲社"
+person = {e: (n, b, line, s) for e, n, b, line, s in ROSTER}
+POINTS = settings.AWARD_POINTS
+
+
+@pytest.fixture
+def store_path(tmp_path, tmp_db):
+    files = {
+        "employees": [["工号", "姓名", "机构", "条线", "状态"], *map(list, ROSTER)],
+        "training": [["工号", "培训名称", "培训日期", "学时"], *[[e, "课程", d, h] for e, d, h in TRAINING]],
+        "competition": [["竞赛名称", "日期", "项目", "工号", "成绩", "奖项"], *map(list, COMPETITION)],
+        "grading": [["年度", "工号", "等级"], *map(list, GRADING)],
+        "innovation": [["课题名称", "工作室", "领衔人", "状态", "立项日期", "完成日期", "成员", "机构"],
+                       *map(list, INNOVATION)],
+    }
+    for dataset, rows in files.items():
+        assert store.import_file(write(tmp_path / f"{dataset}.csv", rows), dataset).exit_code == 0, dataset
+    return tmp_db
+
+
+@pytest.fixture
+def con(store_path):
+    with store.connect() as connection:
+        yield connection
+
+
+def on_duty(branch=None):
+    return [e for e, (_, b, _, s) in person.items() if s == "在岗" and (branch is None or b == branch)]
+
+
+def hours_in(e, start, end):
+    return sum(h for who, d, h in TRAINING if who == e and start <= d <= end)
+
+
+def scorecard_parts(start, end):
+    """Per branch, the scorecard's four parts worked out from the fixture (hours as recorded at the branch,
+    which is the person's branch here: the fixture's training rows carry no branch of their own)."""
+    parts = {}
+    for b in {b for _, b, _, _ in person.values()}:
+        staff = on_duty(b)
+        hours = sum(hours_in(e, start, end) for e in person if person[e][1] == b)
+        trained = [e for e in staff if hours_in(e, start, end) > 0]
+        points = sum(POINTS.get(a, 0) for _, d, _, e, _, a in COMPETITION
+                     if person[e][1] == b and start <= dt.date.fromisoformat(d) <= end)
+        results = sum(1 for _, _, _, s, _, finish, _, pb in INNOVATION
+                      if pb == b and s == "已完成" and finish and start <= dt.date.fromisoformat(finish) <= end)
+        parts[b] = {"headcount": len(staff), "hours_per_head": hours / len(staff), "coverage": len(trained) / len(staff),
+                    "points_per_100": points * 100 / len(staff), "results_per_100": results * 100 / len(staff)}
+    return parts
+
+
+def percent_rank(values: dict[str, float]) -> dict[str, float]:
+    """(number of other branches lower) / (branches - 1)."""
+    return {k: sum(other < v for other in values.values()) / (len(values) - 1) for k, v in values.items()}
+
+
+def test_profile_against_the_whole(con):
+    parts = scorecard_parts(YEAR.start, YEAR.end)
+    # by hand: 甲社 trains 10 + 6 + 30 = 46 h over 3 on duty; 2 of them trained
+    assert parts[BRANCH]["hours_per_head"] == pytest.approx(46 / 3) and parts[BRANCH]["coverage"] == pytest.approx(2 / 3)
+    got = branches.profile(con, YEAR, BRANCH).set_index("measure")
+    assert list(got.index) == list(branches.PROFILE_MEASURES)
+    assert set(got["branches"]) == {3} and set(got["headcount"]) == {3}
+    ranks = {m: percent_rank({b: p[m] for b, p in parts.items()}) for m in branches.PARTS}
+    index = {b: 100 * sum(ranks[m][b] for m in branches.PARTS) / 4 for b in parts}
+    heads = sum(p["headcount"] for p in parts.values())
+    for measure in ("headcount", *branches.PARTS, "talent_index"):
+        values = {b: (index[b] if measure == "talent_index" else p[measure]) for b, p in parts.items()}
+        mine = values[BRANCH]
+        assert got.loc[measure, "value"] == pytest.approx(mine), measure
+        assert got.loc[measure, "rank"] == 1 + sum(v > mine for v in values.values()), measure
+        assert got.loc[measure, "percentile"] == pytest.approx(100 * percent_rank(values)[BRANCH]), measure
+    # the whole: hours and people of every branch together (140 h over 9 on duty), the index's mean
+    assert got.loc["hours_per_head", "whole"] == pytest.approx(140 / 9)
+    assert got.loc["coverage", "whole"] == pytest.approx(7 / 9)
+    assert got.loc["headcount", "whole"] == heads == 9
+    assert got.loc["talent_index", "whole"] == pytest.approx(sum(index.values()) / 3)
+    # written out: 甲社 is second of three on hours per head (乙社 20 h), above half the others; last on coverage
+    assert (got.loc["hours_per_head", "rank"], got.loc["hours_per_head", "percentile"]) == (2, 50)
+    assert (got.loc["coverage", "rank"], got.loc["coverage", "percentile"]) == (3, 0)
+    assert got.loc["talent_index", "value"] == pytest.approx(62.5) and got.loc["talent_index", "rank"] == 1
+    # the sidebar's branch filter does not change whom the branch is ranked against
+    narrowed = Filters(YEAR.start, YEAR.end, branches=("乙社",))
+    assert branches.profile(con, narrowed, BRANCH).equals(branches.profile(con, YEAR, BRANCH))
+    assert branches.profile(con, YEAR, "无此社").empty
+
+
+def test_scorecard_over_time_by_quarter(con):
+    got = branches.scorecard_over_time(con, YEAR, BRANCH)
+    assert list(dict.fromkeys(got["period"])) == ["2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4"]
+    for label, start, end in branches.periods(YEAR):
+        parts = scorecard_parts(start, end)
+        rows = got[got["period"] == label].set_index("scope")
+        assert rows.loc["branch", "hours_per_head"] == pytest.approx(parts[BRANCH]["hours_per_head"]), label
+        assert rows.loc["branch", "coverage"] == pytest.approx(parts[BRANCH]["coverage"]), label
+        heads = sum(p["headcount"] for p in parts.values())
+        assert rows.loc["whole", "hours_per_head"] == pytest.approx(
+            sum(p["hours_per_head"] * p["headcount"] for p in parts.values()) / heads), label
+    q1 = got[(got["period"] == "2024-Q1")].set_index("scope")
+    assert q1.loc["branch", "hours_per_head"] == pytest.approx(40 / 3)  # A1 10 h and A2 30 h in Q1
+    assert q1.loc["whole", "hours_per_head"] == pytest.approx(80 / 9)  # and C4's 40 h
+    # a period longer than a year goes by calendar year, each cut to the period
+    assert branches.periods(Filters(dt.date(2023, 7, 1), dt.date(2024, 12, 31))) == [
+        ("2023", dt.date(2023, 7, 1), dt.date(2023, 12, 31)), ("2024", dt.date(2024, 1, 1), dt.date(2024, 12, 31))]
+    assert [p[0] for p in branches.periods(Filters(dt.date(2024, 11, 15), dt.date(2025, 2, 10)))] == \
+        ["2024-Q4", "2025-Q1"]
+
+
+def test_people_of_the_branch(con, monkeypatch):
+    monkeypatch.setattr(settings, "TRAINING_TARGET_BY_LINE", {"客户经理": 24.0})
+    got = branches.people(con, YEAR, BRANCH).set_index("employee_id")
+    assert sorted(got.index) == ["A1", "A2", "A3"]  # on duty only: A4 left
+    assert got["person_key"].str.fullmatch(r"[0-9a-f]{12}").all() and got["person_key"].is_unique
+    assert got.loc["A1", "name"] == "张三丰" and got.loc["A2", "line"] == "客户经理"
+    assert dict(got["hours"]) == {"A1": 16.0, "A2": 30.0, "A3": 0.0}
+    # the latest training up to the period's end, before the period too
+    assert {e: d.date() for e, d in got["last_training"].items()} == {
+        "A1": dt.date(2024, 5, 10), "A2": dt.date(2024, 3, 1), "A3": dt.date(2023, 6, 1)}
+    # A1: 一等奖 in a field of five (the best of five scores: percentile 100) beats the 优秀奖 in a field of two
+    assert got.loc["A1", "best_award"] == "一等奖" and got.loc["A1", "best_percentile"] == pytest.approx(100)
+    assert got.loc["A2", "best_percentile"] == pytest.approx(0) and got["best_award"].isna()["A2"]  # 无 is no award
+    assert got["best_percentile"].isna()["A3"]
+    assert got.loc["A1", "grade"] == "三级" and got.loc["A1", "grade_year"] == 2024  # the latest year
+    assert got.loc["A2", "grade"] == "一级" and got["grade"].isna()["A3"]
+    # A1 leads 甲课题 and is listed on 丙社's project by id; A2 by id; A3 by name in the branch's own project.
+    # 后课题 starts after the period; 丙社's 王小明 (C4) is not counted for 甲社's project by name.
+    assert dict(got["projects"]) == {"A1": 2, "A2": 1, "A3": 1}
+    assert branches.people(con, YEAR, "丙社").set_index("employee_id")["projects"].to_dict() == \
+        {"C1": 1, "C2": 1, "C3": 0, "C4": 0}
+    # targets: 40 h (柜面) and 24 h (客户经理) a year, scaled to 2024's 366 days
+    share = 366 / 365
+    assert dict(got["target"]) == pytest.approx({"A1": 40 * share, "A2": 24 * share, "A3": 40 * share})
+    assert dict(got["below_target"]) == {"A1": True, "A2": False, "A3": True}
+    below = branches.below_target(con, YEAR, BRANCH)
+    assert list(below["employee_id"]) == ["A3", "A1"]  # furthest short first
+    assert list(below["shortfall"]) == pytest.approx([40 * share, 40 * share - 16])
+    # half a year: half the target; A1's 16 h against 40 × 182/365
+    half = Filters(dt.date(2024, 1, 1), dt.date(2024, 6, 30))
+    assert list(branches.below_target(con, half, BRANCH)["employee_id"]) == ["A3", "A1"]
+    assert branches.below_target(con, half, BRANCH)["target"].iloc[0] == pytest.approx(40 * 182 / 365)
+
+
+def test_projects_of_the_branch(con):
+    got = branches.projects(con, YEAR, BRANCH)
+    assert list(got["title"]) == ["甲课题"]  # 后课题 starts after the period's end; 丙课题 is 丙社's
+    assert got.loc[0, "studio"] == "甲社劳模创新工作室" and got.loc[0, "leader"] == "张三丰"
+    later = Filters(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    assert list(branches.projects(con, later, BRANCH)["title"]) == ["后课题", "甲课题"]  # the latest first
+
+
+def test_compare_two_branches(con):
+    parts = scorecard_parts(YEAR.start, YEAR.end)
+    got = branches.compare(con, YEAR, ("丙社", BRANCH)).set_index("branch")
+    assert list(got.index) == ["丙社", BRANCH]  # the order chosen
+    for part in branches.PARTS:
+        ranks = percent_rank({b: p[part] for b, p in parts.items()})
+        for b in ("丙社", BRANCH):
+            assert got.loc[b, part] == pytest.approx(parts[b][part]), (b, part)
+            assert got.loc[b, f"{part}_pct"] == pytest.approx(100 * ranks[b]), (b, part)
+    # written out: 丙社 13.5 h a head (54 h over 4), lowest of three; 3 of 4 trained, second of three
+    assert got.loc["丙社", "hours_per_head"] == pytest.approx(13.5) and got.loc["丙社", "hours_per_head_pct"] == 0
+    assert got.loc["丙社", "coverage_pct"] == pytest.approx(50)
+    assert got.loc[BRANCH, "points_per_100"] == pytest.approx(600 / 3)  # 一等奖 5 and 优秀奖 1
+    assert list(got["headcount"]) == [4, 3]
+    assert list(branches.compare(con, YEAR, ("丙社", "无此社"))["branch"]) == ["丙社"]
