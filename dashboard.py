@@ -21,4 +21,7 @@ pages = [st.Page(path, title=t(title, lang), icon=icon, url_path=url, default=(u
          for path, title, icon, url in PAGES if (ui.REPO_ROOT / path).exists()]
 page = st.navigation(pages)
 st.session_state["context"] = ui.frame(lang, page.url_path or "overview")
-page.run()
+try:
+    page.run()
+finally:  # a page run without this script (Streamlit's legacy pages/ mode) finds no context: ui.page_context
+    st.session_state.pop("context", None)

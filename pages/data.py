@@ -173,7 +173,7 @@ def show_checks(key: str, dataset: str, upload: uploads.Upload, choices: uploads
         show_errors(key, dataset, upload, result, report)
     if result.preview is not None and len(result.preview):
         st.markdown(f"**{say('data.first_rows', lang, n=len(result.preview))}**")
-        shown = uploads.preview_table(result.preview, dataset, lang)
+        shown = ui.masked(context, uploads.preview_table(result.preview, dataset, lang))
         st.dataframe(shown, hide_index=True, key=f"{key}_first_rows",
                      column_config={c: column_name(dataset, c) for c in shown.columns})
 
@@ -187,7 +187,7 @@ def show_errors(key: str, dataset: str, upload_name: uploads.Upload | str, resul
     """The rejected rows (row, whose row, column, value, reason) and the error report to fix them in."""
     name = upload_name if isinstance(upload_name, str) else upload_name.name
     st.markdown(f"**{say('data.errors', lang, n=result.rows_rejected)}**")
-    errors = uploads.error_table(result.errors, dataset, lang)
+    errors = ui.masked(context, uploads.error_table(result.errors, dataset, lang))
     labels = uploads.error_table_labels(dataset, lang)
     if len(errors) > charts.TABLE_ROWS:  # a file of ten thousand bad rows: the report below lists them all
         st.caption(say("data.errors_first_rows", lang, shown=f"{charts.TABLE_ROWS:,}", n=f"{len(errors):,}"))
@@ -195,10 +195,13 @@ def show_errors(key: str, dataset: str, upload_name: uploads.Upload | str, resul
     st.dataframe(errors, hide_index=True, key=f"{key}_errors", height=min(36 * (len(errors) + 1) + 4, 320),
                  column_config={c: labels[c] for c in errors.columns}
                  | {"row": st.column_config.NumberColumn(labels["row"], format="%d")})
-    st.download_button(t("data.error_report", lang), report,
-                       file_name=f"{t('data.error_report_file', lang)}-{name.rsplit('.', 1)[0]}.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key=f"{key}_error_report", icon=":material/download:")
+    if context.privacy.mask:  # the report holds each rejected row whole, names and ids with it
+        st.caption(t("privacy.no_error_report", lang))
+    else:
+        st.download_button(t("data.error_report", lang), report,
+                           file_name=f"{t('data.error_report_file', lang)}-{name.rsplit('.', 1)[0]}.xlsx",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           key=f"{key}_error_report", icon=":material/download:")
 
 
 def import_controls(key: str, dataset: str, upload: uploads.Upload, choices: uploads.Choices,
@@ -351,7 +354,7 @@ with history_tab:
                                                       status=t(f"status.{by_id[b]['status']}", lang)))
         batch = by_id[picked]
         st.download_button(say("data.batch_rows", lang, n=f"{batch['rows_loaded']:,}"),
-                           lambda: csv_bytes(store.batch_rows(picked, db)),
+                           lambda: csv_bytes(ui.masked(context, store.batch_rows(picked, db))),
                            file_name=f"batch-{picked}-{batch['dataset']}.csv", mime="text/csv",
                            key="data_batch_rows", icon=":material/download:")
         if batch["status"] == "rolled_back":

@@ -784,6 +784,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "people.view.branch": ("网点档案", "Branch"),
     "people.view.compare": ("网点对比", "Compare branches"),
     "people.click_hint": ("点击姓名查看个人档案。", "Click a name to open the person's record."),
+    "warn.personal_columns": ("以下列含个人敏感信息（身份证、电话、银行卡等），按隐私规定未保存：{columns}",
+                              "These columns hold personal data (ID card, phone, bank account and the like) and were "
+                              "not stored, by the privacy rules: {columns}"),
+    "privacy.no_error_report": ("隐私模式下不提供错误报告下载（报告含被拒行的姓名和工号）；关闭隐私模式后即可下载。",
+                                "The error report is not offered while privacy is on (it holds the rejected rows' "
+                                "names and ids); turn privacy off to download it."),
     # --- (new keys go above this line)
 }
 

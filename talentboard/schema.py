@@ -82,6 +82,18 @@ BRANCH = ("机构", "所属机构", "网点", "所属网点", "支行", "部门"
 LINE = ("条线", "岗位序列", "业务条线", "序列", "组别")
 
 
+# Headers of personal data no dataset keeps (an ID card, a phone, a bank account, an address): a file's column
+# under such a header is never stored, and the import says so in words of its own.
+PERSONAL_HEADER_WORDS = ("身份证", "证件号", "证件号码", "手机", "电话", "联系方式", "银行卡", "银行账号", "卡号", "账号",
+                         "住址", "地址", "邮箱", "微信")
+
+
+def personal_header(header: str) -> bool:
+    """Whether a file's header names personal data no dataset keeps (身份证号, 手机号码, 工资卡卡号…)."""
+    text = normalise_header(header)
+    return any(word in text for word in PERSONAL_HEADER_WORDS)
+
+
 def _employee_id(required=True):
     return Column("employee_id", TEXT, required, EMPLOYEE_ID, "工号", "Employee ID", identifier=True, personal="id",
                   describe_zh="职工唯一编号，与花名册一致", describe_en="Unique staff number, as in the roster")

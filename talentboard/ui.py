@@ -206,6 +206,11 @@ def _compute(db: str, version: tuple, module: str, name: str, filters, args: tup
     return privacy.apply(result, shown, getattr(func, "group_size", None))
 
 
+def masked(context: Context, result):
+    """A table read outside compute (a file's preview and rejected rows, a batch's rows) as the screen may show it."""
+    return privacy.apply(result, context.privacy)
+
+
 def compute(context: Context, func, *args, filters: metrics.Filters | None = None):
     """func(con, filters, *args) from talentboard/, cached per data version: a small aggregate, never raw rows,
     as the screen may show it (privacy.apply: names masked and small groups left out when the switch is on).

@@ -12,7 +12,6 @@ from talentboard import store
 from talentboard.ingest import values
 from test_ingest import HEADER, table, write_csv
 
-TODAY = dt.date.today()
 
 
 def _one_year_on(day: dt.date) -> dt.date:
@@ -108,7 +107,7 @@ def test_every_year_form_in_a_year_column(tmp_path, tmp_db):
 
 
 def test_a_year_column_from_excel_and_its_plausible_range(tmp_path, tmp_db):
-    latest = TODAY.year + 1
+    latest = dt.date.today().year + 1
     rows = [["评定年度", "工号", "评定等级"], [2024.0, "E1", "三级"], [2023, "E2", "四级"], [1989, "E3", "三级"],
             [latest, "E4", "三级"], [latest + 1, "E5", "三级"]]
     result = store.import_file(_xlsx(tmp_path / "g.xlsx", rows), "grading")
@@ -152,35 +151,35 @@ def test_date_forms_and_ambiguous_dates(tmp_path, tmp_db):
 
 
 def test_dates_outside_each_columns_plausible_range_are_row_errors(tmp_path, tmp_db):
-    soon, too_late = TODAY + dt.timedelta(days=30), _one_year_on(TODAY) + dt.timedelta(days=1)
+    soon, too_late = dt.date.today() + dt.timedelta(days=30), _one_year_on(dt.date.today()) + dt.timedelta(days=1)
     rows = [HEADER, ["E1", "某", "课1", "1900-01-01", "1"], ["E2", "某", "课2", "2100-01-01", "1"],
             ["E3", "某", "课3", soon.isoformat(), "1"], ["E4", "某", "课4", too_late.isoformat(), "1"],
             ["E5", "某", "课5", "1950-01-01", "1"], ["E6", "某", "课6", "1949-12-31", "1"]]
     result = store.import_file(write_csv(tmp_path / "r.csv", rows), "training")
     assert dict(table(tmp_db, "select employee_id, start_date from training")) == {
         "E3": soon, "E5": dt.date(1950, 1, 1)}
-    latest = _one_year_on(TODAY).isoformat()
+    latest = _one_year_on(dt.date.today()).isoformat()
     assert [(e.row, e.code) for e in result.errors] == [(2, "row.date_range"), (3, "row.date_range"),
                                                          (5, "row.date_range"), (7, "row.date_range")]
     assert result.errors[0].message("zh") == f"日期不在合理范围内（1950-01-01 至 {latest}）"
     assert result.errors[0].message("en") == f"date outside the plausible range 1950-01-01 to {latest}"
     # a birth date is never in the future
-    tomorrow = TODAY + dt.timedelta(days=1)
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
     roster = [["工号", "姓名", "机构", "出生日期"], ["E1", "甲", "城关", "1985-06-01"], ["E2", "乙", "城关", tomorrow.isoformat()],
               ["E3", "丙", "城关", "1900-01-01"]]
     result = store.import_file(write_csv(tmp_path / "e.csv", roster), "employees")
     assert table(tmp_db, "select employee_id, birth_date from employees") == [("E1", dt.date(1985, 6, 1))]
     assert [(e.row, e.code) for e in result.errors] == [(3, "row.date_range"), (4, "row.date_range")]
-    assert result.errors[0].message("zh") == f"日期不在合理范围内（1920-01-01 至 {TODAY.isoformat()}）"
+    assert result.errors[0].message("zh") == f"日期不在合理范围内（1920-01-01 至 {dt.date.today().isoformat()}）"
 
 
 def test_plausible_ranges_live_in_the_registry():
     from talentboard import schema
     birth = schema.EMPLOYEES.column("birth_date")
     assert (birth.earliest, birth.latest_years) == ("1920-01-01", 0)
-    assert values.date_bounds(birth, TODAY) == (dt.date(1920, 1, 1), TODAY)
+    assert values.date_bounds(birth, dt.date.today()) == (dt.date(1920, 1, 1), dt.date.today())
     start = schema.TRAINING.column("start_date")
-    assert values.date_bounds(start, TODAY) == (dt.date(1950, 1, 1), _one_year_on(TODAY))
+    assert values.date_bounds(start, dt.date.today()) == (dt.date(1950, 1, 1), _one_year_on(dt.date.today()))
 
 
 # ---------------------------------------------------------------------------------------------

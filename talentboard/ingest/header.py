@@ -101,7 +101,10 @@ def map_columns(layout: Layout, dataset: Dataset, mapping: dict[str, str] | None
         raise ImportRejected("err.missing_columns",
                              missing=Listing(tuple(Term(dataset.name, c.name, named=True) for c in missing)),
                              row=layout.header_row, found=Listing(found) if found else "—")
-    if layout.ignored:
-        warnings.append(Message("warn.ignored_columns", {"dataset": Term(dataset.name),
-                                                         "columns": Listing(tuple(layout.ignored))}))
+    personal = tuple(h for h in layout.ignored if schema.personal_header(h))
+    others = tuple(h for h in layout.ignored if h not in personal)
+    if personal:  # an ID card, phone or bank account column: said apart, so the office sees it was not kept
+        warnings.append(Message("warn.personal_columns", {"columns": Listing(personal)}))
+    if others:
+        warnings.append(Message("warn.ignored_columns", {"dataset": Term(dataset.name), "columns": Listing(others)}))
     return warnings
