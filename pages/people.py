@@ -3,7 +3,13 @@ side by side. Reached from any list or chart naming a person or a branch (ui.ope
 import streamlit as st
 
 from talentboard import ui
+from talentboard import branches
+from talentboard import charts
+from talentboard import schema
+from talentboard import settings
 from talentboard.i18n import t
+from talentboard.literal import say
+from talentboard.metrics import format_number
 
 context = ui.page_context()
 lang = context.lang
@@ -21,10 +27,194 @@ def person_view() -> None:
 def branch_view() -> None:
     """One branch against the whole: KPIs with rank and percentile, scorecard parts over time, its people,
     those below target, its studios."""
+    filters = context.filters
+    names = ui.branch_choices(ui.cached_options(context.db, context.version), list(filters.orgs))
+    if not names:
+        ui.empty(lang, "employees")
+        return
+    wanted = st.query_params.get("unit")
+    if wanted and wanted not in names:
+        st.warning(say("branch.unknown", lang, name=wanted), icon=":material/warning:")
+    branch = st.selectbox(t("branch.pick", lang), names, index=None, key="unit", bind="query-params",
+                          placeholder=t("branch.pick.placeholder", lang))
+    if branch is None:
+        st.info(t("branch.choose", lang), icon=":material/info:")
+        return
+    figures = ui.compute(context, branches.profile, branch)
+    if figures.empty and not figures.attrs.get("suppressed"):
+        st.info(say("branch.no_staff", lang, name=branch), icon=":material/info:")
+        return
+    if figures.empty:  # privacy: a branch of fewer people than the minimum shows no figures of its own
+        st.info(say("branch.small", lang, min=settings.PRIVACY_MIN_GROUP), icon=":material/visibility_off:")
+    else:
+        _branch_kpis(figures.set_index("measure"))
+        _branch_over_time(branch)
+    _branch_people(branch)
+    _branch_projects(branch)
+
+
+def _branch_kpis(figures) -> None:
+    """The branch's six figures, each with its rank and percentile among the branches, and the whole's figure."""
+    n = int(figures["branches"].iloc[0])
+    st.caption(say("branch.caption", lang, start=context.filters.start, end=context.filters.end, n=n,
+                   asof=context.as_of or "—"))
+    shown = {"headcount": lambda v: format_number(v, lang, 0), "hours_per_head": lambda v: format_number(v, lang),
+             "coverage": lambda v: f"{v * 100:.1f}%", "points_per_100": lambda v: format_number(v, lang),
+             "results_per_100": lambda v: format_number(v, lang), "talent_index": lambda v: f"{v:.0f}"}
+    labels = {"headcount": "kpi.headcount", "hours_per_head": "kpi.hours_per_head", "coverage": "kpi.coverage",
+              "points_per_100": "col.points_per_100", "results_per_100": "col.results_per_100",
+              "talent_index": "col.talent_index"}
+    helps = {"headcount": "kpi.headcount.help", "hours_per_head": "kpi.hours_per_head.help",
+             "coverage": "kpi.coverage.help", "talent_index": "overview.scorecard.help"}
+    for column, (measure, row) in zip(st.columns(len(figures)), figures.iterrows()):
+        whole = say("branch.whole_index" if measure == "talent_index" else "branch.whole", lang,
+                    value=shown[measure](row["whole"]))
+        definition = t(helps[measure], lang) + "。" if measure in helps else ""
+        column.metric(t(labels[measure], lang), shown[measure](row["value"]),
+                      delta=say("branch.rank", lang, rank=int(row["rank"]), n=n, pct=f"{row['percentile']:.0f}"),
+                      delta_color="off", delta_arrow="off", border=True, height="stretch",
+                      help=definition + t("branch.kpi.help", lang) + " " + t("branch.whole.help", lang))
+        column.caption(whole)
+
+
+def _branch_over_time(branch: str) -> None:
+    """The four scorecard parts step by step, the branch against the whole, one small chart each."""
+    steps = ui.compute(context, branches.scorecard_over_time, branch)
+    quarterly = "Q" in str(steps["period"].iloc[0]) if len(steps) else True
+    help_key = "branch.over_time.help_quarter" if quarterly else "branch.over_time.help_year"
+    with ui.card(t("branch.over_time", lang), t(help_key, lang)):
+        parts = {"hours_per_head": ("kpi.hours_per_head", "branch.unit.hours"),
+                 "coverage": ("kpi.coverage", "branch.unit.percent"),
+                 "points_per_100": ("col.points_per_100", "branch.unit.points"),
+                 "results_per_100": ("col.results_per_100", "branch.unit.results")}
+        whole = t("branch.scope.whole", lang)
+        long = steps.assign(coverage=steps["coverage"] * 100,
+                            scope=[branch if s == "branch" else whole for s in steps["scope"]]).melt(
+            id_vars=["period", "scope"], value_vars=list(parts), var_name="part", value_name="value")
+        colours = {branch: charts.colour_map(ui.cached_options(context.db, context.version)["branch"]).get(
+            branch, charts.QUALITATIVE[0]), whole: charts.OTHERS_COLOUR}
+        step = t("branch.col.quarter" if quarterly else "branch.col.year", lang)
+        fig = charts.small_multiples(long, "period", "value", "part", "scope", lang, context.as_of,
+                                     panels=list(parts), panel_titles={p: t(k, lang) for p, (k, _) in parts.items()},
+                                     y_titles={p: t(u, lang) for p, (_, u) in parts.items()}, colours=colours,
+                                     title=t("branch.over_time", lang), x_title=step)
+        ui.chart(fig, steps, "branch_over_time", lang, key="branch_over_time")
+
+
+def _branch_people(branch: str) -> None:
+    """The branch's people, and those below their prorated target."""
+    def readable(frame):
+        """Awards and grades named in the reader's language, dates without a time."""
+        return frame.assign(best_award=frame["best_award"].map(lambda a: schema.display("competition", "award", a, lang)),
+                            grade=frame["grade"].map(lambda g: schema.display("grading", "grade", g, lang)),
+                            last_training=frame["last_training"].dt.date)
+
+    everyone = ui.compute(context, branches.people, branch)
+    shown = readable(everyone)
+    columns = {
+        "name": st.column_config.TextColumn(t("col.name", lang), pinned=True),
+        "employee_id": st.column_config.TextColumn(t("col.employee_id", lang)),
+        "line": st.column_config.TextColumn(t("col.line", lang)),
+        "position": st.column_config.TextColumn(t("col.position", lang)),
+        "hours": st.column_config.NumberColumn(t("col.hours", lang), format="%.1f"),
+        "last_training": st.column_config.DateColumn(t("branch.col.last_training", lang), format="YYYY-MM-DD"),
+        "best_award": st.column_config.TextColumn(t("branch.col.best_award", lang)),
+        "best_percentile": st.column_config.NumberColumn(t("branch.col.best_percentile", lang), format="%.0f"),
+        "grade": st.column_config.TextColumn(t("branch.col.grade", lang)),
+        "grade_year": st.column_config.NumberColumn(t("branch.col.grade_year", lang), format="%d"),
+        "projects": st.column_config.NumberColumn(t("branch.col.projects", lang), format="%d"),
+        "target": st.column_config.NumberColumn(t("branch.col.target", lang), format="%.1f"),
+        "below_target": st.column_config.CheckboxColumn(t("branch.col.below", lang)),
+        "shortfall": st.column_config.NumberColumn(t("branch.col.shortfall", lang), format="%.1f"),
+    }
+    with ui.card(say("branch.people", lang, n=len(everyone)), t("branch.people.help", lang)):
+        ui.table(shown, "branch_people", lang, key="branch_people", column_config=columns,
+                 extra=["position", "grade_year", "target"], profiles={"name": "person"}, most=charts.TABLE_ROWS,
+                 height=min(35 * (min(len(shown), 12) + 1) + 3, 460))
+    below = readable(ui.compute(context, branches.below_target, branch))
+    below = below[[c for c in ("person_key", "name", "employee_id", "line", "hours", "target", "shortfall",
+                               "last_training") if c in below.columns]]
+    with ui.card(say("branch.below", lang, n=len(below)),
+                 say("branch.below.help", lang, target=format_number(settings.TRAINING_TARGET_HOURS, lang))):
+        if below.empty:
+            st.success(t("branch.below.none", lang), icon=":material/check_circle:")
+        else:
+            ui.table(below, "branch_below_target", lang, key="branch_below", column_config=columns,
+                     profiles={"name": "person"}, most=charts.TABLE_ROWS,
+                     height=min(35 * (min(len(below), 10) + 1) + 3, 390))
+
+
+def _branch_projects(branch: str) -> None:
+    """The innovation projects recorded under the branch, studio by studio."""
+    found = ui.compute(context, branches.projects, branch)
+    help_text = say("branch.projects.help", lang, studios=found["studio"].nunique(), n=len(found))
+    with ui.card(t("branch.projects", lang), help_text):
+        if found.empty:
+            st.info(t("branch.projects.none", lang), icon=":material/info:")
+            return
+        shown = found.assign(**{c: found[c].map(lambda v, c=c: schema.display("innovation", c, v, lang))
+                                for c in ("status", "category", "award_level")},
+                             **{c: found[c].dt.date for c in ("start_date", "end_date", "converted_date")})
+        label = {c: schema.DATASETS["innovation"].column(c) for c in shown.columns}
+        config = {c: st.column_config.Column(label[c].label_en if lang == "en" else label[c].label_zh)
+                  for c in shown.columns}
+        ui.table(shown, "branch_projects", lang, key="branch_projects", column_config=config,
+                 extra=["project_id", "category", "converted_date", "members", "funding", "award_level"],
+                 height=min(35 * (min(len(shown), 10) + 1) + 3, 390))
 
 
 def compare_view() -> None:
     """Two to four branches side by side on the scorecard parts."""
+    names = ui.branch_choices(ui.cached_options(context.db, context.version), list(context.filters.orgs))
+    if not names:
+        ui.empty(lang, "employees")
+        return
+    chosen = st.multiselect(t("compare.pick", lang), names, key="compare", bind="query-params",
+                            placeholder=t("branch.pick.placeholder", lang))
+    most = branches.COMPARE_MOST
+    if len(chosen) < 2:
+        st.info(say("compare.too_few", lang, n=len(chosen)), icon=":material/info:")
+        return
+    if len(chosen) > most:
+        st.warning(say("compare.too_many", lang, n=len(chosen), extra=len(chosen) - most), icon=":material/warning:")
+        return
+    side = ui.compute(context, branches.compare, tuple(chosen))
+    if side.empty and not side.attrs.get("suppressed"):
+        st.info(say("compare.left", lang, names=t("hl.scope_sep", lang).join(chosen)), icon=":material/info:")
+        return
+    left = [b for b in chosen if b not in set(side["branch"])] if not side.attrs.get("suppressed") else []
+    if left:
+        st.info(say("compare.left", lang, names=t("hl.scope_sep", lang).join(left)), icon=":material/info:")
+    parts = {"hours_per_head": "kpi.hours_per_head", "coverage": "kpi.coverage",
+             "points_per_100": "col.points_per_100", "results_per_100": "col.results_per_100"}
+    part_names = {p: t(k, lang) for p, k in parts.items()}
+    with ui.card(t("compare.chart", lang), t("compare.chart.help", lang)):
+        long = side.melt(id_vars=["branch"], value_vars=[f"{p}_pct" for p in parts], var_name="part",
+                         value_name="percentile")
+        long["part"] = long["part"].str.removesuffix("_pct").map(part_names)
+        colours = charts.colour_map(ui.cached_options(context.db, context.version)["branch"])
+        fig = charts.bar(long, "part", "percentile", lang, context.as_of, color="branch", colours=colours,
+                         stacked_labels=False, number_format=".0f", order=list(part_names.values()),
+                         title=t("compare.chart", lang), height=440,
+                         labels={"part": t("branch.col.part", lang), "percentile": t("compare.axis", lang),
+                                 "branch": t("col.branch", lang)})
+        fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.06)
+        fig.update_yaxes(range=[0, 112], tickvals=[0, 25, 50, 75, 100])
+        ui.chart(fig, side, "branch_compare", lang, key="compare_chart")
+    with ui.card(t("compare.table", lang)):
+        table = side.assign(coverage=side["coverage"] * 100)
+        config = {"branch": st.column_config.TextColumn(t("col.branch", lang), pinned=True),
+                  "headcount": st.column_config.NumberColumn(t("branch.col.headcount", lang), format="%d"),
+                  "hours_per_head": st.column_config.NumberColumn(part_names["hours_per_head"], format="%.1f"),
+                  "coverage": st.column_config.NumberColumn(part_names["coverage"], format="%.1f%%"),
+                  "points_per_100": st.column_config.NumberColumn(part_names["points_per_100"], format="%.1f"),
+                  "results_per_100": st.column_config.NumberColumn(part_names["results_per_100"], format="%.1f"),
+                  "talent_index": st.column_config.ProgressColumn(t("col.talent_index", lang), format="%.0f",
+                                                                  min_value=0, max_value=100, width=110)}
+        config |= {f"{p}_pct": st.column_config.NumberColumn(t("compare.col.pct", lang, part=name), format="%.0f")
+                   for p, name in part_names.items()}
+        ui.table(table, "branch_compare", lang, key="compare_table", column_config=config,
+                 extra=[f"{p}_pct" for p in parts], profiles={"branch": "branch"})
 
 
 {"person": person_view, "branch": branch_view, "compare": compare_view}[view]()

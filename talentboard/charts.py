@@ -666,3 +666,47 @@ def sankey(data: pd.DataFrame, source: str, target: str, value: str, lang: str, 
                            yanchor="bottom", showarrow=False, font={"size": 15})
     fig.update_layout(margin={"l": 8, "r": 8, "t": 40, "b": 24})
     return style(fig, lang, as_of, height, title=title)
+
+
+@kept
+def small_multiples(data: pd.DataFrame, x: str, y: str, panel: str, color: str, lang: str, as_of: dt.date | None, *,
+                    panels: list, panel_titles: dict, y_titles: dict, title: str, x_title: str,
+                    colours: dict[str, str] | None = None, columns: int = 2, height: int = 560,
+                    number_format: str = ",.1f") -> go.Figure:
+    """One small line chart per value of `panel` (in `panels`' order, headed by `panel_titles`, its own y axis
+    titled by `y_titles`: the panels may differ in unit), a line per value of `color` in its fixed colour, the
+    legend naming each once; `x` in the order it first appears, read as categories ("2026-Q1")."""
+    from plotly.subplots import make_subplots
+    data, palette = drawn(data), drawn_keys(colours)
+    rows = -(-len(panels) // columns)
+    fig = make_subplots(rows=rows, cols=columns, vertical_spacing=0.2 if rows > 1 else 0.1, horizontal_spacing=0.1,
+                        subplot_titles=[literal.plotly(panel_titles.get(p, p)) for p in panels])
+    steps = list(dict.fromkeys(data[x]))
+    names = list(dict.fromkeys(data[color]))
+    for place, name in enumerate(names):
+        for i, value in enumerate(panels):
+            points = data[(data[panel] == literal.plotly(value)) & (data[color] == name)]
+            fig.add_trace(go.Scatter(x=points[x].tolist(), y=points[y].tolist(), name=name, legendgroup=name,
+                                     showlegend=i == 0, mode="lines+markers",
+                                     line={"color": palette.get(name, QUALITATIVE[place % len(QUALITATIVE)]), "width": 3},
+                                     marker={"size": 9},
+                                     hovertemplate=f"%{{fullData.name}} · %{{x}}: %{{y:{number_format}}}<extra></extra>"),
+                          row=i // columns + 1, col=i % columns + 1)
+    # the panels' titles sit in a band of their own under the legend (each row's plot a little shorter),
+    # not on the legend's row above the top panels
+    shrink = 1 - 32 / height  # about 32 px
+    for name in fig.layout:
+        if name.startswith("yaxis"):
+            low, high = fig.layout[name].domain
+            fig.layout[name].domain = [low * shrink, high * shrink]
+    for note in fig.layout.annotations:
+        note.update(y=note.y * shrink, font={"size": 16})
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=drawn_list(steps))
+    fig.update_yaxes(rangemode="tozero")
+    for i, value in enumerate(panels):
+        suffix = "" if i == 0 else str(i + 1)
+        fig.layout[f"yaxis{suffix}"].title = {"text": y_titles.get(value, "")}
+        fig.layout[f"xaxis{suffix}"].title = {"text": x_title}
+    fig = style(fig, lang, as_of, height, title=title)
+    fig.update_xaxes(showgrid=False)
+    return fig

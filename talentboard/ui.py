@@ -607,6 +607,7 @@ def kept_params(**changes) -> dict[str, str | list[str]]:
 
 def open_profile(view: str, who: str):
     """Go to the people page showing `who` (a person's key, or a branch) in `view` ("person" or "branch")."""
+    st.session_state["view"] = view  # the page's view choice (url_choice) keeps a session's choice over the URL's
     st.switch_page(PEOPLE_PAGE, query_params=kept_params(view=view, **{PROFILE_PARAMS[view]: who}))
 
 

@@ -13,26 +13,26 @@ from talentboard.metrics import Filters
 from test_app import write
 
 # (id, name, branch, line, status): 甲社 three on duty (and one who left), 乙社 two, 丙社 four; 王小明 twice
-ROSTER = [("A1", "张三丰", "甲社", "柜面", "在岗"), ("A2", "李四海", "甲社", "客户经理", "在岗"),
-          ("A3", "王小明", "甲社", "柜面", "在岗"), ("A4", "赵六合", "甲社", "柜面", "离职"),
-          ("B1", "钱七星", "乙社", "柜面", "在岗"), ("B2", "孙八达", "乙社", "柜面", "在岗"),
-          ("C1", "周九洲", "丙社", "综合管理", "在岗"), ("C2", "吴十全", "丙社", "综合管理", "在岗"),
-          ("C3", "郑一鸣", "丙社", "柜面", "在岗"), ("C4", "王小明", "丙社", "柜面", "在岗")]
+ROSTER = [("JA01", "张三丰", "甲社", "柜面", "在岗"), ("JA02", "李四海", "甲社", "客户经理", "在岗"),
+          ("JA03", "王小明", "甲社", "柜面", "在岗"), ("JA04", "赵六合", "甲社", "柜面", "离职"),
+          ("YB01", "钱七星", "乙社", "柜面", "在岗"), ("YB02", "孙八达", "乙社", "柜面", "在岗"),
+          ("BC01", "周九洲", "丙社", "综合管理", "在岗"), ("BC02", "吴十全", "丙社", "综合管理", "在岗"),
+          ("BC03", "郑一鸣", "丙社", "柜面", "在岗"), ("BC04", "王小明", "丙社", "柜面", "在岗")]
 # (id, date, hours)
-TRAINING = [("A1", dt.date(2024, 2, 1), 10.0), ("A1", dt.date(2024, 5, 10), 6.0), ("A2", dt.date(2023, 11, 1), 5.0),
-            ("A2", dt.date(2024, 3, 1), 30.0), ("A3", dt.date(2023, 6, 1), 4.0), ("B1", dt.date(2024, 4, 1), 20.0),
-            ("B2", dt.date(2024, 4, 1), 20.0), ("C1", dt.date(2024, 6, 1), 12.0), ("C2", dt.date(2024, 7, 1), 2.0),
-            ("C4", dt.date(2024, 1, 15), 40.0)]
+TRAINING = [("JA01", dt.date(2024, 2, 1), 10.0), ("JA01", dt.date(2024, 5, 10), 6.0), ("JA02", dt.date(2023, 11, 1), 5.0),
+            ("JA02", dt.date(2024, 3, 1), 30.0), ("JA03", dt.date(2023, 6, 1), 4.0), ("YB01", dt.date(2024, 4, 1), 20.0),
+            ("YB02", dt.date(2024, 4, 1), 20.0), ("BC01", dt.date(2024, 6, 1), 12.0), ("BC02", dt.date(2024, 7, 1), 2.0),
+            ("BC04", dt.date(2024, 1, 15), 40.0)]
 # (competition, date, event, id, score, award): the first field has five entries (percentiles), the second two
-COMPETITION = [("大赛", "2024-06-01", "点钞", "A1", 95, "一等奖"), ("大赛", "2024-06-01", "点钞", "A2", 80, "无"),
-               ("大赛", "2024-06-01", "点钞", "B1", 90, "三等奖"), ("大赛", "2024-06-01", "点钞", "C1", 92, "二等奖"),
-               ("大赛", "2024-06-01", "点钞", "C4", 85, "优秀奖"),
-               ("练兵", "2024-09-01", "业务知识", "A1", 70, "优秀奖"), ("练兵", "2024-09-01", "业务知识", "B2", 60, "无")]
+COMPETITION = [("大赛", "2024-06-01", "点钞", "JA01", 95, "一等奖"), ("大赛", "2024-06-01", "点钞", "JA02", 80, "无"),
+               ("大赛", "2024-06-01", "点钞", "YB01", 90, "三等奖"), ("大赛", "2024-06-01", "点钞", "BC01", 92, "二等奖"),
+               ("大赛", "2024-06-01", "点钞", "BC04", 85, "优秀奖"),
+               ("练兵", "2024-09-01", "业务知识", "JA01", 70, "优秀奖"), ("练兵", "2024-09-01", "业务知识", "YB02", 60, "无")]
 # (year, id, grade)
-GRADING = [(2023, "A1", "二级"), (2024, "A1", "三级"), (2024, "A2", "一级"), (2024, "C1", "二级")]
+GRADING = [(2023, "JA01", "二级"), (2024, "JA01", "三级"), (2024, "JA02", "一级"), (2024, "BC01", "二级")]
 # (title, studio, leader, status, start, end, members, branch)
-INNOVATION = [("甲课题", "甲社劳模创新工作室", "张三丰", "已完成", "2023-03-01", "2024-05-01", "A2、王小明", "甲社"),
-              ("丙课题", "丙社劳模创新工作室", "周九洲", "研究中", "2024-02-01", "", "A1,C2", "丙社"),
+INNOVATION = [("甲课题", "甲社劳模创新工作室", "张三丰", "已完成", "2023-03-01", "2024-05-01", "JA02、王小明", "甲社"),
+              ("丙课题", "丙社劳模创新工作室", "周九洲", "研究中", "2024-02-01", "", "JA01,BC02", "丙社"),
               ("后课题", "甲社劳模创新工作室", "张三丰", "立项", "2025-03-01", "", "", "甲社")]
 YEAR = Filters(dt.date(2024, 1, 1), dt.date(2024, 12, 31))
 BRANCH = "甲社"
@@ -134,8 +134,8 @@ def test_scorecard_over_time_by_quarter(con):
         assert rows.loc["whole", "hours_per_head"] == pytest.approx(
             sum(p["hours_per_head"] * p["headcount"] for p in parts.values()) / heads), label
     q1 = got[(got["period"] == "2024-Q1")].set_index("scope")
-    assert q1.loc["branch", "hours_per_head"] == pytest.approx(40 / 3)  # A1 10 h and A2 30 h in Q1
-    assert q1.loc["whole", "hours_per_head"] == pytest.approx(80 / 9)  # and C4's 40 h
+    assert q1.loc["branch", "hours_per_head"] == pytest.approx(40 / 3)  # JA01 10 h and JA02 30 h in Q1
+    assert q1.loc["whole", "hours_per_head"] == pytest.approx(80 / 9)  # and BC04's 40 h
     # a period longer than a year goes by calendar year, each cut to the period
     assert branches.periods(Filters(dt.date(2023, 7, 1), dt.date(2024, 12, 31))) == [
         ("2023", dt.date(2023, 7, 1), dt.date(2023, 12, 31)), ("2024", dt.date(2024, 1, 1), dt.date(2024, 12, 31))]
@@ -146,34 +146,34 @@ def test_scorecard_over_time_by_quarter(con):
 def test_people_of_the_branch(con, monkeypatch):
     monkeypatch.setattr(settings, "TRAINING_TARGET_BY_LINE", {"客户经理": 24.0})
     got = branches.people(con, YEAR, BRANCH).set_index("employee_id")
-    assert sorted(got.index) == ["A1", "A2", "A3"]  # on duty only: A4 left
+    assert sorted(got.index) == ["JA01", "JA02", "JA03"]  # on duty only: JA04 left
     assert got["person_key"].str.fullmatch(r"[0-9a-f]{12}").all() and got["person_key"].is_unique
-    assert got.loc["A1", "name"] == "张三丰" and got.loc["A2", "line"] == "客户经理"
-    assert dict(got["hours"]) == {"A1": 16.0, "A2": 30.0, "A3": 0.0}
+    assert got.loc["JA01", "name"] == "张三丰" and got.loc["JA02", "line"] == "客户经理"
+    assert dict(got["hours"]) == {"JA01": 16.0, "JA02": 30.0, "JA03": 0.0}
     # the latest training up to the period's end, before the period too
     assert {e: d.date() for e, d in got["last_training"].items()} == {
-        "A1": dt.date(2024, 5, 10), "A2": dt.date(2024, 3, 1), "A3": dt.date(2023, 6, 1)}
-    # A1: 一等奖 in a field of five (the best of five scores: percentile 100) beats the 优秀奖 in a field of two
-    assert got.loc["A1", "best_award"] == "一等奖" and got.loc["A1", "best_percentile"] == pytest.approx(100)
-    assert got.loc["A2", "best_percentile"] == pytest.approx(0) and got["best_award"].isna()["A2"]  # 无 is no award
-    assert got["best_percentile"].isna()["A3"]
-    assert got.loc["A1", "grade"] == "三级" and got.loc["A1", "grade_year"] == 2024  # the latest year
-    assert got.loc["A2", "grade"] == "一级" and got["grade"].isna()["A3"]
-    # A1 leads 甲课题 and is listed on 丙社's project by id; A2 by id; A3 by name in the branch's own project.
-    # 后课题 starts after the period; 丙社's 王小明 (C4) is not counted for 甲社's project by name.
-    assert dict(got["projects"]) == {"A1": 2, "A2": 1, "A3": 1}
+        "JA01": dt.date(2024, 5, 10), "JA02": dt.date(2024, 3, 1), "JA03": dt.date(2023, 6, 1)}
+    # JA01: 一等奖 in a field of five (the best of five scores: percentile 100) beats the 优秀奖 in a field of two
+    assert got.loc["JA01", "best_award"] == "一等奖" and got.loc["JA01", "best_percentile"] == pytest.approx(100)
+    assert got.loc["JA02", "best_percentile"] == pytest.approx(0) and got["best_award"].isna()["JA02"]  # 无 is no award
+    assert got["best_percentile"].isna()["JA03"]
+    assert got.loc["JA01", "grade"] == "三级" and got.loc["JA01", "grade_year"] == 2024  # the latest year
+    assert got.loc["JA02", "grade"] == "一级" and got["grade"].isna()["JA03"]
+    # JA01 leads 甲课题 and is listed on 丙社's project by id; JA02 by id; JA03 by name in the branch's own project.
+    # 后课题 starts after the period; 丙社's 王小明 (BC04) is not counted for 甲社's project by name.
+    assert dict(got["projects"]) == {"JA01": 2, "JA02": 1, "JA03": 1}
     assert branches.people(con, YEAR, "丙社").set_index("employee_id")["projects"].to_dict() == \
-        {"C1": 1, "C2": 1, "C3": 0, "C4": 0}
+        {"BC01": 1, "BC02": 1, "BC03": 0, "BC04": 0}
     # targets: 40 h (柜面) and 24 h (客户经理) a year, scaled to 2024's 366 days
     share = 366 / 365
-    assert dict(got["target"]) == pytest.approx({"A1": 40 * share, "A2": 24 * share, "A3": 40 * share})
-    assert dict(got["below_target"]) == {"A1": True, "A2": False, "A3": True}
+    assert dict(got["target"]) == pytest.approx({"JA01": 40 * share, "JA02": 24 * share, "JA03": 40 * share})
+    assert dict(got["below_target"]) == {"JA01": True, "JA02": False, "JA03": True}
     below = branches.below_target(con, YEAR, BRANCH)
-    assert list(below["employee_id"]) == ["A3", "A1"]  # furthest short first
+    assert list(below["employee_id"]) == ["JA03", "JA01"]  # furthest short first
     assert list(below["shortfall"]) == pytest.approx([40 * share, 40 * share - 16])
-    # half a year: half the target; A1's 16 h against 40 × 182/365
+    # half a year: half the target; JA01's 16 h against 40 × 182/365
     half = Filters(dt.date(2024, 1, 1), dt.date(2024, 6, 30))
-    assert list(branches.below_target(con, half, BRANCH)["employee_id"]) == ["A3", "A1"]
+    assert list(branches.below_target(con, half, BRANCH)["employee_id"]) == ["JA03", "JA01"]
     assert branches.below_target(con, half, BRANCH)["target"].iloc[0] == pytest.approx(40 * 182 / 365)
 
 
@@ -200,3 +200,99 @@ def test_compare_two_branches(con):
     assert got.loc[BRANCH, "points_per_100"] == pytest.approx(600 / 3)  # 一等奖 5 and 优秀奖 1
     assert list(got["headcount"]) == [4, 3]
     assert list(branches.compare(con, YEAR, ("丙社", "无此社"))["branch"]) == ["丙社"]
+
+
+# ----------------------------------------------------------------------------------------------
+# The page: pages/people.py, views branch and compare
+# ----------------------------------------------------------------------------------------------
+
+PERIOD_QUERY = {"range": "custom", "period": ["2024-01-01", "2024-12-31"]}
+
+
+def cells(at) -> dict[str, list]:
+    """Every table's columns as shown (keyed by column name), tables one after another."""
+    found: dict[str, list] = {}
+    for frame in at.dataframe:
+        for column in frame.value.columns:
+            found.setdefault(column, []).extend(frame.value[column].tolist())
+    return found
+
+
+def test_the_branch_view_shows_the_branch(store_path, run_page):
+    from conftest import figures, rendered_strings
+    at = run_page("people", PERIOD_QUERY | {"view": "branch", "unit": BRANCH})
+    assert at.selectbox(key="unit").value == BRANCH
+    metrics = {m.label: (m.value, m.proto.delta) for m in at.metric}
+    # worked out above: 46 h over 3 on duty, second of three (above one of the two others); 2 of 3 trained, last
+    assert metrics["人均学时"] == ("15.3", "第 2 / 3 名，高于 50% 的其他网点")
+    assert metrics["培训覆盖率"] == ("66.7%", "第 3 / 3 名，高于 0% 的其他网点")
+    assert metrics["在岗人数"] == ("3", "第 2 / 3 名，高于 50% 的其他网点")
+    assert metrics["人才发展指数"] == ("62", "第 1 / 3 名，高于 100% 的其他网点")  # 62.5, shown whole
+    shown = rendered_strings(at)
+    assert "全辖 15.6" in shown and "全辖 77.8%" in shown  # 140 h and 7 trained over 9 on duty
+    tables = cells(at)
+    people = dict(zip(tables["name"], tables["hours"]))
+    assert {k: people[k] for k in ("张三丰", "李四海", "王小明")} == {"张三丰": 16.0, "李四海": 30.0, "王小明": 0.0}
+    assert "赵六合" not in tables["name"]  # left: not on duty
+    target = 40 * 366 / 365  # every line's default here: 李四海's 30 h fall short too
+    assert tables["shortfall"] == pytest.approx([target, target - 16, target - 30])  # 王小明, 张三丰, 李四海
+    assert "甲课题" in tables["title"] and "后课题" not in tables["title"]
+    over_time = [f for f in figures(at) if f["layout"]["meta"]["title"] == "计分卡四项走势：本网点与全辖"]
+    assert len(over_time) == 1
+    hours = [trace for trace in over_time[0]["data"] if trace["xaxis"] in (None, "x")]
+    assert {trace["name"] for trace in hours} == {BRANCH, "全辖"}
+    mine = next(trace for trace in hours if trace["name"] == BRANCH)
+    assert mine["x"] == ["2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4"]
+    assert mine["y"] == pytest.approx([40 / 3, 2, 0, 0])  # 10 + 30 h, then JA01's 6 h, over 3
+
+
+def test_a_branch_the_link_names_wrongly_is_said_so(store_path, run_page):
+    at = run_page("people", PERIOD_QUERY | {"view": "branch", "unit": "无此社"})
+    assert any("无此社" in w.value for w in at.warning)
+    assert at.selectbox(key="unit").value is None and not at.metric
+
+
+def test_the_compare_view_draws_two_branches(store_path, run_page):
+    from conftest import figures
+    at = run_page("people", PERIOD_QUERY | {"view": "compare", "compare": [BRANCH, "丙社"]})
+    (chart,) = [f for f in figures(at) if f["layout"]["meta"]["title"] == "计分卡四项百分位对比"]
+    bars = {trace["name"]: trace["y"] for trace in chart["data"]}
+    parts = scorecard_parts(YEAR.start, YEAR.end)
+    for b in (BRANCH, "丙社"):
+        expected = [100 * percent_rank({k: p[part] for k, p in parts.items()})[b] for part in branches.PARTS]
+        assert bars[b] == pytest.approx(expected), b
+    assert bars[BRANCH] == pytest.approx([50, 0, 100, 100])  # second, last, first and first of three
+    tables = cells(at)
+    assert tables["branch"] == [BRANCH, "丙社"] and tables["hours_per_head"] == pytest.approx([46 / 3, 13.5])
+
+
+def test_the_compare_view_asks_for_two_to_four(store_path, run_page):
+    at = run_page("people", PERIOD_QUERY | {"view": "compare", "compare": [BRANCH]})
+    assert any("2—4" in i.value and "1" in i.value for i in at.info) and not at.get("plotly_chart")
+    extra = [f"新社{i}" for i in range(4)]  # names the roster lacks are not offered: the multiselect drops them
+    at = run_page("people", PERIOD_QUERY | {"view": "compare", "compare": [BRANCH, "乙社", "丙社"], "lang": "en"})
+    assert not at.warning and len(at.get("plotly_chart")) == 1 and extra
+
+
+def test_masked_no_name_or_id_and_small_groups_left_out(store_path, run_page, downloads):
+    from conftest import rendered_strings
+    secrets = {name for _, name, *_ in ROSTER} | {e for e, *_ in ROSTER}
+    seen: list[str] = []
+    for query in ({"view": "branch", "unit": BRANCH}, {"view": "branch", "unit": "乙社"},
+                  {"view": "compare", "compare": [BRANCH, "乙社", "丙社"]}):
+        at = run_page("people", PERIOD_QUERY | {"mask": "1"} | query)
+        seen += rendered_strings(at)
+        files = {name: data for name, data in downloads.items() if str(name).endswith(".csv")}
+        assert files, "the tables offer their data"
+        seen += [bytes(data).decode("utf-8-sig") for data in files.values()]
+        downloads.clear()
+        if query.get("unit") == BRANCH:
+            assert "张*丰" in cells(at)["name"] and "employee_id" not in cells(at)
+        if query.get("unit") == "乙社":  # two people: no figures of its own, its people listed masked
+            assert any("不足 3 人" in i.value for i in at.info) and not at.metric
+            assert sorted(at.dataframe[0].value["name"]) == ["孙*达", "钱*星"]
+        if "compare" in query:  # 乙社's two are left out of the comparison, and it says so
+            assert cells(at)["branch"] == [BRANCH, "丙社"]
+            assert any("1 个不足 3 人的分组" in c.value for c in at.caption)
+    leaks = {secret for secret in secrets for text in seen if secret in text}
+    assert leaks == set()
