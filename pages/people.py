@@ -36,7 +36,7 @@ def branch_view() -> None:
     if wanted and wanted not in names:
         st.warning(say("branch.unknown", lang, name=wanted), icon=":material/warning:")
     branch = st.selectbox(t("branch.pick", lang), names, index=None, key="unit", bind="query-params",
-                          placeholder=t("branch.pick.placeholder", lang))
+                          placeholder=t("branch.pick.placeholder", lang), width=360)
     if branch is None:
         st.info(t("branch.choose", lang), icon=":material/info:")
         return
@@ -54,7 +54,8 @@ def branch_view() -> None:
 
 
 def _branch_kpis(figures) -> None:
-    """The branch's six figures, each with its rank and percentile among the branches, and the whole's figure."""
+    """The branch's six figures, each with its rank and percentile among the branches, and the whole's figure;
+    three cards a row, so a laptop screen reads each in full."""
     n = int(figures["branches"].iloc[0])
     st.caption(say("branch.caption", lang, start=context.filters.start, end=context.filters.end, n=n,
                    asof=context.as_of or "—"))
@@ -64,17 +65,23 @@ def _branch_kpis(figures) -> None:
     labels = {"headcount": "kpi.headcount", "hours_per_head": "kpi.hours_per_head", "coverage": "kpi.coverage",
               "points_per_100": "col.points_per_100", "results_per_100": "col.results_per_100",
               "talent_index": "col.talent_index"}
-    helps = {"headcount": "kpi.headcount.help", "hours_per_head": "kpi.hours_per_head.help",
-             "coverage": "kpi.coverage.help", "talent_index": "overview.scorecard.help"}
-    for column, (measure, row) in zip(st.columns(len(figures)), figures.iterrows()):
-        whole = say("branch.whole_index" if measure == "talent_index" else "branch.whole", lang,
-                    value=shown[measure](row["whole"]))
-        definition = t(helps[measure], lang) + "。" if measure in helps else ""
-        column.metric(t(labels[measure], lang), shown[measure](row["value"]),
-                      delta=say("branch.rank", lang, rank=int(row["rank"]), n=n, pct=f"{row['percentile']:.0f}"),
-                      delta_color="off", delta_arrow="off", border=True, height="stretch",
-                      help=definition + t("branch.kpi.help", lang) + " " + t("branch.whole.help", lang))
-        column.caption(whole)
+    points = t("comp.separator", lang).join(f"{schema.display('competition', 'award', award, lang)} {value}"
+                                            for award, value in settings.AWARD_POINTS.items())
+    helps = {"headcount": t("kpi.headcount.help", lang), "hours_per_head": t("kpi.hours_per_head.help", lang),
+             "coverage": t("kpi.coverage.help", lang), "points_per_100": t("branch.points.help", lang, points=points),
+             "results_per_100": t("branch.results.help", lang), "talent_index": t("branch.index.help", lang)}
+    stop = ". " if lang == "en" else "。"
+    per_row = 3
+    rows = list(figures.iterrows())
+    for first in range(0, len(rows), per_row):
+        for column, (measure, row) in zip(st.columns(per_row), rows[first:first + per_row]):
+            whole = say("branch.whole_index" if measure == "talent_index" else "branch.whole", lang,
+                        value=shown[measure](row["whole"]))
+            column.metric(t(labels[measure], lang), shown[measure](row["value"]),
+                          delta=say("branch.rank", lang, rank=int(row["rank"]), n=n, pct=f"{row['percentile']:.0f}"),
+                          delta_color="off", delta_arrow="off", border=True, height="stretch",
+                          help=helps[measure] + stop + t("branch.kpi.help", lang) + " " + t("branch.whole.help", lang))
+            column.caption(whole)
 
 
 def _branch_over_time(branch: str) -> None:
@@ -88,17 +95,22 @@ def _branch_over_time(branch: str) -> None:
                  "points_per_100": ("col.points_per_100", "branch.unit.points"),
                  "results_per_100": ("col.results_per_100", "branch.unit.results")}
         whole = t("branch.scope.whole", lang)
-        long = steps.assign(coverage=steps["coverage"] * 100,
+        marked = steps["period"].where(steps["complete"], steps["period"] + "*")  # a step cut to the period
+        long = steps.assign(coverage=steps["coverage"] * 100, period=marked,
                             scope=[branch if s == "branch" else whole for s in steps["scope"]]).melt(
             id_vars=["period", "scope"], value_vars=list(parts), var_name="part", value_name="value")
-        colours = {branch: charts.colour_map(ui.cached_options(context.db, context.version)["branch"]).get(
-            branch, charts.QUALITATIVE[0]), whole: charts.OTHERS_COLOUR}
         step = t("branch.col.quarter" if quarterly else "branch.col.year", lang)
         fig = charts.small_multiples(long, "period", "value", "part", "scope", lang, context.as_of,
                                      panels=list(parts), panel_titles={p: t(k, lang) for p, (k, _) in parts.items()},
-                                     y_titles={p: t(u, lang) for p, (_, u) in parts.items()}, colours=colours,
+                                     y_titles={p: t(u, lang) for p, (_, u) in parts.items()},
+                                     colours={branch: charts.QUALITATIVE[0], whole: charts.OTHERS_COLOUR},
                                      title=t("branch.over_time", lang), x_title=step)
         ui.chart(fig, steps, "branch_over_time", lang, key="branch_over_time")
+        cut = steps[~steps["complete"]].drop_duplicates("period")
+        if len(cut):
+            st.caption(say("branch.partial", lang, step=t("branch.step.quarter" if quarterly else "branch.step.year", lang),
+                           steps=t("hl.scope_sep", lang).join(f"{p}* {s} — {e}" for p, s, e
+                                                              in cut[["period", "start", "end"]].itertuples(index=False))))
 
 
 def _branch_people(branch: str) -> None:
@@ -170,7 +182,7 @@ def compare_view() -> None:
         ui.empty(lang, "employees")
         return
     chosen = st.multiselect(t("compare.pick", lang), names, key="compare", bind="query-params",
-                            placeholder=t("branch.pick.placeholder", lang))
+                            placeholder=t("branch.pick.placeholder", lang), width=720)
     most = branches.COMPARE_MOST
     if len(chosen) < 2:
         st.info(say("compare.too_few", lang, n=len(chosen)), icon=":material/info:")
@@ -192,7 +204,9 @@ def compare_view() -> None:
         long = side.melt(id_vars=["branch"], value_vars=[f"{p}_pct" for p in parts], var_name="part",
                          value_name="percentile")
         long["part"] = long["part"].str.removesuffix("_pct").map(part_names)
-        colours = charts.colour_map(ui.cached_options(context.db, context.version)["branch"])
+        # colours by place in the choice: the first four of the palette stay apart (a branch's place in the full
+        # list could give two of four much the same green)
+        colours = charts.colour_map(side["branch"])
         fig = charts.bar(long, "part", "percentile", lang, context.as_of, color="branch", colours=colours,
                          stacked_labels=False, number_format=".0f", order=list(part_names.values()),
                          title=t("compare.chart", lang), height=440,

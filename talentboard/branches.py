@@ -63,22 +63,22 @@ def profile(con, filters: Filters, branch: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def periods(filters: Filters) -> list[tuple[str, dt.date, dt.date]]:
+def periods(filters: Filters) -> list[tuple[str, dt.date, dt.date, bool]]:
     """The steps the scorecard is followed in: quarters when the period is a year or less (the default period,
     this year so far, would otherwise be a single point), calendar years when it is longer (quarters over
     several years swing with the training calendar and crowd the axis). Each step is cut to the period:
-    (label, first day, last day)."""
+    (label, first day, last day, whether it is the whole quarter or year)."""
     quarterly = (filters.end - filters.start).days < 366
     steps, start = [], filters.start
     while start <= filters.end:
         if quarterly:
             quarter = (start.month - 1) // 3
-            label = f"{start.year}-Q{quarter + 1}"
+            label, first = f"{start.year}-Q{quarter + 1}", dt.date(start.year, 3 * quarter + 1, 1)
             following = dt.date(start.year + (quarter == 3), 3 * ((quarter + 1) % 4) + 1, 1)
         else:
-            label, following = str(start.year), dt.date(start.year + 1, 1, 1)
+            label, first, following = str(start.year), dt.date(start.year, 1, 1), dt.date(start.year + 1, 1, 1)
         end = min(following - dt.timedelta(days=1), filters.end)
-        steps.append((label, start, end))
+        steps.append((label, start, end, start == first and end == following - dt.timedelta(days=1)))
         start = following
     return steps
 
@@ -86,15 +86,15 @@ def periods(filters: Filters) -> list[tuple[str, dt.date, dt.date]]:
 @privacy.breakdown("headcount")
 def scorecard_over_time(con, filters: Filters, branch: str) -> pd.DataFrame:
     """The scorecard's four parts for each step of `periods(filters)`, for the branch (scope "branch") and the
-    whole ("whole", every branch in the org and line scope together): columns period, start, end, scope,
-    headcount, the four parts, and the branch's percentile ranks (0–100, `<part>_pct`; the whole's are empty).
-    A step in which the branch has nobody on duty has no branch row."""
+    whole ("whole", every branch in the org and line scope together): columns period, start, end, complete
+    (the whole quarter or year), scope, headcount, the four parts, and the branch's percentile ranks (0–100,
+    `<part>_pct`; the whole's are empty). A step in which the branch has nobody on duty has no branch row."""
     rows = []
-    for label, start, end in periods(filters):
+    for label, start, end, complete in periods(filters):
         card = metrics.branch_scorecard(con, ranking_scope(Filters(start, end, filters.orgs, (), filters.lines)))
         if card.empty:
             continue
-        step = {"period": label, "start": start, "end": end}
+        step = {"period": label, "start": start, "end": end, "complete": complete}
         mine = card[card["branch"] == branch]
         if len(mine):
             row = mine.iloc[0]
@@ -104,7 +104,7 @@ def scorecard_over_time(con, filters: Filters, branch: str) -> pd.DataFrame:
         whole = _whole(card)
         rows.append(step | {"scope": "whole", "headcount": int(whole["headcount"])} | {part: whole[part] for part in PARTS}
                     | {f"{part}_pct": float("nan") for part in PARTS})
-    columns = ["period", "start", "end", "scope", "headcount", *PARTS, *(f"{part}_pct" for part in PARTS)]
+    columns = ["period", "start", "end", "complete", "scope", "headcount", *PARTS, *(f"{part}_pct" for part in PARTS)]
     return pd.DataFrame(rows, columns=columns)
 
 

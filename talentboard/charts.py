@@ -671,7 +671,7 @@ def sankey(data: pd.DataFrame, source: str, target: str, value: str, lang: str, 
 @kept
 def small_multiples(data: pd.DataFrame, x: str, y: str, panel: str, color: str, lang: str, as_of: dt.date | None, *,
                     panels: list, panel_titles: dict, y_titles: dict, title: str, x_title: str,
-                    colours: dict[str, str] | None = None, columns: int = 2, height: int = 560,
+                    colours: dict[str, str] | None = None, columns: int = 2, height: int = 600,
                     number_format: str = ",.1f") -> go.Figure:
     """One small line chart per value of `panel` (in `panels`' order, headed by `panel_titles`, its own y axis
     titled by `y_titles`: the panels may differ in unit), a line per value of `color` in its fixed colour, the
@@ -679,7 +679,7 @@ def small_multiples(data: pd.DataFrame, x: str, y: str, panel: str, color: str, 
     from plotly.subplots import make_subplots
     data, palette = drawn(data), drawn_keys(colours)
     rows = -(-len(panels) // columns)
-    fig = make_subplots(rows=rows, cols=columns, vertical_spacing=0.2 if rows > 1 else 0.1, horizontal_spacing=0.1,
+    fig = make_subplots(rows=rows, cols=columns, vertical_spacing=0.26 if rows > 1 else 0.1, horizontal_spacing=0.1,
                         subplot_titles=[literal.plotly(panel_titles.get(p, p)) for p in panels])
     steps = list(dict.fromkeys(data[x]))
     names = list(dict.fromkeys(data[color]))
@@ -701,7 +701,9 @@ def small_multiples(data: pd.DataFrame, x: str, y: str, panel: str, color: str, 
             fig.layout[name].domain = [low * shrink, high * shrink]
     for note in fig.layout.annotations:
         note.update(y=note.y * shrink, font={"size": 16})
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=drawn_list(steps))
+    # half a step of room at either end: the first step's label clear of the y axis's 0
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=drawn_list(steps),
+                     range=[-0.5, len(steps) - 0.5])
     fig.update_yaxes(rangemode="tozero")
     for i, value in enumerate(panels):
         suffix = "" if i == 0 else str(i + 1)

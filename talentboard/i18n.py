@@ -817,6 +817,8 @@ TEXT: dict[str, tuple[str, str]] = {
                                    "The period is longer than a year, so it goes by year (quarters swing with the training calendar and crowd the axis); the first and last years are cut to the period."),
     "branch.col.quarter": ("季度", "Quarter"),
     "branch.col.year": ("年度", "Year"),
+    "branch.step.quarter": ("季度", "quarter"),
+    "branch.step.year": ("年度", "year"),
     "branch.col.scope": ("范围", "Scope"),
     "branch.col.part": ("指标", "Measure"),
     "branch.col.value": ("数值", "Value"),
@@ -861,6 +863,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "compare.axis": ("百分位（0—100）", "Percentile (0–100)"),
     "compare.table": ("原始数值", "Raw values"),
     "compare.col.pct": ("{part}百分位", "{part} percentile"),
+    "people.click_hint_branch": ("点击网点名称查看网点档案。", "Click a branch to open its profile."),
+    "branch.points.help": ("期间内获奖积分合计 × 100 ÷ 在岗人数；积分：{points}", "Medal points in the period × 100 ÷ headcount; points: {points}"),
+    "branch.results.help": ("期间内完成或转化的创新课题数 × 100 ÷ 在岗人数", "Innovation projects completed or converted in the period × 100 ÷ headcount"),
+    "branch.index.help": ("人均学时、培训覆盖率、每百人竞赛积分、每百人创新成果四项百分位的加权平均（默认等权），0—100 分",
+                          "The weighted mean (equal by default) of the percentile ranks on hours per head, coverage, points and results per 100 staff, 0–100"),
+    "branch.partial": ("带 * 的{step}只含所选期间内的日期：{steps}。", "A {step} marked * holds only the days in the chosen period: {steps}."),
     # --- (new keys go above this line)
 }
 

@@ -572,7 +572,7 @@ def table(data: pd.DataFrame, name: str, lang: str, key: str, column_config: dic
         st.caption(say("ui.table_first_rows", lang, shown=f"{most:,}", n=f"{len(data):,}"))
         shown = data.head(most)
     if profiles:
-        st.caption(t("people.click_hint", lang))
+        st.caption(t("people.click_hint" if "person" in profiles.values() else "people.click_hint_branch", lang))
     event = st.dataframe(shown, hide_index=True, column_config=column_config, height=height, key=key, placeholder="—",
                          column_order=order, on_select="rerun" if profiles else "ignore",
                          selection_mode="single-cell")

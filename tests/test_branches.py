@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import plotly.graph_objects as go
 import pytest
 
-from talentboard import branches, settings, store
+from talentboard import branches, charts, settings, store
 from talentboard.metrics import Filters
 from test_app import write
 
@@ -125,7 +126,8 @@ def test_profile_against_the_whole(con):
 def test_scorecard_over_time_by_quarter(con):
     got = branches.scorecard_over_time(con, YEAR, BRANCH)
     assert list(dict.fromkeys(got["period"])) == ["2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4"]
-    for label, start, end in branches.periods(YEAR):
+    assert all(got["complete"])  # four whole quarters
+    for label, start, end, _ in branches.periods(YEAR):
         parts = scorecard_parts(start, end)
         rows = got[got["period"] == label].set_index("scope")
         assert rows.loc["branch", "hours_per_head"] == pytest.approx(parts[BRANCH]["hours_per_head"]), label
@@ -138,9 +140,11 @@ def test_scorecard_over_time_by_quarter(con):
     assert q1.loc["whole", "hours_per_head"] == pytest.approx(80 / 9)  # and BC04's 40 h
     # a period longer than a year goes by calendar year, each cut to the period
     assert branches.periods(Filters(dt.date(2023, 7, 1), dt.date(2024, 12, 31))) == [
-        ("2023", dt.date(2023, 7, 1), dt.date(2023, 12, 31)), ("2024", dt.date(2024, 1, 1), dt.date(2024, 12, 31))]
-    assert [p[0] for p in branches.periods(Filters(dt.date(2024, 11, 15), dt.date(2025, 2, 10)))] == \
-        ["2024-Q4", "2025-Q1"]
+        ("2023", dt.date(2023, 7, 1), dt.date(2023, 12, 31), False),
+        ("2024", dt.date(2024, 1, 1), dt.date(2024, 12, 31), True)]
+    assert branches.periods(Filters(dt.date(2024, 11, 15), dt.date(2025, 3, 31))) == [
+        ("2024-Q4", dt.date(2024, 11, 15), dt.date(2024, 12, 31), False),
+        ("2025-Q1", dt.date(2025, 1, 1), dt.date(2025, 3, 31), True)]
 
 
 def test_people_of_the_branch(con, monkeypatch):
@@ -238,7 +242,7 @@ def test_the_branch_view_shows_the_branch(store_path, run_page):
     assert tables["shortfall"] == pytest.approx([target, target - 16, target - 30])  # 王小明, 张三丰, 李四海
     assert "甲课题" in tables["title"] and "后课题" not in tables["title"]
     over_time = [f for f in figures(at) if f["layout"]["meta"]["title"] == "计分卡四项走势：本网点与全辖"]
-    assert len(over_time) == 1
+    assert len(over_time) == 1 and charts.check(go.Figure(over_time[0])) == []
     hours = [trace for trace in over_time[0]["data"] if trace["xaxis"] in (None, "x")]
     assert {trace["name"] for trace in hours} == {BRANCH, "全辖"}
     mine = next(trace for trace in hours if trace["name"] == BRANCH)
@@ -256,6 +260,7 @@ def test_the_compare_view_draws_two_branches(store_path, run_page):
     from conftest import figures
     at = run_page("people", PERIOD_QUERY | {"view": "compare", "compare": [BRANCH, "丙社"]})
     (chart,) = [f for f in figures(at) if f["layout"]["meta"]["title"] == "计分卡四项百分位对比"]
+    assert charts.check(go.Figure(chart)) == []
     bars = {trace["name"]: trace["y"] for trace in chart["data"]}
     parts = scorecard_parts(YEAR.start, YEAR.end)
     for b in (BRANCH, "丙社"):
