@@ -143,7 +143,7 @@ def _branch_people(branch: str) -> None:
         ui.table(shown, "branch_people", lang, key="branch_people", column_config=columns,
                  extra=["position", "grade_year", "target"], profiles={"name": "person"}, most=charts.TABLE_ROWS,
                  height=min(35 * (min(len(shown), 12) + 1) + 3, 460))
-    below = readable(ui.compute(context, branches.below_target, branch))
+    below = branches.short_of_target(shown)
     below = below[[c for c in ("person_key", "name", "employee_id", "line", "hours", "target", "shortfall",
                                "last_training") if c in below.columns]]
     with ui.card(say("branch.below", lang, n=len(below)),

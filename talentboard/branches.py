@@ -128,7 +128,13 @@ def people(con, filters: Filters, branch: str) -> pd.DataFrame:
 
 def below_target(con, filters: Filters, branch: str) -> pd.DataFrame:
     """The branch's people whose hours in the period fall short of their prorated target, furthest short first."""
-    everyone = people(con, filters, branch)
+    return short_of_target(people(con, filters, branch))
+
+
+def short_of_target(everyone: pd.DataFrame) -> pd.DataFrame:
+    """Of a people() table (as computed, or as the screen shows it), those below target with their `shortfall`
+    (target − hours), furthest short first: the page takes it from the people it already has, not by reading
+    the training records a second time."""
     short = everyone[everyone["below_target"]]
     return short.assign(shortfall=short["target"] - short["hours"]).sort_values(
         ["shortfall", "person_key"], ascending=[False, True]).reset_index(drop=True)

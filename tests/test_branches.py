@@ -274,9 +274,9 @@ def test_the_compare_view_draws_two_branches(store_path, run_page):
 def test_the_compare_view_asks_for_two_to_four(store_path, run_page):
     at = run_page("people", PERIOD_QUERY | {"view": "compare", "compare": [BRANCH]})
     assert any("2—4" in i.value and "1" in i.value for i in at.info) and not at.get("plotly_chart")
-    extra = [f"新社{i}" for i in range(4)]  # names the roster lacks are not offered: the multiselect drops them
     at = run_page("people", PERIOD_QUERY | {"view": "compare", "compare": [BRANCH, "乙社", "丙社"], "lang": "en"})
-    assert not at.warning and len(at.get("plotly_chart")) == 1 and extra
+    assert not at.warning and not at.info and len(at.get("plotly_chart")) == 1  # three: drawn, in English too
+    assert at.multiselect(key="compare").value == [BRANCH, "乙社", "丙社"]
 
 
 def test_masked_no_name_or_id_and_small_groups_left_out(store_path, run_page, downloads):
@@ -301,3 +301,12 @@ def test_masked_no_name_or_id_and_small_groups_left_out(store_path, run_page, do
             assert any("1 个不足 3 人的分组" in c.value for c in at.caption)
     leaks = {secret for secret in secrets for text in seen if secret in text}
     assert leaks == set()
+
+
+def test_more_than_four_are_refused_in_words(demo_db, run_page):
+    from talentboard import metrics
+    with store.connect() as con:
+        five = metrics.filter_options(con)["branch"][:5]
+    at = run_page("people", {"view": "compare", "compare": five})
+    assert [w.value for w in at.warning] == ["最多同时对比 4 个网点，已选 5 个，请去掉 1 个。"]
+    assert not at.get("plotly_chart")
