@@ -606,9 +606,23 @@ def kept_params(**changes) -> dict[str, str | list[str]]:
 
 
 def open_profile(view: str, who: str):
-    """Go to the people page showing `who` (a person's key, or a branch) in `view` ("person" or "branch")."""
+    """Go to the people page showing `who` (a person's key, or a branch) in `view` ("person" or "branch").
+    Parameters a widget holds (bind="query-params": the sidebar's org, branch, line and period, a page's own
+    picks) are left to their widgets: a page switch may not set them (Streamlit raises)."""
     st.session_state["view"] = view  # the page's view choice (url_choice) keeps a session's choice over the URL's
-    st.switch_page(PEOPLE_PAGE, query_params=kept_params(view=view, **{PROFILE_PARAMS[view]: who}))
+    params = kept_params(view=view, **{PROFILE_PARAMS[view]: who})
+    bound = _bound_params(params)
+    st.switch_page(PEOPLE_PAGE, query_params={k: v for k, v in params.items() if k not in bound})
+
+
+def _bound_params(names) -> set[str]:
+    """Which of `names` are URL parameters bound to a widget in this run."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return set()
+    with ctx.session_state.query_params() as params:
+        return {name for name in names if params.is_bound(name)}
 
 
 def empty(lang: str, dataset: str) -> None:
