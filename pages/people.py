@@ -78,7 +78,8 @@ def _branch_kpis(figures) -> None:
             whole = say("branch.whole_index" if measure == "talent_index" else "branch.whole", lang,
                         value=shown[measure](row["whole"]))
             column.metric(t(labels[measure], lang), shown[measure](row["value"]),
-                          delta=say("branch.rank", lang, rank=int(row["rank"]), n=n, pct=f"{row['percentile']:.0f}"),
+                          delta=say("branch.rank_tied" if row["tied"] else "branch.rank", lang, rank=int(row["rank"]), n=n,
+                                    pct=f"{row['percentile']:.0f}"),
                           delta_color="off", delta_arrow="off", border=True, height="stretch",
                           help=helps[measure] + stop + t("branch.kpi.help", lang) + " " + t("branch.whole.help", lang))
             column.caption(whole)

@@ -44,12 +44,12 @@ def _whole(card: pd.DataFrame) -> dict[str, float]:
 @privacy.breakdown("headcount")
 def profile(con, filters: Filters, branch: str) -> pd.DataFrame:
     """One row per measure (PROFILE_MEASURES) of `branch`: its `value`, the `whole` scope's figure, its `rank`
-    among the `branches` ranked (1 = highest), its `percentile` (0–100: the share of the other branches below
+    among the `branches` ranked (1 = highest; `tied` when another branch has the same value), its `percentile` (0–100: the share of the other branches below
     it; the scorecard's own percentile ranks for the four parts) and the branch's `headcount` (the group the
     row speaks of). Empty when the branch has nobody on duty in scope."""
     card = metrics.branch_scorecard(con, ranking_scope(filters))
     if branch not in set(card["branch"]):
-        return pd.DataFrame(columns=["measure", "value", "whole", "rank", "branches", "percentile", "headcount"])
+        return pd.DataFrame(columns=["measure", "value", "whole", "rank", "tied", "branches", "percentile", "headcount"])
     place = card.index[card["branch"] == branch][0]
     whole = _whole(card)
     rows = []
@@ -58,7 +58,8 @@ def profile(con, filters: Filters, branch: str) -> pd.DataFrame:
         percent = card[PARTS[measure]] if measure in PARTS else _percent_rank(values)
         value = float(values[place])
         rows.append({"measure": measure, "value": value, "whole": whole[measure],
-                     "rank": int((values > value).sum()) + 1, "branches": len(card),
+                     "rank": int((values > value).sum()) + 1, "tied": int((values == value).sum()) > 1,
+                     "branches": len(card),
                      "percentile": 100 * float(percent[place]), "headcount": int(card.at[place, "headcount"])})
     return pd.DataFrame(rows)
 

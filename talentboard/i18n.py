@@ -804,6 +804,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "branch.small": ("隐私模式：该网点在岗人数不足 {min} 人，网点汇总数据和走势未列出。",
                      "Privacy: this branch has fewer than {min} people on duty, so its figures and trends are left out."),
     "branch.rank": ("第 {rank} / {n} 名，高于 {pct}% 的其他网点", "No. {rank} of {n}, above {pct}% of the other branches"),
+    "branch.rank_tied": ("并列第 {rank} / {n} 名，高于 {pct}% 的其他网点", "Joint No. {rank} of {n}, above {pct}% of the other branches"),
     "branch.whole": ("全辖 {value}", "All branches: {value}"),
     "branch.whole_index": ("全辖平均 {value}", "Mean of all branches: {value}"),
     "branch.kpi.help": ("名次：在所选期间、法人机构和条线范围内的全部网点中排序（1 为最高），不受侧栏网点筛选影响。百分位：数值低于本网点的其他网点所占比例。",

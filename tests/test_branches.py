@@ -107,6 +107,7 @@ def test_profile_against_the_whole(con):
         mine = values[BRANCH]
         assert got.loc[measure, "value"] == pytest.approx(mine), measure
         assert got.loc[measure, "rank"] == 1 + sum(v > mine for v in values.values()), measure
+        assert got.loc[measure, "tied"] == (sum(v == mine for v in values.values()) > 1), measure
         assert got.loc[measure, "percentile"] == pytest.approx(100 * percent_rank(values)[BRANCH]), measure
     # the whole: hours and people of every branch together (140 h over 9 on duty), the index's mean
     assert got.loc["hours_per_head", "whole"] == pytest.approx(140 / 9)
@@ -121,6 +122,9 @@ def test_profile_against_the_whole(con):
     narrowed = Filters(YEAR.start, YEAR.end, branches=("乙社",))
     assert branches.profile(con, narrowed, BRANCH).equals(branches.profile(con, YEAR, BRANCH))
     assert branches.profile(con, YEAR, "无此社").empty
+    # 乙社 and 丙社 both earn 100 points per 100 staff (三等奖 2 over 2; 二等奖 3 and 优秀奖 1 over 4): joint second
+    third = branches.profile(con, YEAR, "丙社").set_index("measure").loc["points_per_100"]
+    assert (third["value"], third["rank"], third["tied"], third["percentile"]) == (100, 2, True, 0)
 
 
 def test_scorecard_over_time_by_quarter(con):
