@@ -870,6 +870,25 @@ TEXT: dict[str, tuple[str, str]] = {
     "branch.index.help": ("人均学时、培训覆盖率、每百人竞赛积分、每百人创新成果四项百分位的加权平均（默认等权），0—100 分",
                           "The weighted mean (equal by default) of the percentile ranks on hours per head, coverage, points and results per 100 staff, 0–100"),
     "branch.partial": ("带 * 的{step}只含所选期间内的日期：{steps}。", "A {step} marked * holds only the days in the chosen period: {steps}."),
+    # --- person profile
+    "people.summary.hours": ("近三年（{start}—{end} 年）累计培训 {hours} 学时", "{hours} training hours over the last three years ({start}–{end})"),
+    "people.summary.above": ("，高于全辖 {share} 的员工", ", more than {share} of all staff"),
+    "people.summary.competitions": ("参加技能竞赛 {n} 次", "{n} competition entries"),
+    "people.summary.competitions_one": ("参加技能竞赛 {n} 次", "{n} competition entry"),
+    "people.summary.best": ("，最好成绩为{best}", ", best result: {best}"),
+    "people.summary.best_award": ("{competition}“{event}”{award}", "{award} in {event} at {competition}"),
+    "people.summary.best_percentile": ("{competition}“{event}”第 {percentile} 百分位",
+                                       "percentile {percentile} in {event} at {competition}"),
+    "people.summary.grade": ("最近一次等级评定为{grade}（{year} 年）", "latest grade {grade} ({year})"),
+    "people.summary.projects": ("参与创新课题 {n} 项", "{n} innovation projects"),
+    "people.summary.projects_one": ("参与创新课题 {n} 项", "{n} innovation project"),
+    "people.summary.projects_led": ("（领衔 {n} 项）", " ({n} as leader)"),
+    "people.summary.join": ("；", "; "),
+    "people.summary.end": ("。", "."),
+    "people.summary.nothing": ("暂无培训、竞赛、等级评定或创新课题记录。", "No training, competition, grading or innovation records on file."),
+    "people.compare.person": ("本人", "This person"),
+    "people.compare.branch": ("{branch}人均", "{branch}, per head"),
+    "people.compare.line": ("{line}条线人均", "{line} line, per head"),
     # --- (new keys go above this line)
 }
 
