@@ -2,6 +2,10 @@
 side by side. Reached from any list or chart naming a person or a branch (ui.open_profile), filters kept."""
 import streamlit as st
 
+from talentboard import charts
+from talentboard import people
+from talentboard import schema
+from talentboard import training
 from talentboard import ui
 from talentboard import branches
 from talentboard import charts
@@ -21,7 +25,173 @@ view = ui.url_choice(st.segmented_control, t("people.view", lang), VIEWS, "view"
 
 
 def person_view() -> None:
-    """Search by name or id; one person's training, competitions, grades and projects, and a summary."""
+    """Search by name or id; one person's training, competitions, grades and projects, and a summary.
+    The person is held in the URL by their key (person=…); every name shown comes from ui.compute, masked
+    there when the privacy switch is on."""
+    key = st.query_params.get("person") or ""
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        text = st.text_input(t("people.search", lang), key="person_search", type="search", width=320,
+                             placeholder=t("people.search.placeholder", lang), help=t("people.search.help", lang))
+        text = (text or "").strip()
+        if text:
+            found = ui.compute(context, people.find, text)
+            if found.empty:
+                st.info(say("people.search.none", lang, text=text), icon=":material/person_search:")
+            else:
+                listed = found.head(people.FIND_LIMIT)
+                labels = dict(zip(listed["person_key"], people.match_labels(listed, lang)))
+                options = list(labels)
+                picked = st.selectbox(say("people.pick", lang, n=len(listed)), options, format_func=labels.get,
+                                      index=options.index(key) if key in options else None, key=f"person_pick_{text}",
+                                      placeholder=t("people.pick.placeholder", lang), width=420)
+                if picked and picked != key:
+                    key = picked
+                    st.query_params["person"] = key
+        if text and len(found) > people.FIND_LIMIT:
+            st.caption(say("people.search.more", lang, n=people.FIND_LIMIT))
+    if not key:
+        st.info(t("people.start", lang), icon=":material/person_search:")
+        return
+    profile = ui.compute(context, people.profile, key)
+    if profile is None:
+        st.warning(t("people.not_found", lang), icon=":material/person_off:")
+        return
+    end = profile.end
+    as_of = context.dataset_as_of("training")
+    stamp = min(as_of, end) if as_of else None
+
+    # who: name, then branch, line, position (the id only when shown: blank while masked) and status
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.subheader(say("people.header", lang, name=profile.name or "—"), anchor=False, width="content")
+        st.markdown(people.header_facts(profile, lang), width="content")
+        if profile.branch and st.button(say("people.open_branch", lang, branch=profile.branch), type="tertiary",
+                                        icon=":material/account_balance:", key="person_open_branch"):
+            ui.open_profile("branch", profile.branch)
+    if not profile.in_roster:
+        st.caption(t("people.not_in_roster", lang))
+    with st.container(border=True):
+        st.markdown(people.summary(profile, lang))
+        st.caption(say("people.period_note", lang, start=profile.start, end=end))
+    ui.metric_grid(people.kpi_cards(profile, lang), per_row=5)
+
+    # training: by month and category against the target's monthly share; by year against the target
+    monthly_target = profile.target / 12
+    title = t("people.months", lang)
+    with ui.card(title, say("people.months.help", lang, end=end, target=format_number(profile.target, lang),
+                            monthly=format_number(monthly_target, lang))):
+        if profile.months.empty:
+            st.info(say("people.no_training", lang, end=end), icon=":material/info:")
+        else:
+            shown = training.month_chart_data(profile.months, lang)
+            fig = charts.bar(shown, "month", "hours", lang, stamp, color="category", height=360, title=title,
+                             labels={"month": t("col.month", lang), "hours": t("training.axis.hours", lang),
+                                     "category": t("col.category", lang)},
+                             colours=charts.enum_colours("training", "category", lang), number_format=",.1~f",
+                             target=monthly_target,
+                             target_label=t("people.months.target", lang, hours=format_number(monthly_target, lang)))
+            if shown["month"].nunique() <= charts.MAX_LABELLED_COLUMNS:
+                fig.update_xaxes(dtick="M1")
+            ui.chart(fig, profile.months, "person_hours_by_month", lang, key="person_months")
+    left, right = st.columns(2)
+    title = t("people.years", lang)
+    with left, ui.card(title, say("people.years.help", lang, target=format_number(profile.target, lang)),
+                       height="stretch"):
+        if profile.years.empty:
+            st.info(say("people.no_training", lang, end=end), icon=":material/info:")
+        else:
+            shown = people.years_chart_data(profile)
+            fig = charts.bar(shown, "year", "hours", lang, stamp, height=340, title=title, order=list(shown["year"]),
+                             labels={"year": t("col.year", lang), "hours": t("training.axis.hours", lang)},
+                             target=profile.target, number_format=",.1~f",
+                             target_label=t("people.years.target", lang, hours=format_number(profile.target, lang)))
+            ui.chart(fig, profile.years, "person_hours_by_year", lang, key="person_years")
+            if not profile.years["complete"].iat[-1]:
+                st.caption(say("people.years.so_far", lang, year=shown["year"].iat[-1], end=end))
+    title = t("people.compare", lang)
+    with right, ui.card(title, t("people.compare.help", lang), height="stretch"):
+        compared = people.comparison(profile, lang)
+        if len(compared) == 1:
+            st.info(t("people.compare.none", lang), icon=":material/info:")
+        else:
+            fig = charts.bar(compared, "who", "hours", lang, stamp, color="who", horizontal=True, height=300,
+                             title=title, order=list(compared["who"]), number_format=",.1f",
+                             labels={"who": " ", "hours": t("training.axis.hours", lang)},
+                             colours=dict(zip(compared["who"], [charts.QUALITATIVE[0], "#9E9E9E", "#BDBDBD"])),
+                             target=profile.period_target,
+                             target_label=t("people.compare.target", lang,
+                                            hours=format_number(profile.period_target, lang)))
+            ui.chart(fig, compared, "person_against_branch_and_line", lang, key="person_compare")
+            st.caption(say("people.compare.period", lang, start=profile.start, end=end))
+
+    title = t("people.records", lang)
+    with ui.card(title):
+        if profile.training.empty:
+            st.info(say("people.no_training", lang, end=end), icon=":material/info:")
+        else:
+            st.caption(say("people.records.count", lang, n=len(profile.training),
+                           hours=format_number(profile.total_hours, lang)))
+            label = people.column_label
+            ui.table(people.training_table(profile, lang), "person_training", lang, key="person_training_table",
+                     height=min(36 * len(profile.training) + 40, 400), extra=["form", "organizer", "score", "passed", "branch"],
+                     column_config={
+                         "start_date": st.column_config.DateColumn(t("people.col.date", lang), format="YYYY-MM-DD"),
+                         "course": st.column_config.TextColumn(t("col.course", lang), width=240),
+                         "category": t("col.category", lang), "hours": st.column_config.NumberColumn(
+                             t("col.hours", lang), format="%.1f"),
+                         **{c: label("training", c, lang) for c in ("form", "organizer", "score", "passed", "branch")}})
+
+    title = t("people.competitions", lang)
+    with ui.card(title, say("people.competitions.help", lang, min=people.MIN_FIELD_FOR_PERCENTILE)):
+        if profile.competitions.empty:
+            st.info(say("people.no_competitions", lang, end=end), icon=":material/info:")
+        else:
+            ui.table(people.competition_table(profile, lang), "person_competitions", lang,
+                     key="person_competitions_table", extra=["level", "rank", "field_size", "branch", "line"],
+                     column_config={
+                         "competition": st.column_config.TextColumn(t("comp.col.competition", lang), width=240),
+                         "event": t("comp.col.event", lang),
+                         "date": st.column_config.DateColumn(t("people.col.date", lang), format="YYYY-MM-DD"),
+                         "score": st.column_config.NumberColumn(t("comp.col.score", lang), format="%.1f"),
+                         "percentile": st.column_config.ProgressColumn(
+                             t("comp.col.percentile", lang), format="%.1f", min_value=0, max_value=100,
+                             help=t("comp.leaderboard.small_field", lang, n=people.MIN_FIELD_FOR_PERCENTILE)),
+                         "award": t("comp.col.award", lang), "level": people.column_label("competition", "level", lang),
+                         "rank": st.column_config.NumberColumn(t("comp.col.rank", lang), format="%d"),
+                         "field_size": st.column_config.NumberColumn(t("comp.col.field", lang), format="%d",
+                                                                     help=t("comp.col.field.help", lang)),
+                         "branch": t("col.branch", lang), "line": t("col.line", lang)})
+
+    left, right = st.columns([2, 3])
+    title = t("people.grades", lang)
+    with left, ui.card(title, height="stretch"):
+        if profile.grades.empty:
+            st.info(say("people.no_grades", lang, year=end.year), icon=":material/info:")
+        else:
+            ui.table(people.grade_table(profile, lang), "person_grades", lang, key="person_grades_table",
+                     extra=["branch", "line"], column_config={
+                         "year": st.column_config.NumberColumn(t("col.year", lang), format="%d"),
+                         "grade": t("people.col.grade", lang), "score": st.column_config.NumberColumn(
+                             people.column_label("grading", "score", lang), format="%.1f"),
+                         "previous_grade": t("people.col.previous_grade", lang),
+                         "direction": t("people.col.change", lang),
+                         "branch": t("col.branch", lang), "line": t("col.line", lang)})
+    title = t("people.projects", lang)
+    with right, ui.card(title, t("people.projects.help", lang), height="stretch"):
+        if profile.projects.empty:
+            st.info(say("people.no_projects", lang, end=end), icon=":material/info:")
+        else:
+            label = people.column_label
+            ui.table(people.project_table(profile, lang), "person_projects", lang, key="person_projects_table",
+                     extra=["project_id", "category", "end_date", "converted_date", "branch", "award_level", "benefit",
+                            "patents"],
+                     column_config={
+                         "title": st.column_config.TextColumn(label("innovation", "title", lang), width=200),
+                         "role": t("people.col.role", lang),
+                         **{c: label("innovation", c, lang) for c in ("project_id", "studio", "leader", "status",
+                                                                      "category", "branch", "award_level", "benefit",
+                                                                      "patents")},
+                         **{c: st.column_config.DateColumn(label("innovation", c, lang), format="YYYY-MM-DD")
+                            for c in ("start_date", "end_date", "converted_date")}})
 
 
 def branch_view() -> None:

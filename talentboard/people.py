@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from talentboard import schema, settings, sql
+from talentboard import i18n, schema, settings, sql, training
 from talentboard.competition import AWARD_POINTS, MIN_FIELD_FOR_PERCENTILE, _grades
 from talentboard.i18n import t
 from talentboard.literal import say
@@ -190,11 +190,13 @@ def summary(profile: Profile, lang: str) -> str:
         year, grade = profile.current_grade
         parts.append(say("people.summary.grade", lang, grade=schema.display("grading", "grade", grade, lang), year=year))
     if len(profile.projects):
-        projects = say("people.summary.projects" + ("_one" if len(profile.projects) == 1 else ""), lang,
-                       n=len(profile.projects))
-        if profile.projects_led:
-            projects += say("people.summary.projects_led", lang, n=profile.projects_led)
-        parts.append(projects)
+        n, led = len(profile.projects), profile.projects_led
+        one = "_one" if n == 1 else ""
+        if led == n:  # leads every one: "12 projects (12 as leader)" would say it twice
+            parts.append(say(f"people.summary.projects_all_led{one}", lang, n=n))
+        else:
+            parts.append(say(f"people.summary.projects{one}", lang, n=n)
+                         + (say("people.summary.projects_led", lang, n=led) if led else ""))
     if not parts:
         return t("people.summary.nothing", lang)
     text = t("people.summary.join", lang).join(parts) + t("people.summary.end", lang)
@@ -212,3 +214,117 @@ def comparison(profile: Profile, lang: str) -> pd.DataFrame:
         rows.append((t("people.compare.line", lang, line=profile.line), profile.line_hours_per_head,
                      profile.line_headcount))
     return pd.DataFrame(rows, columns=["who", "hours", "staff"])
+
+
+# ----------------------------------------------------------------------------------------------
+# Display frames: enum values in the reader's language, the latest first where a table lists records
+# ----------------------------------------------------------------------------------------------
+
+def _display(frame: pd.DataFrame, dataset: str, columns: tuple[str, ...], lang: str) -> pd.DataFrame:
+    shown = frame.copy()
+    for column in columns:
+        if column in shown:
+            shown[column] = shown[column].map(lambda v: schema.display(dataset, column, v, lang), na_action="ignore")
+    return shown
+
+
+def training_table(profile: Profile, lang: str) -> pd.DataFrame:
+    """The training records, the latest first, categories and forms named in `lang`."""
+    return training.for_display(profile.training.iloc[::-1].reset_index(drop=True), lang)
+
+
+def competition_table(profile: Profile, lang: str) -> pd.DataFrame:
+    return _display(profile.competitions, "competition", ("level", "award"), lang)
+
+
+def grade_table(profile: Profile, lang: str) -> pd.DataFrame:
+    """The grade history, the latest first, each with its change from the grade before it in words."""
+    words = {1: t("people.direction.up", lang), 0: t("people.direction.same", lang),
+             -1: t("people.direction.down", lang)}
+    shown = profile.grades.copy()
+    for column in ("grade", "previous_grade"):
+        shown[column] = shown[column].map(lambda v: schema.display("grading", "grade", v, lang), na_action="ignore")
+    shown["direction"] = shown["direction"].map(lambda v: words.get(int(v)), na_action="ignore").astype(object)
+    return shown.iloc[::-1].reset_index(drop=True)
+
+
+def project_table(profile: Profile, lang: str) -> pd.DataFrame:
+    """The projects, the latest first, the person's role (leader or member) and the states named in `lang`."""
+    shown = _display(profile.projects, "innovation", ("status", "category", "award_level"), lang)
+    shown["role"] = shown["role"].map(lambda role: t(f"people.role.{role}", lang))
+    return shown.drop(columns="stage")
+
+
+def years_chart_data(profile: Profile) -> pd.DataFrame:
+    """Hours per year with the year as a label (a bar per year, however few)."""
+    return profile.years.assign(year=profile.years["year"].astype(str))
+
+
+def column_label(dataset: str, column: str, lang: str) -> str:
+    """A registry column's name in `lang` (表头 as the templates have it)."""
+    return i18n.label(schema.DATASETS[dataset].column(column), lang)
+
+
+def match_labels(found: pd.DataFrame, lang: str) -> list[str]:
+    """How a search's matches read in the pick list: name · branch · line (and the id when shown), a status
+    other than on duty and "not on the roster" said; namesakes the rest cannot tell apart numbered."""
+    labels = []
+    for row in found.to_dict("records"):
+        parts = [row.get("name") or "—", row.get("branch") or "—", row.get("line") or "—"]
+        if row.get("employee_id"):
+            parts.append(row["employee_id"])
+        label = " · ".join(str(p) for p in parts)
+        if row.get("status") and row["status"] != "在岗":
+            label += t("people.pick.status", lang, status=schema.display("employees", "status", row["status"], lang))
+        if not row.get("in_roster", True):
+            label += t("people.pick.not_in_roster", lang)
+        labels.append(label)
+    seen: dict[str, int] = {}
+    numbered = []
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+        numbered.append(label if labels.count(label) == 1 else f"{label} ({seen[label]})")
+    return numbered
+
+
+def header_facts(profile: Profile, lang: str) -> str:
+    """Branch · line · position (· the id, when shown) (· a status other than on duty), as Markdown."""
+    facts = [say("people.header.value", lang, value=v) for v in (profile.org, profile.branch) if v]
+    if profile.line:
+        facts.append(say("people.header.line", lang, line=profile.line))
+    if profile.position:
+        facts.append(say("people.header.value", lang, value=profile.position))
+    if profile.employee_id:
+        facts.append(say("people.header.id", lang, id=profile.employee_id))
+    if profile.status and profile.status != "在岗":
+        facts.append(say("people.header.status", lang,
+                         status=schema.display("employees", "status", profile.status, lang)))
+    return " · ".join(facts)
+
+
+def kpi_cards(profile: Profile, lang: str) -> list[tuple[str, str, str | None, str]]:
+    """(label, value, change, help) of the profile's five cards: hours over the summary's span and in the
+    period, competition entries, the latest grade, projects. A card without data says so, not 0."""
+    none = t("people.kpi.none", lang)
+    end = profile.end
+    share = profile.above_share
+    span_help = say("people.kpi.span_hours.help", lang, start=profile.span_start, end=end) + (
+        say("people.kpi.span_hours.share", lang, share=_percent(share)) if share is not None else "")
+    cards = [(t("people.kpi.span_hours", lang, start=profile.span_start.year, end=end.year),
+              format_number(profile.span_hours, lang), None, span_help),
+             (t("people.kpi.period_hours", lang), format_number(profile.period_hours, lang), None,
+              say("people.kpi.period_hours.help", lang, start=profile.start, end=end,
+                  target=format_number(profile.period_target, lang)))]
+    best = best_result_text(profile, lang)
+    cards.append((t("people.kpi.competitions", lang),
+                  format_number(len(profile.competitions), lang) if len(profile.competitions) else none, None,
+                  say("people.kpi.competitions.help", lang, end=end) + (
+                      say("people.kpi.best", lang, best=best) if best else "")))
+    grade = profile.current_grade
+    cards.append((t("people.kpi.grade", lang), schema.display("grading", "grade", grade[1], lang) if grade else none,
+                  None, say("people.kpi.grade.help", lang, year=grade[0]) if grade else
+                  say("people.no_grades", lang, year=end.year)))
+    cards.append((t("people.kpi.projects", lang),
+                  format_number(len(profile.projects), lang) if len(profile.projects) else none, None,
+                  say("people.kpi.projects.help", lang, end=end, led=profile.projects_led)))
+    return cards

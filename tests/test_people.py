@@ -4,12 +4,15 @@ each figure of the profile checked against a count done here in plain Python fro
 from __future__ import annotations
 
 import datetime as dt
+import io
 
+import pandas as pd
 import pytest
 
-from talentboard import people, privacy, settings, store, training
+from talentboard import literal, people, privacy, settings, store, training
 from talentboard.i18n import t
 from talentboard.metrics import Filters
+from conftest import rendered_strings
 from test_app import write
 
 PERIOD = Filters(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
@@ -197,7 +200,7 @@ def test_the_summary_says_what_the_profile_holds(con):
                   "参加技能竞赛 2 次，最好成绩为2025年柜面技能竞赛“点钞”一等奖；"
                   "最近一次等级评定为三级（2025 年）；参与创新课题 3 项（领衔 1 项）。")
     en = people.summary(profile, "en")
-    assert en == ("50 training hours over the last three years (2023–2025), more than 57% of all staff; "
+    assert en == ("50 training hours over the last three years (2023–2025), ahead of 57% of all staff; "
                   "2 competition entries, best result: First prize in 点钞 at 2025年柜面技能竞赛; "
                   "latest grade Grade 3 (2025); 3 innovation projects (1 as leader).")
     # parts without data are left out, not said as zero: the unrostered person trained and nothing else
@@ -217,3 +220,86 @@ def test_privacy_masks_the_profile(con):
     assert (masked.name, masked.employee_id) == ("王*华", None)
     assert sorted(masked.projects["leader"]) == sorted(["王*华", "李*", "赵*"])  # X1, X2, X4's leaders
     assert NAME not in people.summary(masked, "zh") and "E001" not in people.summary(masked, "zh")
+
+
+# ----------------------------------------------------------------------------------------------
+# The page: a profile opened from the URL, the search, the empty states, and privacy
+# ----------------------------------------------------------------------------------------------
+
+QUERY = {"range": "custom", "period": ["2025-01-01", "2025-12-31"], "view": "person"}
+
+
+def test_the_page_opens_a_profile_from_its_link(db, run_page, downloads):
+    with store.connect() as con:
+        key = key_of(con, "E001")
+        profile = people.profile(con, PERIOD, key)
+    for lang in ("zh", "en"):
+        at = run_page("people", {**QUERY, "person": key, "lang": lang})
+        assert [s.value for s in at.subheader] == [NAME]
+        assert people.summary(profile, lang) in [m.value for m in at.markdown]
+        assert "E001" in " ".join(m.value for m in at.markdown)  # the id is shown while not masked
+        cards = {m.label: m.value for m in at.metric}
+        assert cards[t("people.kpi.span_hours", lang, start=2023, end=2025)] == "50"
+        assert cards[t("people.kpi.period_hours", lang)] == "26"
+        assert cards[t("people.kpi.competitions", lang)] == "2"
+        assert cards[t("people.kpi.projects", lang)] == "3"
+        tables = {tuple(frame.value.columns): frame.value for frame in at.dataframe}
+        competitions = next(v for c, v in tables.items() if "percentile" in c)
+        assert sorted(competitions["percentile"]) == [25.0, 80.0]
+        grades = next(v for c, v in tables.items() if "previous_grade" in c)
+        assert list(grades["year"]) == [2025, 2024, 2023]
+        shown = rendered_strings(at)
+        assert "信贷实务" not in shown and "X3" not in shown  # the namesake's course and project
+    # every chart and table offers its data; the months' file holds exactly the person's hours by month
+    assert {"person_hours_by_month.csv", "person_hours_by_year.csv", "person_against_branch_and_line.csv",
+            "person_training.csv", "person_competitions.csv", "person_grades.csv", "person_projects.csv"} <= set(downloads)
+    months = pd.read_csv(io.BytesIO(downloads["person_hours_by_month.csv"]), encoding="utf-8-sig")
+    assert months["hours"].sum() == 55
+
+
+def test_the_search_finds_both_namesakes_and_opens_the_one_picked(db, run_page):
+    at = run_page("people", QUERY)
+    assert at.info[0].value == t("people.start", "zh")
+    at.text_input(key="person_search").input(NAME).run()
+    pick = at.selectbox(key=f"person_pick_{NAME}")
+    assert sorted(pick.options) == [f"{NAME} · 城关支行 · 柜面 · E001", f"{NAME} · 青石信用社 · 客户经理 · E002"]
+    with store.connect() as con:
+        namesake = key_of(con, "E002")
+    pick.select(namesake).run()  # the pick list holds keys, shown by their labels
+    assert not at.exception
+    assert at.query_params["person"] == namesake
+    assert [s.value for s in at.subheader] == [NAME]
+    assert "青石信用社 · 客户经理条线 · 客户经理 · 工号 E002" in [m.value for m in at.markdown]
+    at.text_input(key="person_search").input("无此人").run()
+    assert any(t("people.search.none", "zh", text="无此人") == i.value for i in at.info)
+
+
+def test_empty_parts_say_so_and_an_unknown_key_says_so(db, run_page):
+    with store.connect() as con:
+        key = key_of(con, "E006")  # 李四: no training, no grading; one competition result, one project
+    at = run_page("people", {**QUERY, "person": key})
+    notes = [i.value for i in at.info]
+    assert t("people.no_training", "zh", end=PERIOD.end) in notes
+    assert t("people.no_grades", "zh", year=2025) in notes
+    assert {m.label: m.value for m in at.metric}[t("people.kpi.grade", "zh")] == t("people.kpi.none", "zh")
+    at = run_page("people", {**QUERY, "person": "0" * 12})
+    assert [w.value for w in at.warning] == [t("people.not_found", "zh")]
+
+
+SECRETS = [NAME, *(e for e, *_ in ROSTER), "E099", *(name for _, name, *_ in ROSTER), "郑七"]
+
+
+def test_privacy_leaves_no_name_or_id_on_the_page_nor_in_its_files(db, run_page, downloads):
+    with store.connect() as con:
+        key = key_of(con, "E001")
+    at = run_page("people", {**QUERY, "person": key, "mask": "1"})
+    assert [s.value for s in at.subheader] == [literal.markdown("王*华")]
+    at.text_input(key="person_search").input(NAME).run()  # the search works while masked: matches shown masked
+    assert not at.exception
+    assert sorted(at.selectbox(key=f"person_pick_{NAME}").options) == ["王*华 · 城关支行 · 柜面", "王*华 · 青石信用社 · 客户经理"]
+    shown = rendered_strings(at)
+    assert "王*华" in shown and "李*" in shown  # a project's leader, masked
+    assert downloads
+    for secret in SECRETS:
+        assert not [s for s in shown if secret in s], secret
+        assert not [name for name, data in downloads.items() if secret.encode() in data], secret
