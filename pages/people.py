@@ -161,7 +161,7 @@ def person_view() -> None:
                                                                      help=t("comp.col.field.help", lang)),
                          "branch": t("col.branch", lang), "line": t("col.line", lang)})
 
-    left, right = st.columns([2, 3])
+    left, right = st.columns([1, 2])
     title = t("people.grades", lang)
     with left, ui.card(title, height="stretch"):
         if profile.grades.empty:
@@ -185,12 +185,14 @@ def person_view() -> None:
                      extra=["project_id", "category", "end_date", "converted_date", "branch", "award_level", "benefit",
                             "patents"],
                      column_config={
-                         "title": st.column_config.TextColumn(label("innovation", "title", lang), width=200),
-                         "role": t("people.col.role", lang),
-                         **{c: label("innovation", c, lang) for c in ("project_id", "studio", "leader", "status",
-                                                                      "category", "branch", "award_level", "benefit",
-                                                                      "patents")},
-                         **{c: st.column_config.DateColumn(label("innovation", c, lang), format="YYYY-MM-DD")
+                         "title": st.column_config.TextColumn(label("innovation", "title", lang), width=170),
+                         "studio": st.column_config.TextColumn(label("innovation", "studio", lang), width=150),
+                         "role": st.column_config.TextColumn(t("people.col.role", lang), width=56),
+                         "leader": st.column_config.TextColumn(label("innovation", "leader", lang), width=64),
+                         "status": st.column_config.TextColumn(label("innovation", "status", lang), width=72),
+                         **{c: label("innovation", c, lang) for c in ("project_id", "category", "branch", "award_level",
+                                                                      "benefit", "patents")},
+                         **{c: st.column_config.DateColumn(label("innovation", c, lang), format="YYYY-MM-DD", width=96)
                             for c in ("start_date", "end_date", "converted_date")}})
 
 

@@ -916,12 +916,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "people.header.line": ("{line}条线", "{line} line"),
     "people.header.id": ("工号 {id}", "ID {id}"),
     "people.header.status": ("{status}", "{status}"),
+    "people.header.grade": ("{grade}（{year} 年评定）", "{grade} (graded {year})"),
     "people.open_branch": ("{branch}网点档案", "{branch} profile"),
     "people.period_note": ("档案含截至 {end} 的全部记录；本期学时及与机构、条线人均的对比按所选期间 {start} 至 {end}。",
                            "The record holds everything on file up to {end}; this period's hours and the comparison "
                            "with branch and line cover the period chosen, {start} to {end}."),
     "people.kpi.none": ("无记录", "None"),
-    "people.kpi.span_hours": ("近三年学时（{start}—{end}）", "Hours, {start}–{end}"),
+    "people.kpi.span_hours": ("近三年学时", "Hours, last 3 years"),
     "people.kpi.span_hours.help": ("{start} 至 {end} 的培训学时。", "Training hours from {start} to {end}."),
     "people.kpi.span_hours.share": ("同期高于全辖 {share} 的在岗员工。", " Ahead of {share} of all staff on duty over the same years."),
     "people.kpi.period_hours": ("本期学时", "Hours this period"),
@@ -931,8 +932,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "people.kpi.competitions.help": ("截至 {end} 的全部竞赛成绩条数（每个竞赛项目一条）。",
                                      "Results on file up to {end}, one per competition event."),
     "people.kpi.best": ("最好成绩：{best}。", " Best: {best}."),
-    "people.kpi.grade": ("最近等级", "Latest grade"),
-    "people.kpi.grade.help": ("{year} 年评定。", "Graded in {year}."),
+    "people.kpi.best_percentile": ("最好百分位", "Best percentile"),
+    "people.kpi.best_percentile.help": ("各项竞赛成绩在同一竞赛同一项目全部参赛者中的位置（0—100，越高越好）取最高；参赛不足 {min} 人的项目不计。",
+                                        "The highest of the results' places among everyone in the same competition "
+                                        "and event (0–100, higher is better); events with fewer than {min} entries "
+                                        "do not count."),
     "people.kpi.projects": ("创新课题", "Innovation projects"),
     "people.kpi.projects.help": ("截至 {end} 已立项、本人领衔或参与的课题，其中领衔 {led} 项。",
                                  "Projects started by {end} that this person leads or works on; {led} as leader."),

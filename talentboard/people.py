@@ -288,7 +288,8 @@ def match_labels(found: pd.DataFrame, lang: str) -> list[str]:
 
 
 def header_facts(profile: Profile, lang: str) -> str:
-    """Branch · line · position (· the id, when shown) (· a status other than on duty), as Markdown."""
+    """Org · branch · line · position (· the id, when shown) (· the latest grade) (· a status other than on
+    duty), as Markdown."""
     facts = [say("people.header.value", lang, value=v) for v in (profile.org, profile.branch) if v]
     if profile.line:
         facts.append(say("people.header.line", lang, line=profile.line))
@@ -296,6 +297,9 @@ def header_facts(profile: Profile, lang: str) -> str:
         facts.append(say("people.header.value", lang, value=profile.position))
     if profile.employee_id:
         facts.append(say("people.header.id", lang, id=profile.employee_id))
+    if profile.current_grade is not None:
+        year, grade = profile.current_grade
+        facts.append(say("people.header.grade", lang, grade=schema.display("grading", "grade", grade, lang), year=year))
     if profile.status and profile.status != "在岗":
         facts.append(say("people.header.status", lang,
                          status=schema.display("employees", "status", profile.status, lang)))
@@ -304,13 +308,14 @@ def header_facts(profile: Profile, lang: str) -> str:
 
 def kpi_cards(profile: Profile, lang: str) -> list[tuple[str, str, str | None, str]]:
     """(label, value, change, help) of the profile's five cards: hours over the summary's span and in the
-    period, competition entries, the latest grade, projects. A card without data says so, not 0."""
+    period, competition results and the best percentile among them, projects (the grade, a word that may not
+    fit a card, is in the header). A card without data says so, not 0."""
     none = t("people.kpi.none", lang)
     end = profile.end
     share = profile.above_share
     span_help = say("people.kpi.span_hours.help", lang, start=profile.span_start, end=end) + (
         say("people.kpi.span_hours.share", lang, share=_percent(share)) if share is not None else "")
-    cards = [(t("people.kpi.span_hours", lang, start=profile.span_start.year, end=end.year),
+    cards = [(t("people.kpi.span_hours", lang),
               format_number(profile.span_hours, lang), None, span_help),
              (t("people.kpi.period_hours", lang), format_number(profile.period_hours, lang), None,
               say("people.kpi.period_hours.help", lang, start=profile.start, end=end,
@@ -320,10 +325,10 @@ def kpi_cards(profile: Profile, lang: str) -> list[tuple[str, str, str | None, s
                   format_number(len(profile.competitions), lang) if len(profile.competitions) else none, None,
                   say("people.kpi.competitions.help", lang, end=end) + (
                       say("people.kpi.best", lang, best=best) if best else "")))
-    grade = profile.current_grade
-    cards.append((t("people.kpi.grade", lang), schema.display("grading", "grade", grade[1], lang) if grade else none,
-                  None, say("people.kpi.grade.help", lang, year=grade[0]) if grade else
-                  say("people.no_grades", lang, year=end.year)))
+    best_percentile = profile.competitions["percentile"].max() if len(profile.competitions) else None
+    cards.append((t("people.kpi.best_percentile", lang),
+                  none if best_percentile is None or pd.isna(best_percentile) else f"{best_percentile:.0f}", None,
+                  say("people.kpi.best_percentile.help", lang, min=MIN_FIELD_FOR_PERCENTILE)))
     cards.append((t("people.kpi.projects", lang),
                   format_number(len(profile.projects), lang) if len(profile.projects) else none, None,
                   say("people.kpi.projects.help", lang, end=end, led=profile.projects_led)))

@@ -239,10 +239,11 @@ def test_the_page_opens_a_profile_from_its_link(db, run_page, downloads):
         assert people.summary(profile, lang) in [m.value for m in at.markdown]
         assert "E001" in " ".join(m.value for m in at.markdown)  # the id is shown while not masked
         cards = {m.label: m.value for m in at.metric}
-        assert cards[t("people.kpi.span_hours", lang, start=2023, end=2025)] == "50"
+        assert cards[t("people.kpi.span_hours", lang)] == "50"
         assert cards[t("people.kpi.period_hours", lang)] == "26"
         assert cards[t("people.kpi.competitions", lang)] == "2"
         assert cards[t("people.kpi.projects", lang)] == "3"
+        assert cards[t("people.kpi.best_percentile", lang)] == "80"
         tables = {tuple(frame.value.columns): frame.value for frame in at.dataframe}
         competitions = next(v for c, v in tables.items() if "percentile" in c)
         assert sorted(competitions["percentile"]) == [25.0, 80.0]
@@ -269,7 +270,7 @@ def test_the_search_finds_both_namesakes_and_opens_the_one_picked(db, run_page):
     assert not at.exception
     assert at.query_params["person"] == namesake
     assert [s.value for s in at.subheader] == [NAME]
-    assert "青石信用社 · 客户经理条线 · 客户经理 · 工号 E002" in [m.value for m in at.markdown]
+    assert "青石信用社 · 客户经理条线 · 客户经理 · 工号 E002 · 五级（2025 年评定）" in [m.value for m in at.markdown]
     at.text_input(key="person_search").input("无此人").run()
     assert any(t("people.search.none", "zh", text="无此人") == i.value for i in at.info)
 
@@ -281,7 +282,9 @@ def test_empty_parts_say_so_and_an_unknown_key_says_so(db, run_page):
     notes = [i.value for i in at.info]
     assert t("people.no_training", "zh", end=PERIOD.end) in notes
     assert t("people.no_grades", "zh", year=2025) in notes
-    assert {m.label: m.value for m in at.metric}[t("people.kpi.grade", "zh")] == t("people.kpi.none", "zh")
+    cards = {m.label: m.value for m in at.metric}
+    assert cards[t("people.kpi.span_hours", "zh")] == "0" and cards[t("people.kpi.competitions", "zh")] == "1"
+    assert cards[t("people.kpi.best_percentile", "zh")] == "50"  # 80 in a field of 72, 88, 65, 91, 80
     at = run_page("people", {**QUERY, "person": "0" * 12})
     assert [w.value for w in at.warning] == [t("people.not_found", "zh")]
 
