@@ -185,14 +185,14 @@ def person_view() -> None:
                      extra=["project_id", "category", "end_date", "converted_date", "branch", "award_level", "benefit",
                             "patents"],
                      column_config={
-                         "title": st.column_config.TextColumn(label("innovation", "title", lang), width=170),
-                         "studio": st.column_config.TextColumn(label("innovation", "studio", lang), width=150),
-                         "role": st.column_config.TextColumn(t("people.col.role", lang), width=56),
-                         "leader": st.column_config.TextColumn(label("innovation", "leader", lang), width=64),
-                         "status": st.column_config.TextColumn(label("innovation", "status", lang), width=72),
+                         "title": st.column_config.TextColumn(label("innovation", "title", lang), width=150),
+                         "studio": st.column_config.TextColumn(label("innovation", "studio", lang), width=120),
+                         "role": st.column_config.TextColumn(t("people.col.role", lang), width=50),
+                         "leader": st.column_config.TextColumn(label("innovation", "leader", lang), width=60),
+                         "status": st.column_config.TextColumn(label("innovation", "status", lang), width=70),
                          **{c: label("innovation", c, lang) for c in ("project_id", "category", "branch", "award_level",
                                                                       "benefit", "patents")},
-                         **{c: st.column_config.DateColumn(label("innovation", c, lang), format="YYYY-MM-DD", width=96)
+                         **{c: st.column_config.DateColumn(label("innovation", c, lang), format="YYYY-MM-DD", width=90)
                             for c in ("start_date", "end_date", "converted_date")}})
 
 
