@@ -205,7 +205,10 @@ def branch_view() -> None:
     wanted = st.query_params.get("unit")
     if wanted and wanted not in names:
         st.warning(say("branch.unknown", lang, name=wanted), icon=":material/warning:")
-    branch = st.selectbox(t("branch.pick", lang), names, index=None, key="unit", bind="query-params",
+    # with one branch picked in the sidebar, the view opens on it
+    only = filters.branches[0] if len(filters.branches) == 1 and filters.branches[0] in names else None
+    branch = st.selectbox(t("branch.pick", lang), names, index=None if only is None else names.index(only),
+                          key="unit", bind="query-params",
                           placeholder=t("branch.pick.placeholder", lang), width=360)
     if branch is None:
         st.info(t("branch.choose", lang), icon=":material/info:")

@@ -258,6 +258,12 @@ def test_a_branch_the_link_names_wrongly_is_said_so(store_path, run_page):
     at = run_page("people", PERIOD_QUERY | {"view": "branch", "unit": "无此社"})
     assert any("无此社" in w.value for w in at.warning)
     assert at.selectbox(key="unit").value is None and not at.metric
+    assert any("选择一个网点" in i.value for i in at.info)
+    # one branch picked in the sidebar: the view opens on it (ranked against all three all the same)
+    at = run_page("people", PERIOD_QUERY | {"view": "branch", "branch": ["丙社"]})
+    assert at.selectbox(key="unit").value == "丙社"
+    assert {m.label: m.value for m in at.metric}["人均学时"] == "13.5"  # 54 h over 4
+    assert "第 3 / 3 名，高于 0% 的其他网点" in [m.proto.delta for m in at.metric]
 
 
 def test_the_compare_view_draws_two_branches(store_path, run_page):
