@@ -5,12 +5,14 @@ the privacy switch."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import plotly.graph_objects as go
 import pytest
 
 from talentboard import branches, charts, settings, store
 from talentboard.metrics import Filters
+from conftest import private_copy
 from test_app import write
 
 # (id, name, branch, line, status): 甲社 three on duty (and one who left), 乙社 two, 丙社 four; 王小明 twice
@@ -41,8 +43,11 @@ person = {e: (n, b, line, s) for e, n, b, line, s in ROSTER}
 POINTS = settings.AWARD_POINTS
 
 
-@pytest.fixture
-def store_path(tmp_path, tmp_db):
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    """The fixture store, imported once for the module; each test gets a copy (store_path)."""
+    folder = tmp_path_factory.mktemp("branches")
+    path = folder / "talentboard.duckdb"
     files = {
         "employees": [["工号", "姓名", "机构", "条线", "状态"], *map(list, ROSTER)],
         "training": [["工号", "培训名称", "培训日期", "学时"], *[[e, "课程", d, h] for e, d, h in TRAINING]],
@@ -52,8 +57,14 @@ def store_path(tmp_path, tmp_db):
                        *map(list, INNOVATION)],
     }
     for dataset, rows in files.items():
-        assert store.import_file(write(tmp_path / f"{dataset}.csv", rows), dataset).exit_code == 0, dataset
-    return tmp_db
+        assert store.import_file(write(folder / f"{dataset}.csv", rows), dataset, db=path).exit_code == 0, dataset
+    store.release_readers()
+    return path
+
+
+@pytest.fixture
+def store_path(template, tmp_path, monkeypatch) -> Path:
+    return private_copy(template, tmp_path, monkeypatch)
 
 
 @pytest.fixture
