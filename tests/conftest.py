@@ -31,6 +31,21 @@ def _readers_let_go() -> Iterator[None]:
     store.release_readers()
 
 
+@pytest.fixture(autouse=True)
+def _pages_as_a_running_server_has_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """AppTest resets Streamlit's legacy pages/ flag before every run, so each rerun would run the page file
+    alone (a cold server's first run: ui.page_context sends it through dashboard.py, losing a click). A running
+    server clears the flag once, at the first st.navigation, for good: tests run the app as it then runs."""
+    from streamlit.runtime.pages_manager import PagesManager
+    made = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        made(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
 @pytest.fixture
 def repo_root() -> Path:
     return REPO_ROOT
