@@ -107,9 +107,12 @@ def person_view() -> None:
                 st.caption(say("people.years.so_far", lang, year=shown["year"].iat[-1], end=end))
     title = t("people.compare", lang)
     with right, ui.card(title, t("people.compare.help", lang), height="stretch"):
-        compared = people.comparison(profile, lang)
-        if len(compared) == 1:
-            st.info(t("people.compare.none", lang), icon=":material/info:")
+        compared = people.comparison(profile, lang, context.privacy.min_group if context.privacy.mask else 0)
+        if len(compared) == 1:  # no group to compare with: none on duty, or too small to show while masked
+            if compared.attrs.get("suppressed"):
+                ui.suppressed_note(compared, lang)
+            else:
+                st.info(t("people.compare.none", lang), icon=":material/info:")
         else:
             fig = charts.bar(compared, "who", "hours", lang, stamp, color="who", horizontal=True, height=300,
                              title=title, order=list(compared["who"]), number_format=",.1f",

@@ -203,17 +203,21 @@ def summary(profile: Profile, lang: str) -> str:
     return text[0].upper() + text[1:] if lang == "en" else text
 
 
-def comparison(profile: Profile, lang: str) -> pd.DataFrame:
+def comparison(profile: Profile, lang: str, min_group: int = 0) -> pd.DataFrame:
     """The person's hours in the period beside their branch's and line's hours per head (who, hours, staff:
-    the staff on duty the average is over); a group with no staff on duty is left out."""
+    the staff on duty the average is over); a group with no staff on duty is left out, and so is one of fewer
+    than `min_group` (privacy on: beside the person's own hours, a small group's average would tell the
+    others' hours); attrs["suppressed"] counts those."""
     rows = [(t("people.compare.person", lang), profile.period_hours, 1)]
-    if profile.branch_hours_per_head is not None:
-        rows.append((t("people.compare.branch", lang, branch=profile.branch), profile.branch_hours_per_head,
-                     profile.branch_headcount))
-    if profile.line_hours_per_head is not None:
-        rows.append((t("people.compare.line", lang, line=profile.line), profile.line_hours_per_head,
-                     profile.line_headcount))
-    return pd.DataFrame(rows, columns=["who", "hours", "staff"])
+    groups = [(t("people.compare.branch", lang, branch=profile.branch), profile.branch_hours_per_head,
+               profile.branch_headcount),
+              (t("people.compare.line", lang, line=profile.line), profile.line_hours_per_head, profile.line_headcount)]
+    shown = [group for group in groups if group[1] is not None]
+    rows += [group for group in shown if group[2] >= min_group]
+    frame = pd.DataFrame(rows, columns=["who", "hours", "staff"])
+    if len(rows) - 1 < len(shown):
+        frame.attrs["suppressed"] = len(shown) - (len(rows) - 1)
+    return frame
 
 
 # ----------------------------------------------------------------------------------------------

@@ -193,6 +193,15 @@ def test_standing_and_the_comparison_with_branch_and_line(con):
                                      t("people.compare.line", "zh", line="柜面")]
 
 
+def test_privacy_leaves_out_a_small_groups_average_beside_the_person(con):
+    profile = people.profile(con, PERIOD, key_of(con, "E008"))  # 吴六: alone on duty at 东山信用社
+    assert (profile.branch_headcount, profile.branch_hours_per_head) == (1, 50 + 100 + 2)  # with 周五 (left), 郑七
+    assert len(people.comparison(profile, "zh")) == 3
+    masked = people.comparison(profile, "zh", min_group=settings.PRIVACY_MIN_GROUP)
+    assert masked["who"].tolist() == [t("people.compare.person", "zh"), t("people.compare.line", "zh", line="客户经理")]
+    assert masked.attrs["suppressed"] == 1
+
+
 def test_the_summary_says_what_the_profile_holds(con):
     profile = people.profile(con, PERIOD, key_of(con, "E001"))
     zh = people.summary(profile, "zh")
