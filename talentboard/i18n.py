@@ -773,7 +773,7 @@ TEXT: dict[str, tuple[str, str]] = {
     # --- privacy
     "privacy.switch": ("隐私模式（隐去姓名）", "Privacy (hide names)"),
     "privacy.switch.help": ("投屏或共享屏幕时打开：姓名只显示首尾字（张*明），工号不显示，不足 {n} 人的分组不单独列出。链接中带 mask=1，转发后仍保持隐私模式。",
-                            "Turn on before sharing the screen: names show only their first and last characters (张*明), "
+                            "Turn on before sharing the screen: names show only their first and last characters, "
                             "employee ids are hidden, and groups of fewer than {n} people are left out of breakdowns. "
                             "The link carries mask=1, so a shared link stays masked."),
     "privacy.suppressed": ("隐私模式：{n} 个不足 {min} 人的分组未列出。", "Privacy: {n} group(s) of fewer than {min} people left out."),
