@@ -72,6 +72,10 @@ else:
                                             for award, value in competition.AWARD_POINTS.items())
     ui.metric_grid([(t(key, lang), value, delta, t(f"{key}.help", lang, n=format_number(summary.repeat_contestants, lang))
                      + (t("kpi.change_help", lang) if delta else "")) for key, value, delta in cards], per_row=len(cards))
+    # who is behind the numbers: a click lists them (names open their records)
+    ui.people_buttons(context, [("participants", summary.participants), ("award_winners", summary.award_winners)],
+                      filters, key="comp_people")
+    ui.branch_people(context, "comp", "participants")  # a click on a branch's medal bar: its contestants
 
     if summary.participants == 0:  # results exist, but none in this period and scope: say so, no blank charts
         nothing("comp.no_results")
@@ -134,9 +138,10 @@ else:
                 hidden = {"employee_id", "level", *(c for c, picked in (("competition", chosen), ("event", event),
                                                                           ("line", line or not chosen)) if picked)}
                 order = [c for c in ("rank", "name", "branch", "competition", "event", "line", "score", "percentile",
-                                     "award", "field_size") if c not in hidden]
+                                     "award", "field_size", "person_key") if c not in hidden]
                 ui.table(shown[order], "competition_leaderboard", lang, key="comp_leaderboard_table",
-                         height=rows_height(len(board), 12), download_data=board, column_config={
+                         height=rows_height(len(board), 12), download_data=board,
+                         profiles={"name": "person", "branch": "branch"}, column_config={
                                  "rank": st.column_config.NumberColumn(t("comp.col.rank", lang), format="%d", width=56),
                                  "name": st.column_config.TextColumn(t("col.name", lang), width=80),
                                  "branch": st.column_config.TextColumn(t("col.branch", lang), width=100),
@@ -178,14 +183,15 @@ else:
                                          "award": t("comp.col.award", lang), "medals": t("comp.col.medals", lang)})
                 fig.update_layout(legend={"traceorder": "normal"})
                 ui.chart(fig, by_award, "competition_medal_points", lang, key="comp_medals",
-                         on_select=ui.focus_on_click("comp", "comp_medals", field="y", skip=ranked.others))
+                         on_select=ui.focus_on_click("comp", "comp_medals", field="y", skip=ranked.others, people=True))
             else:
                 nothing("comp.no_medals")
         with right, ui.card(t("comp.medal_table", lang), t("comp.medal_table.help", lang)):
             if medals["medals"].sum() > 0:
                 # the sum of the award columns (获奖项次) is left out so every column fits at 1366 px
                 ui.table(medals.drop(columns="medals"), "competition_medal_table", lang, key="comp_medal_table",
-                         height=rows_height(len(medals)), download_data=medals, column_config={
+                         height=rows_height(len(medals)), download_data=medals, profiles={"branch": "branch"},
+                         column_config={
                     "branch": st.column_config.TextColumn(t("col.branch", lang), width=96),
                     **{a: st.column_config.NumberColumn(t(f"comp.award_short.{a}", lang), format="%d",
                                                         help=award_label(a), width=48)
@@ -220,12 +226,14 @@ else:
                 several_years = risen["to_year"].nunique() > 1
                 compact = risen.assign(percentiles=[f"{a:.1f} → {b:.1f}" for a, b in
                                                     zip(risen["from_percentile"], risen["to_percentile"])])
-                compact = compact[["name", "branch", "change", "percentiles", *(["to_year"] if several_years else [])]]
+                compact = compact[["name", "branch", "change", "percentiles", *(["to_year"] if several_years else []),
+                                   "person_key"]]
                 if not several_years:
                     st.caption(say("comp.improvers.years", lang, before=int(risen["from_year"].iat[0]),
                                  after=int(risen["to_year"].iat[0])))
                 ui.table(compact, "competition_top_improvers", lang, key="comp_improvers_table",
-                         height=rows_height(len(risen)), download_data=risen, column_config={
+                         height=rows_height(len(risen)), download_data=risen,
+                         profiles={"name": "person", "branch": "branch"}, column_config={
                              "name": st.column_config.TextColumn(t("col.name", lang), width=64),
                              "branch": st.column_config.TextColumn(t("col.branch", lang), width=90),
                              "change": st.column_config.NumberColumn(t("comp.col.change", lang), format="%+.1f",

@@ -64,6 +64,16 @@ results_row = [
 ]
 ui.metric_grid([(t(key, lang), value, delta, t(f"{key}.help", lang) + (t("kpi.change_help", lang) if delta else ""))
                 for key, value, delta in training_row + results_row], per_row=5)
+# who is behind each people-based number: a click lists them (names open their records)
+people = [("headcount", kpis.headcount)]
+if context.dataset_as_of("training") is not None:
+    people.append(("trained", kpis.trained))
+    if not kpis.headcount_is_estimate:
+        people.append(("untrained", kpis.headcount - kpis.trained))
+if context.dataset_as_of("competition") is not None:
+    people += [("participants", kpis.participants), ("award_winners", kpis.award_winners)]
+ui.people_buttons(context, people, filters, key="overview_people")
+ui.branch_people(context, "overview", "headcount")  # a click on a branch's bar: its people
 if filters.lines:
     st.caption(t("innov.no_line_filter", lang))
 
@@ -104,7 +114,7 @@ def index_chart() -> None:
     fig.update_layout(showlegend=bool(marked))
     fig.update_xaxes(range=[0, 108])
     ui.chart(fig, scorecard, "talent_index", lang, key="overview_index",
-             on_select=ui.focus_on_click("overview", "overview_index"))
+             on_select=ui.focus_on_click("overview", "overview_index", people=True))
 
 
 def scorecard_table() -> None:
@@ -115,6 +125,7 @@ def scorecard_table() -> None:
     table = shown[["rank", "branch", "talent_index", "hours_per_head", "coverage", "points_per_100", "results_per_100",
                    "trend"]]
     ui.table(table, "branch_scorecard", lang, key="overview_scorecard", height=min(35 * (len(table) + 1) + 3, 620),
+             profiles={"branch": "branch"},
              column_config={
                  "rank": st.column_config.NumberColumn(t("col.rank", lang), format="%d", width=50),
                  "branch": st.column_config.TextColumn(t("col.branch", lang), pinned=True),

@@ -1,7 +1,7 @@
 """培训 Training: does training reach everyone, enough hours, the right mix — by month, branch, line and course."""
 import streamlit as st
 
-from talentboard import charts, settings, training, ui
+from talentboard import charts, metrics, settings, training, ui
 from talentboard.i18n import t
 from talentboard.literal import say
 from talentboard.metrics import format_number
@@ -29,6 +29,11 @@ else:
     ui.metric_grid(training.kpi_cards(now, before, lang), per_row=3)
     if not now.roster:
         st.info(say("training.no_roster_note", lang, n=format_number(now.headcount, lang)), icon=":material/upload_file:")
+# who is behind the coverage: a click lists them (names open their records); untrained needs a roster
+kpis = ui.compute(context, metrics.overview, filters=filters)
+ui.people_buttons(context, [("headcount", kpis.headcount), ("trained", kpis.trained)] + (
+    [("untrained", kpis.headcount - kpis.trained)] if now.roster else []), filters, key="training_people")
+ui.branch_people(context, "training", "headcount")  # a click on a branch's bar: its people, untrained first
 
 
 def blocked(title: str, needs_roster: bool = False) -> bool:
@@ -70,7 +75,7 @@ with left, ui.card(title, say("training.branch_hours.help", lang, target=format_
                                  "hours_per_head": t("training.axis.hours_per_head", lang)},
                          target=target, target_label=t("training.target_line", lang, hours=format_number(target, lang)))
         ui.chart(fig, branches, "training_by_branch", lang, key="training_branch_hours",
-                 on_select=ui.focus_on_click("training", "training_branch_hours"))
+                 on_select=ui.focus_on_click("training", "training_branch_hours", people=True))
 title = t("training.branch_coverage", lang)
 with right, ui.card(title, t("kpi.coverage.help", lang)):
     if not blocked(title, needs_roster=True):
@@ -85,7 +90,7 @@ with right, ui.card(title, t("kpi.coverage.help", lang)):
                          number_format=",.1f", suffix="%", stacked_labels=True, order=list(drawn["branch"]))
         fig.update_xaxes(range=[0, 101], dtick=25)  # the 100 tick shows
         ui.chart(fig, by_coverage, "training_coverage_by_branch", lang, key="training_branch_coverage",
-                 on_select=ui.focus_on_click("training", "training_branch_coverage"))
+                 on_select=ui.focus_on_click("training", "training_branch_coverage", people=True))
 
 title = t("training.heatmap", lang)
 with ui.card(title, t("training.heatmap.help", lang)):
@@ -156,7 +161,10 @@ with right, ui.card(title, t("training.untrained.help", lang)):
         else:
             st.markdown(say("training.untrained_count", lang, n=len(missing)))
             ui.table(training.for_display(missing, lang), "training_untrained", lang, key="training_untrained_table",
-                     height=360, extra=["position"], most=charts.TABLE_ROWS, column_config={
-                         "employee_id": t("col.employee_id", lang), "name": t("col.name", lang),
+                     height=360, extra=["position"], most=charts.TABLE_ROWS,
+                     profiles={"name": "person", "branch": "branch"}, column_config={
+                         # fixed widths: a name sits where a click (and the browser test) expects it
+                         "employee_id": st.column_config.TextColumn(t("col.employee_id", lang), width=90),
+                         "name": st.column_config.TextColumn(t("col.name", lang), width=90),
                          "branch": t("col.branch", lang), "line": t("col.line", lang),
                          "position": t("col.position", lang)})

@@ -1,6 +1,7 @@
 -- Repeat contestants: each person's change in mean percentile from one year to the next,
--- for the years the period touches; most improved first.
+-- for the years the period touches; most improved first (person_key: the link to their profile).
 select
+    person_key(employee_id) as person_key,
     employee_id,
     name,
     branch,

@@ -1,7 +1,7 @@
 -- The leaderboard: results in the period and scope, optionally narrowed to one competition,
 -- event and line (an empty string means all), best percentile first. A percentile is shown
 -- only for a field of at least $min_field entries (competition_results leaves the rest empty);
--- field_size is the whole field's size, whatever the scope.
+-- field_size is the whole field's size, whatever the scope; person_key links a row to its profile.
 select
     r.rank,
     r.name,
@@ -14,7 +14,8 @@ select
     r.award,
     r.field_size,
     r.level,
-    r.employee_id
+    r.employee_id,
+    person_key(r.employee_id) as person_key
 from competition_results($start, $end, $orgs, $branches, $lines, $min_field) as r
 where ($competition = '' or r.competition = $competition)
   and ($event = '' or r.event = $event)

@@ -1,5 +1,6 @@
--- Staff on duty in scope with no training at all in the period.
+-- Staff on duty in scope with no training at all in the period (person_key: the link to their profile).
 select
+    person_key(p.employee_id) as person_key,
     p.employee_id,
     p.name,
     p.branch,

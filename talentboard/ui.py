@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import streamlit as st
 
-from talentboard import charts, literal, metrics, privacy, settings, store, uploads
+from talentboard import charts, drill, literal, metrics, privacy, schema, settings, store, uploads
 from talentboard.export import csv_bytes
 from talentboard.i18n import t
 from talentboard.literal import say
@@ -563,17 +563,19 @@ def table(data: pd.DataFrame, name: str, lang: str, key: str, column_config: dic
     only the first `most` rows go to the browser, a line says so, and the download holds every row.
     `profiles` makes names open profiles: {"name": "person"} opens the clicked row's person (by its
     `person_key` column, never shown), {"branch": "branch"} the clicked branch's profile."""
-    hidden = {c for c in data.columns if c in HIDDEN_COLUMNS}
-    order = [c for c in data.columns if c not in hidden] if hidden else None
+    hidden = [c for c in data.columns if c in HIDDEN_COLUMNS]  # kept here for the links, never sent to the browser
+    order = None
     if extra and not st.toggle(t("ui.all_columns", lang), key=f"{key}_all"):
-        order = [c for c in data.columns if c not in set(extra) | hidden]
+        order = [c for c in data.columns if c not in set(extra) | set(hidden)]
     shown = data
     if most is not None and len(data) > most:
         st.caption(say("ui.table_first_rows", lang, shown=f"{most:,}", n=f"{len(data):,}"))
         shown = data.head(most)
-    if profiles:
-        st.caption(t("people.click_hint" if "person" in profiles.values() else "people.click_hint_branch", lang))
-    event = st.dataframe(shown, hide_index=True, column_config=column_config, height=height, key=key, placeholder="—",
+    if profiles:  # what a click opens: a person's record, a branch's, or either
+        kinds = set(profiles.values())
+        st.caption(t("people.click_hint" if kinds == {"person"} else
+                     "people.click_hint_branch" if kinds == {"branch"} else "drill.click_hint_both", lang))
+    event = st.dataframe(shown.drop(columns=hidden), hide_index=True, column_config=column_config, height=height, key=key, placeholder="—",
                          column_order=order, on_select="rerun" if profiles else "ignore",
                          selection_mode="single-cell")
     suppressed_note(data, lang)
@@ -652,15 +654,18 @@ def focused(page: str) -> str | None:
     return value
 
 
-def focus_on_click(page: str, chart_key: str, field: str = "y", skip: str | None = None):
+def focus_on_click(page: str, chart_key: str, field: str = "y", skip: str | None = None, people: bool = False):
     """An on_select callback: the clicked point's `field` (the axis holding the branch) becomes the focus;
-    a click on `skip` (a chart's "N others" bar) focuses nothing."""
+    a click on `skip` (a chart's "N others" bar) focuses nothing. With `people`, the click also asks for the
+    list of the branch's people (branch_people opens it, on this click's run only)."""
     def callback() -> None:
         points = st.session_state[chart_key].selection.get("points", [])
         if points:  # the chart draws names made Plotly-safe (charts.drawn): the stored name is focused
             name = literal.from_plotly(points[0].get(field) or points[0].get("label"))
             if name != skip:
                 st.session_state[focus_key(page)] = name
+                if people:
+                    st.session_state[people_key(page)] = name
     return callback
 
 
@@ -675,3 +680,83 @@ def focus_bar(page: str, lang: str, hint_key: str = "focus.hint") -> None:
         if st.button(t("focus.clear", lang), key=f"{page}_focus_clear", icon=":material/close:"):
             st.session_state[focus_key(page)] = None
             st.rerun()
+
+
+# ----------------------------------------------------------------------------------------------
+# Drill-down: the people behind a KPI or a branch's bar, in a dialog; a name opens the person's profile
+# ----------------------------------------------------------------------------------------------
+
+def people_key(page: str) -> str:
+    return f"{page}_people"
+
+
+def _people_config(lang: str) -> dict:
+    """How the columns of a drill.people_behind list read."""
+    number = st.column_config.NumberColumn
+    return {"name": st.column_config.TextColumn(t("col.name", lang), width=90),
+            "employee_id": st.column_config.TextColumn(t("col.employee_id", lang), width=90),
+            "branch": st.column_config.TextColumn(t("col.branch", lang)),
+            "line": st.column_config.TextColumn(t("col.line", lang)),
+            "position": st.column_config.TextColumn(t("col.position", lang)),
+            "hours": number(t("col.hours", lang), format="%.1f", width=70),
+            "trainings": number(t("drill.col.trainings", lang), format="%d", width=80),
+            "last_training": st.column_config.DateColumn(t("drill.col.last_training", lang), format="YYYY-MM-DD"),
+            "competitions": number(t("drill.col.competitions", lang), format="%d", width=80),
+            "entries": number(t("drill.col.entries", lang), format="%d", width=80),
+            "best_award": st.column_config.TextColumn(t("drill.col.best_award", lang))}
+
+
+def people_dialog(context: Context, measure: str, filters: metrics.Filters, branch: str | None = None,
+                  count: int | None = None) -> None:
+    """Open a dialog listing the people behind `measure` (drill.people_behind) in `filters`' period and scope:
+    names open the person's profile, branches the branch's; the list downloads whole. With `branch` (a
+    click on its bar) the dialog is that branch's, with a button to its profile."""
+    lang = context.lang
+    what = t(f"drill.measure.{measure}", lang)
+    title = say("drill.title_branch", lang, branch=branch, what=what) if branch else \
+        say("drill.title", lang, what=what, n=metrics.format_number(count, lang)) if count is not None else what
+
+    def body() -> None:
+        people = compute(context, drill.people_behind, measure, filters=filters)
+        people = people.assign(best_award=people["best_award"].map(
+            lambda a: schema.display("competition", "award", a, lang), na_action="ignore")) \
+            if "best_award" in people else people
+        scope = say("drill.scope", lang, start=filters.start, end=filters.end, n=f"{len(people):,}")
+        with st.container(horizontal=True, vertical_alignment="center"):
+            st.caption(scope + (t("drill.hint.headcount", lang) if measure == "headcount" else ""))
+            if branch and st.button(t("drill.branch_profile", lang), key=f"drill_{measure}_branch_profile",
+                                    icon=":material/storefront:"):
+                open_profile("branch", branch)
+        if people.empty:
+            st.info(t("drill.none", lang), icon=":material/info:")
+            return
+        shown = people.drop(columns="branch") if branch else people
+        table(shown, f"{measure}_{branch}" if branch else measure, lang, key=f"drill_{measure}_table",
+              column_config=_people_config(lang), height=min(35 * (min(len(shown), 12) + 1) + 3, 458),
+              most=charts.TABLE_ROWS, profiles={"name": "person"} | ({} if branch else {"branch": "branch"}))
+
+    st.dialog(title, width="large")(body)()
+
+
+def people_buttons(context: Context, counts: list[tuple[str, int]], filters: metrics.Filters, key: str) -> None:
+    """Under a KPI grid, a button per people-based KPI ("在岗人员 546"): a click opens the list of those people.
+    A KPI counting nobody has no button."""
+    lang = context.lang
+    counts = [(measure, count) for measure, count in counts if count]
+    if not counts:
+        return
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+        st.caption(t("drill.who", lang))
+        for measure, count in counts:
+            label = say("drill.button", lang, what=t(f"drill.measure.{measure}", lang),
+                        n=metrics.format_number(count, lang))
+            if st.button(label, key=f"{key}_{measure}", type="tertiary", icon=":material/group:"):
+                people_dialog(context, measure, filters, count=count)
+
+
+def branch_people(context: Context, page: str, measure: str) -> None:
+    """The list of a branch's people a click on its bar asked for (focus_on_click(..., people=True)): opened
+    on the click's run only, never again on a later one."""
+    branch = st.session_state.pop(people_key(page), None)
+    if branch:
+        people_dialog(context, measure, context.filters.focused(branch), branch=branch)

@@ -131,31 +131,91 @@ def headcount(page: Page) -> str:
     return next(value for label, value in metrics(page) if "在岗人数" in label)
 
 
-def test_clicking_a_branch_in_a_chart_focuses_the_page(browser: Browser, app_url: str) -> None:
-    tall = {"width": 1920, "height": 2000}  # the chart on screen without scrolling, as on a tall monitor
-    page = browser.new_context(viewport=tall, locale="zh-CN").new_page()
-    open_view(page, f"{app_url}/")
-    union = headcount(page)
+TALL = {"width": 1920, "height": 2000}  # the overview's index chart on screen without scrolling, as on a tall monitor
+
+
+def click_a_branch_bar(page: Page) -> None:
+    """Click a bar from the middle of the overview's index chart, as a person does: hover, then click."""
     chart = page.locator("[data-testid='stPlotlyChart']").filter(has=page.locator(".bars")).first
     bars = chart.locator(".bars .point path")
     bars.first.wait_for()
     page.wait_for_timeout(1000)  # let Plotly attach its click handlers
-    # a bar from the middle, on screen without scrolling; Plotly takes clicks on its drag layer
+    # on screen without scrolling; Plotly takes clicks on its drag layer
     box = bars.nth(bars.count() // 2).bounding_box()
-    assert box and 0 < box["y"] < tall["height"] - box["height"], box
+    assert box and 0 < box["y"] < TALL["height"] - box["height"], box
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    page.mouse.move(x, y)  # as a person does: hover, then click
+    page.mouse.move(x, y)
     page.wait_for_timeout(300)
     page.mouse.click(x, y)
+
+
+def test_clicking_a_branch_in_a_chart_focuses_the_page(browser: Browser, app_url: str) -> None:
+    page = browser.new_context(viewport=TALL, locale="zh-CN").new_page()
+    open_view(page, f"{app_url}/")
+    union = headcount(page)
+    click_a_branch_bar(page)
     page.get_by_text("当前只看").wait_for(timeout=20_000)
     wait_for_app(page)
     focused_branch = page.get_by_text("当前只看").inner_text().split("：")[-1].strip()
     assert focused_branch and headcount(page) != union  # the KPI now shows one branch
     assert int(headcount(page).replace(",", "")) < int(union.replace(",", ""))
+    # the same click lists the branch's people; closed, it stays closed and the page stays focused
+    dialog = page.get_by_role("dialog")
+    dialog.wait_for(timeout=20_000)
+    assert focused_branch in dialog.inner_text()
+    page.keyboard.press("Escape")
+    dialog.wait_for(state="detached", timeout=10_000)
     page.get_by_role("button", name="返回全部").click()
     page.get_by_text("提示").first.wait_for(timeout=20_000)
     wait_for_app(page)
     assert headcount(page) == union
+    page.context.close()
+
+
+def people_page_landed(page: Page) -> None:
+    """Wait until a click has opened a person's record: the people page, a person's key in the URL."""
+    page.wait_for_url(re.compile(r"/people\?.*view=person&person=[0-9a-f]{12}"), timeout=30_000, wait_until="commit")
+    wait_for_app(page)
+    assert "人员与网点" in page.locator("[data-testid='stMain'] h1").first.inner_text()
+    assert_no_errors(page)
+
+
+def test_a_branch_bar_leads_to_a_persons_record_in_two_clicks(browser: Browser, app_url: str) -> None:
+    """Done means: from a branch's bar in the overview, that branch's people, then one person's record."""
+    page = browser.new_context(viewport=TALL, locale="zh-CN").new_page()
+    open_view(page, f"{app_url}/?range=last_year")
+    click_a_branch_bar(page)  # click one
+    dialog = page.get_by_role("dialog")
+    dialog.wait_for(timeout=20_000)
+    wait_for_app(page)
+    grid = dialog.locator("[data-testid='stDataFrame']")
+    assert grid.locator("th").first.inner_text().strip() == "姓名"  # the name comes first in the list
+    name = grid.get_by_test_id("glide-cell-0-0").inner_text().strip()
+    assert name
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 30, box["y"] + 52)  # click two: the first person's name
+    people_page_landed(page)
+    assert "range=last_year" in page.url  # the sidebar's period kept
+    page.context.close()
+
+
+def test_a_name_in_the_training_pages_list_opens_the_persons_record(browser: Browser, app_url: str) -> None:
+    page = browser.new_context(viewport=VIEWPORT, locale="zh-CN").new_page()
+    open_view(page, f"{app_url}/training")
+    grid = page.locator("[data-testid='stDataFrame']").filter(has=page.locator("th", has_text="姓名")).last
+    grid.scroll_into_view_if_needed()
+    wait_for_app(page)
+    name = grid.get_by_test_id("glide-cell-1-0").inner_text().strip()  # the first row's name (column 2)
+    assert name
+    box = grid.bounding_box()
+    # the name's column: step right along the first row (a click on the id opens nothing) until a click lands
+    for x in range(20, int(box["width"]), 40):
+        page.mouse.click(box["x"] + x, box["y"] + 52)
+        page.wait_for_timeout(500)
+        wait_for_app(page)
+        if "view=person" in page.url:
+            break
+    people_page_landed(page)
     page.context.close()
 
 

@@ -7,9 +7,11 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from conftest import private_copy
 from test_app import write
 
 from talentboard import competition, drill, metrics, store, training
+from talentboard.i18n import t as t_
 from talentboard.metrics import Filters
 
 # (id, name, branch, line, position, status). E4 has left; E7 belongs to 城关 but trains at a session
@@ -55,9 +57,20 @@ def load(tmp_path, roster: bool = True) -> None:
         for c, d, ev, e, n, b, s, a in RESULTS]]), "competition")
 
 
+@pytest.fixture(scope="module")
+def fixture_template(tmp_path_factory):
+    """The fixture imported once for the module; each test reads a private copy."""
+    folder = tmp_path_factory.mktemp("drill")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TALENTBOARD_DB", str(folder / "template.duckdb"))
+        load(folder)
+    store.release_readers()
+    return folder / "template.duckdb"
+
+
 @pytest.fixture
-def con(tmp_path, tmp_db):
-    load(tmp_path)
+def con(fixture_template, tmp_path, monkeypatch):
+    private_copy(fixture_template, tmp_path, monkeypatch)
     with store.connect() as connection:
         yield connection
 
@@ -203,3 +216,193 @@ def test_on_the_demo_every_list_is_as_long_as_its_kpi(demo_db, which):
     by_person = records.groupby("employee_id")["hours"].sum()
     listed = lists["headcount"].set_index("employee_id")["hours"]
     assert listed.to_dict() == {e: by_person.get(e, 0.0) for e in listed.index}
+
+
+# ----------------------------------------------------------------------------------------------
+# The pages: a button under the KPIs and a click on a branch's bar open the list; a name opens the profile.
+# AppTest draws dialogs but cannot click a chart or a table cell: a bar's click is its callback run here
+# (ui.focus_on_click) and then the state it leaves; a cell's click is the table's selection set in state.
+# ----------------------------------------------------------------------------------------------
+
+def dialogs(at) -> list:
+    return list(at.get("dialog"))
+
+
+def dialog_frame(at):
+    """The table inside the one open dialog."""
+    (dialog,) = dialogs(at)
+    (frame,) = [e for e in _walk(dialog) if getattr(e, "type", "") == "dataframe"]
+    return frame
+
+
+def _walk(element):
+    yield element
+    for child in getattr(element, "children", {}).values():
+        yield from _walk(child)
+
+
+def clicked(cell_row: int, column: str) -> dict:
+    return {"selection": {"rows": [], "columns": [], "cells": [[cell_row, column]]}}
+
+
+def demo_scope() -> Filters:
+    with store.connect() as con:
+        as_of = metrics.latest_date(metrics.as_of_dates(con))
+    return Filters(*metrics.quick_period("this_year", as_of))
+
+
+def test_a_kpi_button_lists_its_people_and_a_name_opens_their_record(demo_db, run_page, downloads):
+    scope = demo_scope()
+    with store.connect() as con:
+        kpis = metrics.overview(con, scope)
+        untrained = training.untrained(con, scope)  # the training page's own list, another query
+        listed = drill.people_behind(con, scope, "untrained")
+    at = run_page("overview")
+    labels = {b.key: b.label for b in at.button}
+    assert labels["overview_people_headcount"] == f"在岗人员 {kpis.headcount:,}"
+    assert labels["overview_people_untrained"] == f"未参训 {kpis.headcount - kpis.trained:,}"
+    assert labels["overview_people_award_winners"] == f"获奖人员 {kpis.award_winners:,}"
+    assert not dialogs(at)
+
+    at.button(key="overview_people_untrained").click().run()
+    (dialog,) = dialogs(at)
+    assert dialog.proto.dialog.title == f"未参训（{kpis.headcount - kpis.trained} 人）"
+    frame = dialog_frame(at).value
+    assert len(frame) == kpis.headcount - kpis.trained > 0
+    assert set(frame["employee_id"]) == set(untrained["employee_id"])
+    assert "person_key" not in frame.columns  # the key stays on the server
+    saved = pd.read_csv(pd.io.common.BytesIO(downloads["untrained.csv"]), encoding="utf-8-sig", dtype=str)
+    assert len(saved) == len(frame) and "person_key" not in saved.columns
+
+    at.run()  # any later run of the page: the dialog stays shut
+    assert not dialogs(at)
+
+    # a click on a name in the list (the button's run, its table's cell selected) opens that person's record
+    at.session_state["drill_untrained_table"] = clicked(2, "name")
+    at.button(key="overview_people_untrained").click().run()
+    assert not at.exception
+    assert [t.value for t in at.title] == [t_("page.people", "zh")]
+    assert at.query_params["view"] == "person" and at.query_params["person"] == listed["person_key"][2]
+
+
+def test_a_branch_bar_lists_its_people_once_and_leads_to_a_person_in_two_clicks(demo_db, run_page):
+    from types import SimpleNamespace
+
+    from talentboard import ui
+    scope = demo_scope()
+    with store.connect() as con:
+        board = metrics.branch_scorecard(con, scope).set_index("branch")
+    branch = board.index[len(board) // 2]
+    with store.connect() as con:
+        staff = drill.people_behind(con, scope.focused(branch), "headcount")
+    assert len(staff) == board.loc[branch, "headcount"] > 0
+
+    # the click on the bar: its callback focuses the page and asks for the branch's people
+    state = {"overview_index": SimpleNamespace(selection={"points": [{"y": branch, "x": 50.0}]})}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ui.st, "session_state", state)
+        ui.focus_on_click("overview", "overview_index", people=True)()
+    assert state["overview_focus"] == branch and state["overview_people"] == branch
+
+    at = run_page("overview")
+    at.session_state["overview_focus"] = branch
+    at.session_state["overview_people"] = branch
+    at.run()
+    (dialog,) = dialogs(at)
+    assert dialog.proto.dialog.title == f"{branch} · 在岗人员"
+    frame = dialog_frame(at).value
+    assert list(frame["employee_id"]) == list(staff["employee_id"])  # the untrained and fewest hours first
+    assert list(frame["hours"]) == sorted(frame["hours"])
+    assert "branch" not in frame.columns  # one branch: said in the title
+    assert "网点档案" in [b.label for b in at.button]
+    at.run()
+    assert not dialogs(at) and at.session_state["overview_focus"] == branch  # shut; the page stays focused
+
+    # click two: a name in the branch's list opens that person's record, the sidebar's filters kept
+    at.session_state["overview_people"] = branch
+    at.session_state["drill_headcount_table"] = clicked(0, "name")
+    at.run()
+    assert [t.value for t in at.title] == [t_("page.people", "zh")]
+    assert at.query_params["person"] == staff["person_key"][0] and "overview_focus" not in at.query_params
+
+
+def test_the_branch_button_opens_the_branch_profile(demo_db, run_page):
+    scope = demo_scope()
+    with store.connect() as con:
+        branch = metrics.branch_scorecard(con, scope)["branch"].iat[0]
+    at = run_page("training")
+    at.session_state["training_people"] = branch
+    at.run()
+    (dialog,) = dialogs(at)
+    assert dialog.proto.dialog.title == f"{branch} · 在岗人员"
+    # the button's click reruns the dialog alone in a browser; AppTest reruns the page, so the bar's request
+    # is made again with it
+    button = next(b for b in at.button if b.label == "网点档案")
+    at.session_state["training_people"] = branch
+    button.click().run()
+    assert [t.value for t in at.title] == [t_("page.people", "zh")]
+    assert at.query_params["view"] == "branch" and at.query_params["unit"] == branch
+
+
+def test_the_training_pages_untrained_list_opens_a_persons_record(demo_db, run_page):
+    scope = demo_scope()
+    with store.connect() as con:
+        untrained = training.untrained(con, scope)
+    at = run_page("training", {"lang": "en"})
+    assert {b.key for b in at.button} >= {"training_people_headcount", "training_people_untrained"}
+    at.session_state["training_untrained_table"] = clicked(1, "name")
+    at.run()
+    assert [t.value for t in at.title] == [t_("page.people", "en")]
+    assert at.query_params["person"] == untrained["person_key"][1] and at.query_params["lang"] == "en"
+
+
+def test_the_leaderboard_and_medal_table_open_profiles(demo_db, run_page):
+    at = run_page("competition")
+    board = next(f for f in at.dataframe if "percentile" in f.value.columns)
+    assert board.key == "comp_leaderboard_table" and "person_key" not in board.value.columns
+    name = board.value["name"].iat[0]
+    with store.connect() as con:
+        keys = con.execute("select person_key(employee_id) from competition where name = ?", [name]).fetchall()
+    at.session_state["comp_leaderboard_table"] = clicked(0, "name")
+    at.run()
+    assert at.query_params["view"] == "person" and at.query_params["person"] in {k for (k,) in keys}
+
+    at = run_page("competition")
+    medals = next(f for f in at.dataframe if f.key == "comp_medal_table")
+    at.session_state["comp_medal_table"] = clicked(0, "branch")
+    at.run()
+    assert at.query_params["view"] == "branch" and at.query_params["unit"] == medals.value["branch"].iat[0]
+
+
+def test_with_privacy_on_the_list_shows_no_name_or_id(demo_db, run_page, downloads):
+    from talentboard.privacy import mask_name
+    scope = demo_scope()
+    with store.connect() as con:
+        listed = drill.people_behind(con, scope, "award_winners")
+    at = run_page("overview", {"mask": "1"})
+    at.button(key="overview_people_award_winners").click().run()
+    frame = dialog_frame(at).value
+    assert "employee_id" not in frame.columns
+    assert list(frame["name"]) == [mask_name(n) for n in listed["name"]]
+    saved = downloads["award_winners.csv"].decode("utf-8-sig")
+    for name, employee in zip(listed["name"], listed["employee_id"]):
+        assert employee not in saved and (len(name) < 2 or name not in saved)
+
+
+def test_kept_params_keep_the_filters_and_drop_a_pages_focus():
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        import streamlit as st
+
+        from talentboard import ui
+        st.session_state["kept"] = ui.kept_params(view="person", person="0123456789ab", unit=None)
+
+    at = AppTest.from_function(script)
+    for key, value in {"range": "custom", "from": "2024-01-01", "to": "2024-06-30", "branch": ["甲社", "乙社"],
+                       "line": "柜面", "lang": "en", "mask": "1", "overview_focus": "甲社", "training_focus": "乙社"}.items():
+        at.query_params[key] = value
+    at.run()
+    assert at.session_state["kept"] == {"range": "custom", "from": "2024-01-01", "to": "2024-06-30",
+                                        "branch": ["甲社", "乙社"], "line": "柜面", "lang": "en", "mask": "1",
+                                        "view": "person", "person": "0123456789ab"}
