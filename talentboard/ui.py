@@ -746,7 +746,7 @@ def people_buttons(context: Context, counts: list[tuple[str, int]], filters: met
     if not counts:
         return
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):
-        st.caption(t("drill.who", lang))
+        st.caption(t("drill.who", lang), width="content")
         for measure, count in counts:
             label = say("drill.button", lang, what=t(f"drill.measure.{measure}", lang),
                         n=metrics.format_number(count, lang))
