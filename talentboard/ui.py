@@ -724,9 +724,9 @@ def people_dialog(context: Context, measure: str, filters: metrics.Filters, bran
         scope = say("drill.scope", lang, start=filters.start, end=filters.end, n=f"{len(people):,}")
         with st.container(horizontal=True, vertical_alignment="center"):
             st.caption(scope + (t("drill.hint.headcount", lang) if measure == "headcount" else ""))
-            if branch and st.button(t("drill.branch_profile", lang), key=f"drill_{measure}_branch_profile",
-                                    icon=":material/storefront:"):
-                open_profile("branch", branch)
+            if branch:  # a link: the people page's branch view, the sidebar's filters kept
+                st.page_link(PEOPLE_PAGE, label=t("drill.branch_profile", lang), icon=":material/storefront:",
+                             query_params=kept_params(view="branch", unit=branch))
         if people.empty:
             st.info(t("drill.none", lang), icon=":material/info:")
             return
@@ -739,8 +739,8 @@ def people_dialog(context: Context, measure: str, filters: metrics.Filters, bran
 
 
 def people_buttons(context: Context, counts: list[tuple[str, int]], filters: metrics.Filters, key: str) -> None:
-    """Under a KPI grid, a button per people-based KPI ("在岗人员 546"): a click opens the list of those people.
-    A KPI counting nobody has no button."""
+    """Under a KPI grid, a button per people-based KPI ("在岗人员 546"): a click opens the list of those people
+    (on the click's run only: the click leaves a request, taken once). A KPI counting nobody has no button."""
     lang = context.lang
     counts = [(measure, count) for measure, count in counts if count]
     if not counts:
@@ -750,8 +750,16 @@ def people_buttons(context: Context, counts: list[tuple[str, int]], filters: met
         for measure, count in counts:
             label = say("drill.button", lang, what=t(f"drill.measure.{measure}", lang),
                         n=metrics.format_number(count, lang))
-            if st.button(label, key=f"{key}_{measure}", type="tertiary", icon=":material/group:"):
-                people_dialog(context, measure, filters, count=count)
+            st.button(label, key=f"{key}_{measure}", type="tertiary", icon=":material/group:",
+                      on_click=_ask, args=(people_key(key), measure))
+    asked = st.session_state.pop(people_key(key), None)
+    if asked in dict(counts):
+        people_dialog(context, asked, filters, count=dict(counts)[asked])
+
+
+def _ask(key: str, value: str) -> None:
+    """A button's callback: leave a request for the run it starts (it outlives a rerun, a click's value does not)."""
+    st.session_state[key] = value
 
 
 def branch_people(context: Context, page: str, measure: str) -> None:

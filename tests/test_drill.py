@@ -11,6 +11,7 @@ from conftest import private_copy
 from test_app import write
 
 from talentboard import competition, drill, metrics, store, training
+from conftest import REPO_ROOT
 from talentboard.i18n import t as t_
 from talentboard.metrics import Filters
 
@@ -241,6 +242,19 @@ def _walk(element):
         yield from _walk(child)
 
 
+def overview(query: dict | None = None):
+    """The overview run through dashboard.py as its default page. AppTest runs a page it switched to alone first
+    (Streamlit's legacy pages mode) and then again through dashboard.py (ui.page_context), which drops a
+    button's click; the default page needs no switch, so a click reaches it."""
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=120)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def clicked(cell_row: int, column: str) -> dict:
     return {"selection": {"rows": [], "columns": [], "cells": [[cell_row, column]]}}
 
@@ -251,13 +265,13 @@ def demo_scope() -> Filters:
     return Filters(*metrics.quick_period("this_year", as_of))
 
 
-def test_a_kpi_button_lists_its_people_and_a_name_opens_their_record(demo_db, run_page, downloads):
+def test_a_kpi_button_lists_its_people_and_a_name_opens_their_record(demo_db, downloads):
     scope = demo_scope()
     with store.connect() as con:
         kpis = metrics.overview(con, scope)
         untrained = training.untrained(con, scope)  # the training page's own list, another query
         listed = drill.people_behind(con, scope, "untrained")
-    at = run_page("overview")
+    at = overview()
     labels = {b.key: b.label for b in at.button}
     assert labels["overview_people_headcount"] == f"在岗人员 {kpis.headcount:,}"
     assert labels["overview_people_untrained"] == f"未参训 {kpis.headcount - kpis.trained:,}"
@@ -285,7 +299,7 @@ def test_a_kpi_button_lists_its_people_and_a_name_opens_their_record(demo_db, ru
     assert at.query_params["view"] == "person" and at.query_params["person"] == listed["person_key"][2]
 
 
-def test_a_branch_bar_lists_its_people_once_and_leads_to_a_person_in_two_clicks(demo_db, run_page):
+def test_a_branch_bar_lists_its_people_once_and_leads_to_a_person_in_two_clicks(demo_db):
     from types import SimpleNamespace
 
     from talentboard import ui
@@ -304,7 +318,7 @@ def test_a_branch_bar_lists_its_people_once_and_leads_to_a_person_in_two_clicks(
         ui.focus_on_click("overview", "overview_index", people=True)()
     assert state["overview_focus"] == branch and state["overview_people"] == branch
 
-    at = run_page("overview")
+    at = overview()
     at.session_state["overview_focus"] = branch
     at.session_state["overview_people"] = branch
     at.run()
@@ -314,7 +328,7 @@ def test_a_branch_bar_lists_its_people_once_and_leads_to_a_person_in_two_clicks(
     assert list(frame["employee_id"]) == list(staff["employee_id"])  # the untrained and fewest hours first
     assert list(frame["hours"]) == sorted(frame["hours"])
     assert "branch" not in frame.columns  # one branch: said in the title
-    assert "网点档案" in [b.label for b in at.button]
+    assert [link.proto.label for link in at.page_link] == ["网点档案"]
     at.run()
     assert not dialogs(at) and at.session_state["overview_focus"] == branch  # shut; the page stays focused
 
@@ -326,22 +340,26 @@ def test_a_branch_bar_lists_its_people_once_and_leads_to_a_person_in_two_clicks(
     assert at.query_params["person"] == staff["person_key"][0] and "overview_focus" not in at.query_params
 
 
-def test_the_branch_button_opens_the_branch_profile(demo_db, run_page):
+def test_a_training_bar_lists_the_branchs_people_with_a_link_to_its_profile(demo_db, run_page):
+    from urllib.parse import parse_qs
     scope = demo_scope()
     with store.connect() as con:
         branch = metrics.branch_scorecard(con, scope)["branch"].iat[0]
-    at = run_page("training")
+        staff = drill.people_behind(con, scope.focused(branch), "headcount")
+    at = run_page("training", {"line": "柜面"})
+    tellers = Filters(scope.start, scope.end, branches=(branch,), lines=("柜面",))
+    with store.connect() as con:
+        tellers_there = drill.people_behind(con, tellers, "headcount")
+    assert 0 < len(tellers_there) < len(staff)  # the sidebar's line narrows the list
     at.session_state["training_people"] = branch
     at.run()
     (dialog,) = dialogs(at)
     assert dialog.proto.dialog.title == f"{branch} · 在岗人员"
-    # the button's click reruns the dialog alone in a browser; AppTest reruns the page, so the bar's request
-    # is made again with it
-    button = next(b for b in at.button if b.label == "网点档案")
-    at.session_state["training_people"] = branch
-    button.click().run()
-    assert [t.value for t in at.title] == [t_("page.people", "zh")]
-    assert at.query_params["view"] == "branch" and at.query_params["unit"] == branch
+    assert list(dialog_frame(at).value["employee_id"]) == list(tellers_there["employee_id"])
+    (link,) = at.page_link
+    assert link.proto.label == "网点档案" and link.proto.page.endswith("people")
+    assert parse_qs(link.proto.query_string) == {"line": ["柜面"], "lang": ["zh"], "range": ["this_year"],
+                                                 "view": ["branch"], "unit": [branch]}
 
 
 def test_the_training_pages_untrained_list_opens_a_persons_record(demo_db, run_page):
@@ -374,12 +392,12 @@ def test_the_leaderboard_and_medal_table_open_profiles(demo_db, run_page):
     assert at.query_params["view"] == "branch" and at.query_params["unit"] == medals.value["branch"].iat[0]
 
 
-def test_with_privacy_on_the_list_shows_no_name_or_id(demo_db, run_page, downloads):
+def test_with_privacy_on_the_list_shows_no_name_or_id(demo_db, downloads):
     from talentboard.privacy import mask_name
     scope = demo_scope()
     with store.connect() as con:
         listed = drill.people_behind(con, scope, "award_winners")
-    at = run_page("overview", {"mask": "1"})
+    at = overview({"mask": "1"})
     at.button(key="overview_people_award_winners").click().run()
     frame = dialog_frame(at).value
     assert "employee_id" not in frame.columns
