@@ -11,7 +11,6 @@ from conftest import private_copy
 from test_app import write
 
 from talentboard import competition, drill, metrics, store, training
-from conftest import REPO_ROOT
 from talentboard.i18n import t as t_
 from talentboard.metrics import Filters
 
@@ -242,19 +241,6 @@ def _walk(element):
         yield from _walk(child)
 
 
-def overview(query: dict | None = None):
-    """The overview run through dashboard.py as its default page. AppTest runs a page it switched to alone first
-    (Streamlit's legacy pages mode) and then again through dashboard.py (ui.page_context), which drops a
-    button's click; the default page needs no switch, so a click reaches it."""
-    from streamlit.testing.v1 import AppTest
-    at = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=120)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
 def clicked(cell_row: int, column: str) -> dict:
     return {"selection": {"rows": [], "columns": [], "cells": [[cell_row, column]]}}
 
@@ -265,13 +251,13 @@ def demo_scope() -> Filters:
     return Filters(*metrics.quick_period("this_year", as_of))
 
 
-def test_a_kpi_button_lists_its_people_and_a_name_opens_their_record(demo_db, downloads):
+def test_a_kpi_button_lists_its_people_and_a_name_opens_their_record(demo_db, run_page, downloads):
     scope = demo_scope()
     with store.connect() as con:
         kpis = metrics.overview(con, scope)
         untrained = training.untrained(con, scope)  # the training page's own list, another query
         listed = drill.people_behind(con, scope, "untrained")
-    at = overview()
+    at = run_page("overview")
     labels = {b.key: b.label for b in at.button}
     assert labels["overview_people_headcount"] == f"在岗人员 {kpis.headcount:,}"
     assert labels["overview_people_untrained"] == f"未参训 {kpis.headcount - kpis.trained:,}"
@@ -299,7 +285,7 @@ def test_a_kpi_button_lists_its_people_and_a_name_opens_their_record(demo_db, do
     assert at.query_params["view"] == "person" and at.query_params["person"] == listed["person_key"][2]
 
 
-def test_a_branch_bar_lists_its_people_once_and_leads_to_a_person_in_two_clicks(demo_db):
+def test_a_branch_bar_lists_its_people_once_and_leads_to_a_person_in_two_clicks(demo_db, run_page):
     from types import SimpleNamespace
 
     from talentboard import ui
@@ -318,7 +304,7 @@ def test_a_branch_bar_lists_its_people_once_and_leads_to_a_person_in_two_clicks(
         ui.focus_on_click("overview", "overview_index", people=True)()
     assert state["overview_focus"] == branch and state["overview_people"] == branch
 
-    at = overview()
+    at = run_page("overview")
     at.session_state["overview_focus"] = branch
     at.session_state["overview_people"] = branch
     at.run()
@@ -392,12 +378,12 @@ def test_the_leaderboard_and_medal_table_open_profiles(demo_db, run_page):
     assert at.query_params["view"] == "branch" and at.query_params["unit"] == medals.value["branch"].iat[0]
 
 
-def test_with_privacy_on_the_list_shows_no_name_or_id(demo_db, downloads):
+def test_with_privacy_on_the_list_shows_no_name_or_id(demo_db, run_page, downloads):
     from talentboard.privacy import mask_name
     scope = demo_scope()
     with store.connect() as con:
         listed = drill.people_behind(con, scope, "award_winners")
-    at = overview({"mask": "1"})
+    at = run_page("overview", {"mask": "1"})
     at.button(key="overview_people_award_winners").click().run()
     frame = dialog_frame(at).value
     assert "employee_id" not in frame.columns
