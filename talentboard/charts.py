@@ -369,7 +369,8 @@ def bar(data: pd.DataFrame, x: str, y: str, lang: str, as_of: dt.date | None, *,
         line = {"line_dash": "dash", "line_color": TARGET_COLOUR, "annotation_text": target_label,
                 "annotation_position": "top left" if horizontal else "top right",
                 **({"annotation_yanchor": "bottom"} if horizontal else {}),
-                "annotation_font": {"color": TARGET_COLOUR, "size": TICK_SIZE}}
+                "annotation_font": {"color": TARGET_COLOUR, "size": TICK_SIZE},
+                "annotation_bgcolor": "rgba(255,255,255,0.85)"}  # legible where a bar rises past the line
         fig.add_vline(x=target, **line) if horizontal else fig.add_hline(y=target, **line)
     category_title, value_title = labels.get(x, x), labels.get(y, y)
     return style(fig, lang, as_of, height, title=title,
