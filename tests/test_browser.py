@@ -172,11 +172,15 @@ def test_clicking_a_branch_in_a_chart_focuses_the_page(browser: Browser, app_url
     page.context.close()
 
 
-def people_page_landed(page: Page) -> None:
-    """Wait until a click has opened a person's record: the people page, a person's key in the URL."""
+def people_page_landed(page: Page, name: str) -> None:
+    """Wait until a click has opened `name`'s record: the people page, a person's key in the URL, their name
+    heading the profile."""
     page.wait_for_url(re.compile(r"/people\?.*view=person&person=[0-9a-f]{12}"), timeout=30_000, wait_until="commit")
     wait_for_app(page)
     assert "人员与网点" in page.locator("[data-testid='stMain'] h1").first.inner_text()
+    header = page.locator("[data-testid='stMain'] h3").first
+    header.wait_for(timeout=30_000)
+    assert header.inner_text().strip() == name
     assert_no_errors(page)
 
 
@@ -194,7 +198,7 @@ def test_a_branch_bar_leads_to_a_persons_record_in_two_clicks(browser: Browser, 
     assert name
     box = grid.bounding_box()
     page.mouse.click(box["x"] + 30, box["y"] + 52)  # click two: the first person's name
-    people_page_landed(page)
+    people_page_landed(page, name)
     assert "range=last_year" in page.url  # the sidebar's period kept
     page.context.close()
 
@@ -215,7 +219,7 @@ def test_a_name_in_the_training_pages_list_opens_the_persons_record(browser: Bro
         wait_for_app(page)
         if "view=person" in page.url:
             break
-    people_page_landed(page)
+    people_page_landed(page, name)
     page.context.close()
 
 
