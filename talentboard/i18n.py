@@ -992,7 +992,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "drill.measure.headcount": ("在岗人员", "Staff on duty"),
     "drill.measure.trained": ("已参训", "Trained"),
     "drill.measure.untrained": ("未参训", "Not trained"),
-    "drill.measure.participants": ("参赛人员", "Contestants"),
+    "drill.measure.participants": ("参赛人员", "Competitors"),
     "drill.measure.award_winners": ("获奖人员", "Award winners"),
     "drill.title": ("{what}（{n} 人）", "{what} ({n})"),
     "drill.title_branch": ("{branch} · {what}", "{branch} · {what}"),
@@ -1002,6 +1002,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "drill.none": ("这个范围内没有人员。", "Nobody in this scope."),
     "drill.col.trainings": ("培训次数", "Trainings"),
     "drill.col.last_training": ("最近培训", "Last training"),
+    "drill.col.last_training.help": ("最近一次培训的日期；未参训名单中是期间之前的最近一次。“—”表示没有培训记录。",
+                                     "The date of the latest training; in the list of the untrained, the latest before "
+                                     "the period. A dash: no training on record."),
     "drill.col.competitions": ("参赛场次", "Competitions"),
     "drill.col.entries": ("参赛项目", "Events"),
     "drill.col.best_award": ("最好奖项", "Best award"),

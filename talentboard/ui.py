@@ -700,7 +700,8 @@ def _people_config(lang: str) -> dict:
             "position": st.column_config.TextColumn(t("col.position", lang)),
             "hours": number(t("col.hours", lang), format="%.1f", width=70),
             "trainings": number(t("drill.col.trainings", lang), format="%d", width=80),
-            "last_training": st.column_config.DateColumn(t("drill.col.last_training", lang), format="YYYY-MM-DD"),
+            "last_training": st.column_config.DateColumn(t("drill.col.last_training", lang), format="YYYY-MM-DD",
+                                                         help=t("drill.col.last_training.help", lang)),
             "competitions": number(t("drill.col.competitions", lang), format="%d", width=80),
             "entries": number(t("drill.col.entries", lang), format="%d", width=80),
             "best_award": st.column_config.TextColumn(t("drill.col.best_award", lang))}
