@@ -72,7 +72,7 @@ if context.dataset_as_of("training") is not None:
         people.append(("untrained", kpis.headcount - kpis.trained))
 if context.dataset_as_of("competition") is not None:
     people += [("participants", kpis.participants), ("award_winners", kpis.award_winners)]
-ui.people_buttons(context, people, filters, key="overview_people")
+ui.people_buttons(context, people, filters, key="overview_people", estimate=kpis.headcount_is_estimate)
 ui.branch_people(context, "overview", "headcount")  # a click on a branch's bar: its people
 if filters.lines:
     st.caption(t("innov.no_line_filter", lang))

@@ -32,7 +32,8 @@ else:
 # who is behind the coverage: a click lists them (names open their records); untrained needs a roster
 kpis = ui.compute(context, metrics.overview, filters=filters)
 ui.people_buttons(context, [("headcount", kpis.headcount), ("trained", kpis.trained)] + (
-    [("untrained", kpis.headcount - kpis.trained)] if now.roster else []), filters, key="training_people")
+    [("untrained", kpis.headcount - kpis.trained)] if now.roster else []), filters, key="training_people",
+    estimate=not now.roster)
 ui.branch_people(context, "training", "headcount")  # a click on a branch's bar: its people, untrained first
 
 

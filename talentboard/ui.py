@@ -707,13 +707,20 @@ def _people_config(lang: str) -> dict:
             "best_award": st.column_config.TextColumn(t("drill.col.best_award", lang))}
 
 
+def _measure_name(measure: str, lang: str, estimate: bool = False) -> str:
+    """What a list of people is called; without a roster the headcount is the staff seen in the records."""
+    return t("drill.measure.headcount_estimate" if estimate and measure == "headcount" else f"drill.measure.{measure}",
+             lang)
+
+
 def people_dialog(context: Context, measure: str, filters: metrics.Filters, branch: str | None = None,
-                  count: int | None = None) -> None:
+                  count: int | None = None, estimate: bool = False) -> None:
     """Open a dialog listing the people behind `measure` (drill.people_behind) in `filters`' period and scope:
     names open the person's profile, branches the branch's; the list downloads whole. With `branch` (a
-    click on its bar) the dialog is that branch's, with a button to its profile."""
+    click on its bar) the dialog is that branch's, with a link to its profile; `estimate`: there is no roster,
+    the headcount is the staff seen in the records."""
     lang = context.lang
-    what = t(f"drill.measure.{measure}", lang)
+    what = _measure_name(measure, lang, estimate)
     title = say("drill.title_branch", lang, branch=branch, what=what) if branch else \
         say("drill.title", lang, what=what, n=metrics.format_number(count, lang)) if count is not None else what
 
@@ -724,7 +731,8 @@ def people_dialog(context: Context, measure: str, filters: metrics.Filters, bran
             if "best_award" in people else people
         scope = say("drill.scope", lang, start=filters.start, end=filters.end, n=f"{len(people):,}")
         with st.container(horizontal=True, vertical_alignment="center"):
-            st.caption(scope + (t("drill.hint.headcount", lang) if measure == "headcount" else ""))
+            st.caption(scope + (t("drill.hint.headcount", lang) if measure == "headcount" else "")
+                       + (t("drill.hint.estimate", lang) if estimate and measure == "headcount" else ""))
             if branch:  # a link: the people page's branch view, the sidebar's filters kept
                 st.page_link(PEOPLE_PAGE, label=t("drill.branch_profile", lang), icon=":material/storefront:",
                              query_params=kept_params(view="branch", unit=branch))
@@ -739,9 +747,11 @@ def people_dialog(context: Context, measure: str, filters: metrics.Filters, bran
     st.dialog(title, width="large")(body)()
 
 
-def people_buttons(context: Context, counts: list[tuple[str, int]], filters: metrics.Filters, key: str) -> None:
+def people_buttons(context: Context, counts: list[tuple[str, int]], filters: metrics.Filters, key: str,
+                   estimate: bool = False) -> None:
     """Under a KPI grid, a button per people-based KPI ("在岗人员 546"): a click opens the list of those people
-    (on the click's run only: the click leaves a request, taken once). A KPI counting nobody has no button."""
+    (on the click's run only: the click leaves a request, taken once). A KPI counting nobody has no button.
+    `estimate`: no roster, the headcount is an estimate (the staff seen in the records) and says so."""
     lang = context.lang
     counts = [(measure, count) for measure, count in counts if count]
     if not counts:
@@ -749,13 +759,13 @@ def people_buttons(context: Context, counts: list[tuple[str, int]], filters: met
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):
         st.caption(t("drill.who", lang), width="content")
         for measure, count in counts:
-            label = say("drill.button", lang, what=t(f"drill.measure.{measure}", lang),
+            label = say("drill.button", lang, what=_measure_name(measure, lang, estimate),
                         n=metrics.format_number(count, lang))
             st.button(label, key=f"{key}_{measure}", type="tertiary", icon=":material/group:",
                       on_click=_ask, args=(people_key(key), measure))
     asked = st.session_state.pop(people_key(key), None)
     if asked in dict(counts):
-        people_dialog(context, asked, filters, count=dict(counts)[asked])
+        people_dialog(context, asked, filters, count=dict(counts)[asked], estimate=estimate)
 
 
 def _ask(key: str, value: str) -> None:

@@ -410,3 +410,20 @@ def test_kept_params_keep_the_filters_and_drop_a_pages_focus():
     assert at.session_state["kept"] == {"range": "custom", "from": "2024-01-01", "to": "2024-06-30",
                                         "branch": ["甲社", "乙社"], "line": "柜面", "lang": "en", "mask": "1",
                                         "view": "person", "person": "0123456789ab"}
+
+
+def test_without_a_roster_the_headcount_button_says_it_lists_an_estimate(tmp_path, tmp_db, run_page):
+    load(tmp_path, roster=False)
+    with store.connect() as con:
+        as_of = metrics.latest_date(metrics.as_of_dates(con))
+        kpis = metrics.overview(con, Filters(*metrics.quick_period("this_year", as_of)))
+    assert kpis.headcount_is_estimate and kpis.headcount > 0
+    at = run_page("overview")
+    labels = {b.key: b.label for b in at.button}
+    assert labels["overview_people_headcount"] == f"在岗人员（估算） {kpis.headcount}"
+    assert "overview_people_untrained" not in labels  # untrained needs a roster
+    at.button(key="overview_people_headcount").click().run()
+    (dialog,) = dialogs(at)
+    assert dialog.proto.dialog.title == f"在岗人员（估算）（{kpis.headcount} 人）"
+    assert len(dialog_frame(at).value) == kpis.headcount
+    assert any("未导入花名册" in c.value for c in at.caption)
