@@ -2,13 +2,7 @@
 side by side. Reached from any list or chart naming a person or a branch (ui.open_profile), filters kept."""
 import streamlit as st
 
-from talentboard import branches
-from talentboard import charts
-from talentboard import people
-from talentboard import schema
-from talentboard import settings
-from talentboard import training
-from talentboard import ui
+from talentboard import branches, charts, people, schema, settings, training, ui
 from talentboard.i18n import t
 from talentboard.literal import say
 from talentboard.metrics import format_number

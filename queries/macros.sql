@@ -203,3 +203,15 @@ create or replace macro innovation_projects(period_end, orgs, branches, studio_)
 -- so a shared link or a masked table never shows an id. Stable for the life of the store.
 create or replace macro person_key(id) as
     left(sha256(coalesce((select value from meta where key = 'privacy_salt'), '') || ':' || id), 12);
+
+-- Every record naming a person by id, with its name, branch, line (training records carry none) and date (a
+-- grading year reads as its last day): how people with no roster row are found and placed (their latest record).
+create or replace macro people_seen() as table
+    select employee_id, name, branch, null::varchar as line, start_date as date
+    from training_current
+    union all
+    select employee_id, name, branch, line, date
+    from competition_current
+    union all
+    select employee_id, name, branch, line, make_date(year, 12, 31)
+    from grading_current;

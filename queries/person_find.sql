@@ -18,14 +18,7 @@ roster as (
       and (contains(lower(e.name), w.text) or contains(lower(e.employee_id), w.text))
 ),
 seen as (
-    select employee_id, name, branch, null::varchar as line, start_date as date
-    from training_current
-    union all
-    select employee_id, name, branch, line, date
-    from competition_current
-    union all
-    select employee_id, name, branch, line, make_date(year, 12, 31)
-    from grading_current
+    select * from people_seen()
 ),
 unrostered_ids as (
     select distinct s.employee_id

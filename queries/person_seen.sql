@@ -1,14 +1,7 @@
 -- One person with no roster row, by their key: as their latest training, competition or grading
 -- record names, places and lines them (org, position and status are the roster's: none).
 with seen as (
-    select employee_id, name, branch, null::varchar as line, start_date as date
-    from training_current
-    union all
-    select employee_id, name, branch, line, date
-    from competition_current
-    union all
-    select employee_id, name, branch, line, make_date(year, 12, 31)
-    from grading_current
+    select * from people_seen()
 ),
 person as (
     select *
