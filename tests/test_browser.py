@@ -184,10 +184,12 @@ def people_page_landed(page: Page, name: str) -> None:
     assert_no_errors(page)
 
 
-def test_a_branch_bar_leads_to_a_persons_record_in_two_clicks(browser: Browser, app_url: str) -> None:
-    """Done means: from a branch's bar in the overview, that branch's people, then one person's record."""
+@pytest.mark.parametrize("masked", [False, True], ids=["names", "masked"])
+def test_a_branch_bar_leads_to_a_persons_record_in_two_clicks(browser: Browser, app_url: str, masked: bool) -> None:
+    """Done means: from a branch's bar in the overview, that branch's people, then one person's record; and
+    with the privacy switch on (a shared screen), the same two clicks show no one's name."""
     page = browser.new_context(viewport=TALL, locale="zh-CN").new_page()
-    open_view(page, f"{app_url}/?range=last_year")
+    open_view(page, f"{app_url}/?range=last_year{'&mask=1' if masked else ''}")
     click_a_branch_bar(page)  # click one
     dialog = page.get_by_role("dialog")
     dialog.wait_for(timeout=20_000)
@@ -197,9 +199,11 @@ def test_a_branch_bar_leads_to_a_persons_record_in_two_clicks(browser: Browser, 
     name = grid.get_by_test_id("glide-cell-0-0").inner_text().strip()
     assert name
     box = grid.bounding_box()
+    assert ("*" in name) is masked  # 张*明 while masked
     page.mouse.click(box["x"] + 30, box["y"] + 52)  # click two: the first person's name
     people_page_landed(page, name)
     assert "range=last_year" in page.url  # the sidebar's period kept
+    assert ("mask=1" in page.url) is masked  # and the switch: the profile is masked too
     page.context.close()
 
 
