@@ -155,15 +155,17 @@ def default_filters(con):
     return metrics.Filters(start, end)
 
 
-def app_test(page: str):
+def app_test(page: str, query: dict | None = None):
     from streamlit.testing.v1 import AppTest
     at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=RUN_TIMEOUT_S)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
     at.switch_page(f"pages/{page}.py")
     return at
 
 
-def timed_page(page: str) -> float:
-    at = app_test(page)
+def timed_page(page: str, query: dict | None = None) -> float:
+    at = app_test(page, query)
     started = time.perf_counter()
     at.run()
     seconds = time.perf_counter() - started
@@ -244,11 +246,34 @@ def child_read_excel(path: str, db: str) -> dict:
     return {"seconds": seconds, "rows": len(frame)}
 
 
+def profile_views() -> list[tuple[str, dict]]:
+    """The people page as it is opened from a link: the roster's first person on duty, the largest branch, and
+    the three largest side by side (the URL queries ui.open_profile and the comparison's picker make)."""
+    from talentboard import store
+    with store.connect() as con:
+        person = con.execute("select person_key(employee_id) from employees where coalesce(status, '在岗') = '在岗' "
+                             "order by employee_id limit 1").fetchall()
+        largest = [b for (b,) in con.execute("select branch from employees group by branch "
+                                             "order by count(*) desc, branch limit 3").fetchall()]
+    views = [("people", {"view": "person", "person": person[0][0]})] if person else []
+    if largest:
+        views += [("people", {"view": "branch", "unit": largest[0]}), ("people", {"view": "compare", "compare": largest})]
+    return views
+
+
+def search_sample() -> dict:
+    """The person search's own parameters (typed, not in a URL): a common surname, the page's limit; and a key
+    no roster row holds (a person seen only in the records is looked for there: every record is read)."""
+    from talentboard import people
+    return {"text": "王", "limit": people.FIND_LIMIT + 1, "key": "0" * 12}
+
+
 def child_queries(runs: int) -> dict:
-    """Each named query's time with the parameters the pages bind: the five pages are run once (AppTest,
-    default filters) with talentboard.sql.frame recording each query's first parameters and its calls;
-    then each query runs `runs` times on one connection. A query no page ran is timed with the default
-    filters' parameters when those are all it binds."""
+    """Each named query's time with the parameters the pages bind: the five pages and the people page's views
+    (profile_views) are run once (AppTest, default filters) with talentboard.sql.frame recording each query's
+    first parameters and its calls; then each query runs `runs` times on one connection. A query no page ran
+    is timed with the default filters' parameters (and the search's, search_sample) when those are all it
+    binds."""
     from talentboard import sql, store
     recorded: dict[str, dict] = {}
     calls: dict[str, dict[str, dict[str, int]]] = {"cold": {}, "warm": {}}
@@ -268,9 +293,9 @@ def child_queries(runs: int) -> dict:
             current["run"] = run
             # cold: every result computed, never read from what a warm-up kept in the store
             with ui.keeping_results({}) if run == "cold" else contextlib.nullcontext():
-                for page in PAGES:
-                    current["page"] = page
-                    timed_page(page)
+                for page, query in [(page, None) for page in PAGES] + profile_views():
+                    current["page"] = page if query is None else f"{page}:{query['view']}"
+                    timed_page(page, query)
     finally:
         sql.frame = plain
     connects = []
@@ -281,7 +306,7 @@ def child_queries(runs: int) -> dict:
         connects.append(time.perf_counter() - started)
     out = []
     with store.connect() as con:
-        defaults = default_filters(con).params()
+        defaults = default_filters(con).params() | search_sample()
         for path in sorted(sql.QUERY_DIR.glob("*.sql")):
             name = path.stem
             if name == "macros":
