@@ -128,6 +128,10 @@ def test_the_period_survives_a_language_switch_and_another_view(page: Page, app_
 
 
 def headcount(page: Page) -> str:
+    """The headcount card's figure, once the card is drawn (a loaded machine may still be drawing it: CI once
+    found no card right after the page had settled)."""
+    page.locator("[data-testid='stMetricLabel']").filter(has_text="在岗人数").first.wait_for(timeout=30_000)
+    wait_for_app(page)
     return next(value for label, value in metrics(page) if "在岗人数" in label)
 
 
