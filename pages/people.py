@@ -214,12 +214,13 @@ def branch_view() -> None:
     if figures.empty and not figures.attrs.get("suppressed"):
         st.info(say("branch.no_staff", lang, name=branch), icon=":material/info:")
         return
-    if figures.empty:  # privacy: a branch of fewer people than the minimum shows no figures of its own
+    if figures.empty:  # privacy: a branch of fewer people than the minimum shows nothing of its own (its
+        # people's hours would tell the figures left out), its studios' projects excepted (public work)
         st.info(say("branch.small", lang, min=settings.PRIVACY_MIN_GROUP), icon=":material/visibility_off:")
     else:
         _branch_kpis(figures.set_index("measure"))
         _branch_over_time(branch)
-    _branch_people(branch)
+        _branch_people(branch)
     _branch_projects(branch)
 
 

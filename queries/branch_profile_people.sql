@@ -45,6 +45,7 @@ grades as (
     select employee_id, arg_max(grade, year) as grade, max(year) as grade_year
     from grading
     where employee_id in (select employee_id from people)
+      and year <= year($end::date)  -- as of the period's end, as the person's own grade history
     group by employee_id
 ),
 projects as (

@@ -1,5 +1,5 @@
 -- One person's training hours from $since to $end, and how many of the staff on duty on the whole
--- roster (whatever the scope) had fewer hours over the same span, of how many.
+-- roster (whatever the scope), the person aside, had fewer hours over the same span, of how many.
 with hours as (
     select
         employee_id,
@@ -17,6 +17,7 @@ staff as (
     select coalesce(h.hours, 0) as hours
     from population([]::varchar[], []::varchar[], []::varchar[]) as p
     left join hours as h using (employee_id)
+    where p.employee_id <> $employee_id  -- the others: the most trained reads "ahead of 100%"
 )
 select
     any_value(m.hours) as hours,

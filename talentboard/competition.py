@@ -168,10 +168,12 @@ def grade_flows(con, filters: Filters) -> pd.DataFrame:
 MOVEMENTS = ("promoted", "unchanged", "demoted")
 
 
+@privacy.breakdown("people")
 def grade_movement_shares(con, filters: Filters) -> pd.DataFrame:
-    """Long form of grade_movements for a chart: per year pair ("2025→2026") and movement, people and share."""
+    """Long form of grade_movements for a chart: per year pair ("2025→2026") and movement, people and share
+    (`people`: graded both years, the pair's group size)."""
     moves = grade_movements(con, filters)
     long = moves.assign(pair=moves["from_year"].astype(str) + "→" + moves["to_year"].astype(str)).melt(
         id_vars=["pair", "people"], value_vars=list(MOVEMENTS), var_name="movement", value_name="count")
-    return long.assign(share=long["count"] / long["people"])[["pair", "movement", "count", "share"]]
+    return long.assign(share=long["count"] / long["people"])[["pair", "movement", "count", "share", "people"]]
 

@@ -62,8 +62,8 @@ class Profile:
     projects: pd.DataFrame  # project_id, title, studio, role (leader/member), leader, status, stage, …
     span_start: dt.date  # the summary's span: span_start to end
     span_hours: float
-    staff_below: int  # staff on duty (the whole roster) with fewer hours over the span
-    staff: int  # staff on duty on the whole roster
+    staff_below: int  # the other staff on duty (the whole roster) with fewer hours over the span
+    staff: int  # the other staff on duty on the whole roster
     period_hours: float
     branch_hours_per_head: float | None
     branch_headcount: int

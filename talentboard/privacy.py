@@ -71,12 +71,14 @@ def masked_frame(frame: pd.DataFrame, privacy: Privacy, size: str | None = None)
     left out."""
     frame = frame.drop(columns=[c for c in frame.columns if c in ID_COLUMNS])
     for column in frame.columns:
-        if column in NAME_COLUMNS:
-            frame[column] = frame[column].map(mask_name, na_action="ignore")
+        if column in NAME_COLUMNS:  # a leader may be written as an id: hidden as ids are
+            frame[column] = frame[column].map(lambda v: None if isinstance(v, str) and _ID_LIKE.search(v)
+                                              else mask_name(v), na_action="ignore")
         elif column in NAMES_COLUMNS:
             frame[column] = frame[column].map(mask_names, na_action="ignore")
     if size is not None and size in frame.columns:
-        small = pd.to_numeric(frame[size], errors="coerce") < privacy.min_group
+        people = pd.to_numeric(frame[size], errors="coerce")
+        small = (people > 0) & (people < privacy.min_group)  # an empty group tells of no one
         if small.any():
             frame = frame.loc[~small.fillna(False)].reset_index(drop=True)
             frame.attrs["suppressed"] = int(small.sum())

@@ -55,6 +55,11 @@ def test_apply_masks_every_table_in_a_result_and_leaves_it_whole_when_off():
     assert people["name"].tolist() == ["张小明", "欧阳小华"]  # the cached result itself is never changed
 
 
+def test_a_leader_written_as_an_id_is_hidden_not_half_shown():
+    projects = pd.DataFrame({"leader": ["100234", "E0012", "欧阳小华"]})
+    assert privacy.apply(projects, ON)["leader"].tolist() == [None, None, "欧阳*华"]
+
+
 def test_apply_masks_a_record_naming_one_person():
     @dataclasses.dataclass(frozen=True)
     class Record:
@@ -70,10 +75,11 @@ def test_apply_masks_a_record_naming_one_person():
 
 
 def test_a_breakdown_leaves_out_groups_under_the_minimum():
-    groups = pd.DataFrame({"branch": ["甲社", "乙社", "丙社", "丁社"], "headcount": [2, 3, 1, None],
-                           "hours_per_head": [9.0, 8.0, 7.0, 6.0]})
+    groups = pd.DataFrame({"branch": ["甲社", "乙社", "丙社", "丁社", "戊社"], "headcount": [2, 3, 1, None, 0],
+                           "hours_per_head": [9.0, 8.0, 7.0, 6.0, None]})
     shown = privacy.apply(groups, ON, "headcount")
-    assert shown["branch"].tolist() == ["乙社", "丁社"] and shown.attrs["suppressed"] == 2
+    # a group of one or two is left out; an empty one (a grade nobody holds) tells of no one
+    assert shown["branch"].tolist() == ["乙社", "丁社", "戊社"] and shown.attrs["suppressed"] == 2
     assert privacy.apply(groups, privacy.Privacy(True, 1), "headcount")["branch"].tolist() == groups["branch"].tolist()
     assert "suppressed" not in privacy.apply(groups, privacy.OFF, "headcount").attrs
 
