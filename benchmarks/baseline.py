@@ -10,7 +10,6 @@ to, no org, branch or line chosen), so they can be set beside the app's. benchma
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import resource
 import sys

@@ -10,9 +10,7 @@ context = ui.page_context()
 lang = context.lang
 focus = ui.focused("overview")
 filters = context.filters.focused(focus)
-# Branches are ranked against every branch in the org and line scope: narrowing to one branch picks
-# its row, it does not re-rank it alone (a field of one would score 0).
-ranking_scope = metrics.Filters(filters.start, filters.end, filters.orgs, (), filters.lines)
+ranking_scope = filters.ranking_scope()  # every branch in the org and line scope: a branch is ranked among them
 
 st.title(t("page.overview", lang))
 st.caption(say("overview.caption", lang, start=filters.start, end=filters.end, asof=context.as_of or "—"))

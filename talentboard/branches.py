@@ -20,11 +20,6 @@ PROFILE_MEASURES = ("headcount", *PARTS, "talent_index")
 COMPARE_MOST = 4  # branches side by side: two to four
 
 
-def ranking_scope(filters: Filters) -> Filters:
-    """The period and the org and line scope, every branch in it: what a branch is ranked against."""
-    return Filters(filters.start, filters.end, filters.orgs, (), filters.lines)
-
-
 def _percent_rank(values: pd.Series) -> pd.Series:
     """SQL's percent_rank, as the scorecard ranks its parts: the share of the other branches with a lower
     value (ties share the lower rank; 0 for a field of one)."""
@@ -47,7 +42,7 @@ def profile(con, filters: Filters, branch: str) -> pd.DataFrame:
     among the `branches` ranked (1 = highest; `tied` when another branch has the same value), its `percentile` (0–100: the share of the other branches below
     it; the scorecard's own percentile ranks for the four parts) and the branch's `headcount` (the group the
     row speaks of). Empty when the branch has nobody on duty in scope."""
-    card = metrics.branch_scorecard(con, ranking_scope(filters))
+    card = metrics.branch_scorecard(con, filters.ranking_scope())
     if branch not in set(card["branch"]):
         return pd.DataFrame(columns=["measure", "value", "whole", "rank", "tied", "branches", "percentile", "headcount"])
     place = card.index[card["branch"] == branch][0]
@@ -92,7 +87,7 @@ def scorecard_over_time(con, filters: Filters, branch: str) -> pd.DataFrame:
     `<part>_pct`; the whole's are empty). A step in which the branch has nobody on duty has no branch row."""
     rows = []
     for label, start, end, complete in periods(filters):
-        card = metrics.branch_scorecard(con, ranking_scope(Filters(start, end, filters.orgs, (), filters.lines)))
+        card = metrics.branch_scorecard(con, Filters(start, end, filters.orgs, (), filters.lines))
         if card.empty:
             continue
         step = {"period": label, "start": start, "end": end, "complete": complete}
@@ -151,7 +146,7 @@ def compare(con, filters: Filters, branches: tuple[str, ...]) -> pd.DataFrame:
     """`branches` (two to four) side by side, in the order given: headcount, the four parts, their percentile
     ranks among every branch in scope (0–100, `<part>_pct`) and the talent index. A branch with nobody on duty
     in scope has no row."""
-    card = metrics.branch_scorecard(con, ranking_scope(filters)).set_index("branch")
+    card = metrics.branch_scorecard(con, filters.ranking_scope()).set_index("branch")
     chosen = [b for b in dict.fromkeys(branches) if b in card.index]
     shown = card.loc[chosen]
     result = shown[["headcount", *PARTS]].assign(

@@ -28,6 +28,11 @@ class Filters:
         end = self.start - dt.timedelta(days=1)
         return Filters(end - length, end, self.orgs, self.branches, self.lines)
 
+    def ranking_scope(self) -> "Filters":
+        """The period and the org and line scope, every branch in it: what a branch is ranked against (narrowing
+        to one branch picks its row; it does not rank it alone, where a field of one would score 0)."""
+        return Filters(self.start, self.end, self.orgs, (), self.lines)
+
     def focused(self, branch: str | None) -> "Filters":
         """This scope narrowed to one branch (a click on a chart)."""
         return self if branch is None else Filters(self.start, self.end, self.orgs, (branch,), self.lines)
