@@ -117,7 +117,7 @@ def index_chart() -> None:
 
 def scorecard_table() -> None:
     trends = ui.compute(context, training.branch_trends, filters=ranking_scope)
-    ranked = scorecard.assign(rank=range(1, len(scorecard) + 1), coverage=scorecard["coverage"] * 100,
+    ranked = scorecard.assign(coverage=scorecard["coverage"] * 100,
                               trend=[trends.get(b, []) for b in scorecard["branch"]])  # no months: no line
     shown = ranked[ranked["branch"].isin(chosen)] if chosen else ranked
     table = shown[["rank", "branch", "talent_index", "hours_per_head", "coverage", "points_per_100", "results_per_100",

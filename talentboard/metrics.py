@@ -177,7 +177,9 @@ def branch_scorecard(con, filters: Filters) -> pd.DataFrame:
     """Per branch: the four measures, their percentile ranks (0–1) and the talent development index (0–100)."""
     from talentboard import settings  # the weights and medal points an office may change
     weights = settings.SCORECARD_WEIGHTS
-    return sql.frame(con, "branch_scorecard", filters.params() | {
+    card = sql.frame(con, "branch_scorecard", filters.params() | {
         "point_awards": list(settings.AWARD_POINTS), "point_values": [float(v) for v in settings.AWARD_POINTS.values()],
         "w_hours": float(weights["hours_per_head"]), "w_coverage": float(weights["coverage"]),
         "w_points": float(weights["competition_points"]), "w_results": float(weights["innovation_results"])})
+    # the place by the index (the query's order), kept beside each row: a branch left out for privacy moves no one up
+    return card.assign(rank=range(1, len(card) + 1))
