@@ -2,7 +2,7 @@
 side by side. Reached from any list or chart naming a person or a branch (ui.open_profile), filters kept."""
 import streamlit as st
 
-from talentboard import branches, charts, people, schema, settings, training, ui
+from talentboard import branches, charts, innovation, people, schema, settings, training, ui
 from talentboard.i18n import t
 from talentboard.literal import say
 from talentboard.metrics import format_number
@@ -336,6 +336,18 @@ def _branch_projects(branch: str) -> None:
         if found.empty:
             st.info(t("branch.projects.none", lang), icon=":material/info:")
             return
+        # its studios first, as the innovation page counts them (the branch's projects, to the period's end)
+        studios = ui.compute(context, innovation.studios, filters=context.filters.focused(branch))
+        ui.table(studios[["studio", "projects", "converted", "conversion_rate", "members", "benefit"]].assign(
+                     conversion_rate=studios["conversion_rate"] * 100),
+                 "branch_studios", lang, key="branch_studios", column_config={
+                     "studio": st.column_config.TextColumn(t("innov.col.studio", lang), width="medium"),
+                     "projects": st.column_config.NumberColumn(t("innov.col.projects", lang), format="%d"),
+                     "converted": st.column_config.NumberColumn(t("innov.col.converted", lang), format="%d"),
+                     "conversion_rate": st.column_config.NumberColumn(t("innov.conversion_rate", lang),
+                                                                      format="%.0f%%"),
+                     "members": st.column_config.NumberColumn(t("innov.col.members", lang), format="%d"),
+                     "benefit": st.column_config.NumberColumn(t("innov.col.benefit", lang), format="%.1f")})
         shown = found.assign(**{c: found[c].map(lambda v, c=c: schema.display("innovation", c, v, lang))
                                 for c in ("status", "category", "award_level")},
                              **{c: found[c].dt.date for c in ("start_date", "end_date", "converted_date")})

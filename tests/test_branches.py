@@ -256,6 +256,10 @@ def test_the_branch_view_shows_the_branch(store_path, run_page):
     target = 40 * 366 / 365  # every line's default here: 李四海's 30 h fall short too
     assert tables["shortfall"] == pytest.approx([target, target - 16, target - 30])  # 王小明, 张三丰, 李四海
     assert "甲课题" in tables["title"] and "后课题" not in tables["title"]
+    studios = next(d.value for d in at.dataframe if "conversion_rate" in d.value.columns)
+    # the branch's one studio, to the period's end: 甲课题 only (后课题 starts in 2025), completed, not converted
+    assert studios[["studio", "projects", "converted"]].values.tolist() == [["甲社劳模创新工作室", 1, 0]]
+    assert studios["conversion_rate"].tolist() == [0]  # 0 converted of 1 completed
     over_time = [f for f in figures(at) if f["layout"]["meta"]["title"] == "计分卡四项走势：本网点与全辖"]
     assert len(over_time) == 1 and charts.check(go.Figure(over_time[0])) == []
     hours = [trace for trace in over_time[0]["data"] if trace["xaxis"] in (None, "x")]
