@@ -563,10 +563,9 @@ def table(data: pd.DataFrame, name: str, lang: str, key: str, column_config: dic
     only the first `most` rows go to the browser, a line says so, and the download holds every row.
     `profiles` makes names open profiles: {"name": "person"} opens the clicked row's person (by its
     `person_key` column, never shown), {"branch": "branch"} the clicked branch's profile."""
-    hidden = [c for c in data.columns if c in HIDDEN_COLUMNS]  # kept here for the links, never sent to the browser
     order = None
     if extra and not st.toggle(t("ui.all_columns", lang), key=f"{key}_all"):
-        order = [c for c in data.columns if c not in set(extra) | set(hidden)]
+        order = [c for c in data.columns if c not in set(extra) | HIDDEN_COLUMNS]
     shown = data
     if most is not None and len(data) > most:
         st.caption(say("ui.table_first_rows", lang, shown=f"{most:,}", n=f"{len(data):,}"))
@@ -575,15 +574,19 @@ def table(data: pd.DataFrame, name: str, lang: str, key: str, column_config: dic
         kinds = set(profiles.values())
         st.caption(t("people.click_hint" if kinds == {"person"} else
                      "people.click_hint_branch" if kinds == {"branch"} else "drill.click_hint_both", lang))
-    event = st.dataframe(shown.drop(columns=hidden), hide_index=True, column_config=column_config, height=height, key=key, placeholder="—",
-                         column_order=order, on_select="rerun" if profiles else "ignore",
+    event = st.dataframe(_without_hidden(shown), hide_index=True, column_config=column_config, height=height, key=key,
+                         placeholder="—", column_order=order, on_select="rerun" if profiles else "ignore",
                          selection_mode="single-cell")
     suppressed_note(data, lang)
-    saved = data if download_data is None else download_data
-    download(saved.drop(columns=[c for c in saved.columns if c in HIDDEN_COLUMNS]), name, lang, key)
+    download(_without_hidden(data if download_data is None else download_data), name, lang, key)
     for row, column in (event.selection.get("cells", []) if profiles else []):
         if column in profiles and 0 <= row < len(shown):
             open_profile(profiles[column], shown.iloc[row]["person_key" if profiles[column] == "person" else column])
+
+
+def _without_hidden(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table as the browser and its download get it: the link keys (HIDDEN_COLUMNS) kept here only."""
+    return frame.drop(columns=[c for c in frame.columns if c in HIDDEN_COLUMNS])
 
 
 # ----------------------------------------------------------------------------------------------
