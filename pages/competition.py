@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from talentboard import charts, competition, metrics, ui
+from talentboard import charts, competition, metrics, ui, views
 from talentboard.i18n import t
 from talentboard.literal import say
 from talentboard.metrics import format_number, format_percent
@@ -18,9 +18,6 @@ grading_as_of = context.dataset_as_of("grading")
 grading_stamp = t("chart.as_of_year", lang, year=grading_as_of.year) if grading_as_of else None
 ALL = ""  # a selectbox choice meaning "all"
 RISE, HOLD, FALL = "#009E73", "#BBBBBB", "#D55E00"
-# A year keeps its colour whatever the period, and consecutive years always differ (sky, orange, blue:
-# neither the green nor the vermilion that mean rose and fell on this page).
-YEAR_COLOURS = {str(year): ("#56B4E9", "#E69F00", "#0072B2")[year % 3] for year in range(2000, 2100)}
 
 
 def all_or(value: str) -> str:
@@ -83,16 +80,8 @@ else:
         left, right = st.columns(2)
         participation = ui.compute(context, competition.participation, filters=filters)
         with left, ui.card(t("comp.participation", lang), t("comp.participation.help", lang)):
-            shown = participation.assign(rate_pct=participation["participation_rate"].fillna(0) * 100,
-                                         year=participation["year"].astype(str))
-            fig = charts.bar(shown, "line", "rate_pct", lang, as_of, color="year", height=400,
-                             title=t("comp.participation", lang), colours=YEAR_COLOURS, number_format=".0f",
-                             suffix="%", stacked_labels=False,
-                             labels={"line": t("col.line", lang), "rate_pct": t("comp.axis.participation", lang),
-                                     "year": t("col.year", lang)})
-            fig.update_layout(barmode="group")
-            fig.update_yaxes(ticksuffix="%", rangemode="tozero")
-            ui.chart(fig, participation, "competition_participation", lang, key="comp_participation")
+            drawn = views.participation_by_line(participation, lang, as_of)
+            ui.chart(drawn.figure, drawn.data, "competition_participation", lang, key="comp_participation")
 
         scores = ui.compute(context, competition.score_by_event, filters=filters)
         with right, ui.card(t("comp.scores", lang), t("comp.scores.help", lang)):
@@ -163,27 +152,11 @@ else:
         with left, ui.card(t("comp.medals", lang), say("comp.medals.help", lang, points=points)):
             if medals["medals"].sum() > 0:
                 by_award = ui.compute(context, competition.medal_points, filters=filters)
-                shown = by_award.assign(award=by_award["award"].map(award_label))
-                # the branches with most points (the medal table's order), the rest summed into one bar per award
-                ranked = charts.top(shown[["branch", "award", "points"]], "branch", "points", lang, others=True)
-                if ranked.others:
-                    st.caption(say("comp.medals.more", lang, shown=ranked.shown, others=ranked.others))
-                elif ranked.hidden:  # the rest would dwarf the bars drawn: their sum in words
-                    st.caption(say("comp.medals.rest", lang, shown=ranked.shown, n=f"{ranked.hidden:,}",
-                                   total=format_number(ranked.rest, lang)))
-                drawn = set(ranked.data["branch"])
-                order = [b for b in medals["branch"].tolist() if b in drawn] + [ranked.others] * bool(ranked.others)
-                shown = ranked.data
-                shades = charts.ordinal_colours(len(competition.AWARD_POINTS))[::-1]  # the top award darkest
-                fig = charts.bar(shown, "branch", "points", lang, as_of, color="award", horizontal=True,
-                                 order=order, height=max(360, 34 * len(order) + 120),
-                                 title=t("comp.medals", lang), number_format=",.0f",
-                                 colours={award_label(a): c for a, c in zip(competition.AWARD_POINTS, shades)},
-                                 labels={"branch": t("col.branch", lang), "points": t("comp.axis.points", lang),
-                                         "award": t("comp.col.award", lang), "medals": t("comp.col.medals", lang)})
-                fig.update_layout(legend={"traceorder": "normal"})
-                ui.chart(fig, by_award, "competition_medal_points", lang, key="comp_medals",
-                         on_select=ui.focus_on_click("comp", "comp_medals", field="y", skip=ranked.others, people=True))
+                drawn = views.medal_points(by_award, medals, lang, as_of)
+                if drawn.note:
+                    st.caption(drawn.note)
+                ui.chart(drawn.figure, drawn.data, "competition_medal_points", lang, key="comp_medals",
+                         on_select=ui.focus_on_click("comp", "comp_medals", field="y", skip=drawn.others, people=True))
             else:
                 nothing("comp.no_medals")
         with right, ui.card(t("comp.medal_table", lang), t("comp.medal_table.help", lang)):

@@ -1,10 +1,9 @@
 """创新成果 Innovation: what the model-worker studios produce, how far projects get, and what they return."""
 import streamlit as st
 
-from talentboard import charts, innovation, ui
+from talentboard import charts, innovation, ui, views
 from talentboard.i18n import t
 from talentboard.literal import say
-from talentboard.metrics import format_number
 from talentboard.schema import display
 
 
@@ -40,11 +39,8 @@ ui.metric_grid([(t(f"innov.kpi.{name}", lang), value, delta,
 left, right = st.columns(2)
 with left, ui.card(t("innov.funnel", lang), t("innov.funnel.help", lang)):
     stages = ui.compute(context, innovation.funnel, studio, filters=filters)
-    names = [t("innov.stage.4", lang) if s == 4 else display("innovation", "status", name, lang)
-             for s, name in zip(stages["stage"], stages["stage_name"])]
-    fig = charts.funnel(names, stages["projects"], lang, as_of, title=t("innov.funnel", lang),
-                        y_title=t("innov.col.stage", lang), height=440)
-    ui.chart(fig, stages.assign(stage_name=names), "innovation_funnel", lang, key="innov_funnel")
+    drawn = views.project_funnel(stages, lang, as_of)
+    ui.chart(drawn.figure, drawn.data, "innovation_funnel", lang, key="innov_funnel")
 with right, ui.card(t("innov.benefit_vs_funding", lang), t("innov.benefit_vs_funding.help", lang)):
     if len(table) > charts.TOP_N:  # one row a studio: the builder colours the top ones, the rest grey
         st.caption(say("innov.benefit_vs_funding.more", lang, shown=charts.TOP_N, n=f"{len(table) - charts.TOP_N:,}"))
@@ -85,19 +81,11 @@ with ui.card(t("innov.studio_table", lang), t("innov.studio_table.help", lang)):
 
 left, right = st.columns(2)
 with left, ui.card(t("innov.benefit_by_studio", lang), t("innov.benefit_by_studio.help", lang)):
-    ranked = charts.top(table[["studio", "benefit"]], "studio", "benefit", lang, others=True)
-    if ranked.others:
-        st.caption(say("innov.benefit_by_studio.more", lang, shown=ranked.shown, others=ranked.others))
-    elif ranked.hidden:  # the rest would dwarf the bars drawn: their sum in words
-        st.caption(say("innov.benefit_by_studio.rest", lang, shown=ranked.shown, n=f"{ranked.hidden:,}",
-                       total=format_number(ranked.rest, lang)))
-    fig = charts.bar(ranked.data, "studio", "benefit", lang, as_of, horizontal=True, color="studio",
-                     colours=studio_colours | {ranked.others: charts.OTHERS_COLOUR} if ranked.others else studio_colours,
-                     order=list(ranked.data["studio"]),  # highest benefit on top, the others summed last
-                     height=max(300, 44 * len(ranked.data)), title=t("innov.benefit_by_studio", lang),
-                     labels={"studio": t("innov.col.studio", lang), "benefit": t("innov.col.benefit", lang)})
-    ui.chart(fig, table[["studio", "benefit"]], "innovation_benefit_by_studio", lang, key="innov_benefit",
-             on_select=ui.focus_on_click("innov", "innov_benefit", skip=ranked.others))
+    drawn = views.benefit_by_studio(table, studio_colours, lang, as_of)
+    if drawn.note:
+        st.caption(drawn.note)
+    ui.chart(drawn.figure, drawn.data, "innovation_benefit_by_studio", lang, key="innov_benefit",
+             on_select=ui.focus_on_click("innov", "innov_benefit", skip=drawn.others))
 with right, ui.card(t("innov.stage_days", lang), t("innov.stage_days.help", lang)):
     days = ui.compute(context, innovation.stage_days, studio, filters=filters)
     overall = innovation.overall_stage_days(days).assign(

@@ -1,10 +1,9 @@
 """总览 Overview: headline numbers with their change, highlights, the branch scorecard and monthly trends."""
 import streamlit as st
 
-from talentboard import charts, highlights, metrics, training, ui
+from talentboard import highlights, metrics, training, ui, views
 from talentboard.i18n import t
 from talentboard.literal import say
-from talentboard.metrics import change, change_points, format_number, format_percent
 
 context = ui.page_context()
 lang = context.lang
@@ -28,40 +27,9 @@ rankable = not scorecard.empty and bool(scorecard[MEASURES].to_numpy().any())  #
 if rankable:
     ui.focus_bar("overview", lang)
 
-# A change needs something to compare with: a previous period without training records has no
-# coverage or hours to speak of (not 0% coverage), so those cards show no change.
 trained_before = before.person_times > 0
-headcount_key = "kpi.headcount_estimate" if kpis.headcount_is_estimate else "kpi.headcount"
-training_row = [
-    (headcount_key, format_number(kpis.headcount, lang), None),  # the roster as it stands: no earlier count
-    ("kpi.training_hours", format_number(kpis.training_hours, lang), change(kpis.training_hours, before.training_hours)),
-    ("kpi.hours_per_head", format_number(kpis.hours_per_head, lang),
-     change(kpis.hours_per_head, before.hours_per_head) if trained_before else None),
-    # without a roster the denominator is a guess: coverage is not given, as on the training page
-    ("kpi.coverage", t("training.value.needs_roster", lang) if kpis.headcount_is_estimate else format_percent(kpis.coverage),
-     change_points(kpis.coverage, before.coverage, lang) if trained_before and not kpis.headcount_is_estimate else None),
-    ("kpi.person_times", format_number(kpis.person_times, lang), change(kpis.person_times, before.person_times)),
-]
-
-
-def counted(dataset: str, value, delta):
-    """A dataset never imported reads 未导入, not a 0 that looks like a result."""
-    if context.dataset_as_of(dataset) is None:
-        return t("kpi.not_imported", lang), None
-    return format_number(value, lang), delta
-
-
-results_row = [
-    ("kpi.participants", *counted("competition", kpis.participants, change(kpis.participants, before.participants))),
-    ("kpi.award_winners", *counted("competition", kpis.award_winners, change(kpis.award_winners, before.award_winners))),
-    ("kpi.active_projects",
-     *counted("innovation", kpis.active_projects, change(kpis.active_projects, before.active_projects))),
-    ("kpi.converted_projects",
-     *counted("innovation", kpis.converted_projects, change(kpis.converted_projects, before.converted_projects))),
-    ("kpi.benefit", *counted("innovation", kpis.benefit, change(kpis.benefit, before.benefit))),
-]
-ui.metric_grid([(t(key, lang), value, delta, t(f"{key}.help", lang) + (t("kpi.change_help", lang) if delta else ""))
-                for key, value, delta in training_row + results_row], per_row=5)
+ui.metric_grid(views.kpi_cards(kpis, before, lang, lambda dataset: context.dataset_as_of(dataset) is not None),
+               per_row=5)
 # who is behind each people-based number: a click lists them (names open their records)
 people = [("headcount", kpis.headcount)]
 if context.dataset_as_of("training") is not None:
@@ -93,25 +61,11 @@ def ranking_missing() -> None:
 
 
 def index_chart() -> None:
-    """The branches in scope with the highest talent development index (at most charts.TOP_N, the rest in the
-    scorecard); the branches picked or clicked are drawn too and stand out."""
-    marked = set(chosen)
-    ranked = charts.top(scorecard, "branch", "talent_index", lang, keep=chosen)  # the leaders, and the ones picked
-    if ranked.hidden:
-        st.caption(say("overview.index_chart.more", lang, shown=charts.TOP_N, n=f"{ranked.hidden:,}"))
-    bars = ranked.data.assign(highlight=[t("overview.chosen" if b in marked else "overview.others", lang)
-                                         for b in ranked.data["branch"]])
-    colours = {t("overview.chosen", lang): charts.QUALITATIVE[0],
-               t("overview.others", lang): charts.QUALITATIVE[0] if not marked else "#9DB9D3"}
-    fig = charts.bar(bars, "branch", "talent_index", lang, context.as_of, horizontal=True,
-                     color="highlight", colours=colours, stacked_labels=False, number_format=".0f",
-                     title=t("overview.index_chart", lang), height=max(380, 30 * len(bars) + 90),
-                     order=list(bars["branch"]),
-                     labels={"branch": t("col.branch", lang), "talent_index": t("col.talent_index_axis", lang),
-                             "highlight": ""})
-    fig.update_layout(showlegend=bool(marked))
-    fig.update_xaxes(range=[0, 108])
-    ui.chart(fig, scorecard, "talent_index", lang, key="overview_index",
+    """The branches in scope with the highest talent development index; the branches picked or clicked stand out."""
+    drawn = views.talent_index(scorecard, chosen, lang, context.as_of)
+    if drawn.note:
+        st.caption(drawn.note)
+    ui.chart(drawn.figure, drawn.data, "talent_index", lang, key="overview_index",
              on_select=ui.focus_on_click("overview", "overview_index", people=True))
 
 
@@ -154,9 +108,5 @@ with ui.card(t("overview.trend", lang)):
         else:  # records exist, only not in this period and scope
             st.info(say("overview.trend_none", lang, first=first, last=last), icon=":material/info:")
         st.stop()
-    totals = by_month.groupby("month", as_index=False)[["hours", "person_times"]].sum()
-    fig = charts.bars_and_line(totals, "month", "hours", "person_times", lang, context.dataset_as_of("training"),
-                               title=t("overview.trend", lang), height=380,
-                               labels={"month": t("col.month", lang), "hours": t("col.hours_unit", lang),
-                                       "person_times": t("col.person_times", lang)})
-    ui.chart(fig, totals, "monthly_trend", lang, key="overview_trend")
+    drawn = views.monthly_trend(by_month, lang, context.dataset_as_of("training"))
+    ui.chart(drawn.figure, drawn.data, "monthly_trend", lang, key="overview_trend")

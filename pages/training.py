@@ -1,7 +1,7 @@
 """培训 Training: does training reach everyone, enough hours, the right mix — by month, branch, line and course."""
 import streamlit as st
 
-from talentboard import charts, metrics, settings, training, ui
+from talentboard import charts, metrics, settings, training, ui, views
 from talentboard.i18n import t
 from talentboard.literal import say
 from talentboard.metrics import format_number
@@ -67,30 +67,18 @@ left, right = st.columns(2)
 title = t("training.branch_hours", lang)
 with left, ui.card(title, say("training.branch_hours.help", lang, target=format_number(target, lang))):
     if not blocked(title, needs_roster=True):
-        lowest = charts.top(branches, "branch", "hours_per_head", lang, lowest=True)  # furthest from the target
-        if lowest.hidden:
-            st.caption(say("training.branch_hours.more", lang, shown=lowest.shown, n=f"{lowest.hidden:,}"))
-        fig = charts.bar(lowest.data, "branch", "hours_per_head", lang, as_of, horizontal=True,
-                         height=max(360, 30 * len(lowest.data) + 120), title=title, number_format=",.1f",
-                         labels={"branch": t("col.branch", lang),
-                                 "hours_per_head": t("training.axis.hours_per_head", lang)},
-                         target=target, target_label=t("training.target_line", lang, hours=format_number(target, lang)))
-        ui.chart(fig, branches, "training_by_branch", lang, key="training_branch_hours",
+        drawn = views.branch_hours(branches, target, lang, as_of)
+        if drawn.note:
+            st.caption(drawn.note)
+        ui.chart(drawn.figure, drawn.data, "training_by_branch", lang, key="training_branch_hours",
                  on_select=ui.focus_on_click("training", "training_branch_hours", people=True))
 title = t("training.branch_coverage", lang)
 with right, ui.card(title, t("kpi.coverage.help", lang)):
     if not blocked(title, needs_roster=True):
-        by_coverage = branches.sort_values("coverage")
-        lowest = charts.top(by_coverage, "branch", "coverage", lang, lowest=True)
-        if lowest.hidden:
-            st.caption(say("training.branch_coverage.more", lang, shown=lowest.shown, n=f"{lowest.hidden:,}"))
-        drawn = lowest.data
-        fig = charts.bar(drawn.assign(coverage_pct=drawn["coverage"] * 100), "branch", "coverage_pct",
-                         lang, as_of, horizontal=True, height=max(360, 30 * len(drawn) + 120), title=title,
-                         labels={"branch": t("col.branch", lang), "coverage_pct": t("training.axis.coverage", lang)},
-                         number_format=",.1f", suffix="%", stacked_labels=True, order=list(drawn["branch"]))
-        fig.update_xaxes(range=[0, 101], dtick=25)  # the 100 tick shows
-        ui.chart(fig, by_coverage, "training_coverage_by_branch", lang, key="training_branch_coverage",
+        drawn = views.branch_coverage(branches, lang, as_of)
+        if drawn.note:
+            st.caption(drawn.note)
+        ui.chart(drawn.figure, drawn.data, "training_coverage_by_branch", lang, key="training_branch_coverage",
                  on_select=ui.focus_on_click("training", "training_branch_coverage", people=True))
 
 title = t("training.heatmap", lang)
@@ -128,15 +116,8 @@ title = t("training.attainment_by_line", lang)
 with right, ui.card(title, say("training.attainment.help", lang, target=settings.TRAINING_TARGET_HOURS)):
     if not blocked(title, needs_roster=True):
         attainment = ui.compute(context, training.attainment, filters=filters)
-        shown = training.attainment_chart_data(attainment)
-        years = sorted(shown["year"].unique())
-        fig = charts.bar(shown, "line", "attainment_pct", lang, as_of, color="year", height=360, title=title,
-                         labels={"line": t("col.line", lang), "attainment_pct": t("training.axis.attainment", lang),
-                                 "year": t("col.year", lang)},
-                         colours=charts.colour_map(years), number_format=".0f", suffix="%", stacked_labels=False)
-        fig.update_layout(barmode="group")
-        fig.update_yaxes(range=[0, 115], tickvals=[0, 25, 50, 75, 100])  # the labels of a full bar fit above it
-        ui.chart(fig, shown, "training_attainment", lang, key="training_attainment")
+        drawn = views.attainment_by_line(attainment, lang, as_of)
+        ui.chart(drawn.figure, drawn.data, "training_attainment", lang, key="training_attainment")
 
 left, right = st.columns(2)
 title = t("training.top_courses", lang)

@@ -713,3 +713,19 @@ def small_multiples(data: pd.DataFrame, x: str, y: str, panel: str, color: str, 
     fig = style(fig, lang, as_of, height, title=title)
     fig.update_xaxes(showgrid=False)
     return fig
+
+
+# Plotly's own toolbar, offline: only the PNG download, its tooltip in the reader's language (the locale
+# travels inside the config, so nothing is fetched); full screen is on the chart's Streamlit toolbar.
+PLOTLY_ZH = {"dictionary": {"Download plot as a PNG": "下载图片（PNG）", "Download plot": "下载图片",
+                            "Reset axes": "还原坐标轴", "Autoscale": "自动缩放", "Zoom in": "放大", "Zoom out": "缩小"},
+             "format": {"days": ["星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"],
+                        "shortDays": ["周日", "周一", "周二", "周三", "周四", "周五", "周六"],
+                        "months": [f"{m}月" for m in range(1, 13)], "shortMonths": [f"{m}月" for m in range(1, 13)],
+                        "date": "%Y-%m-%d", "decimal": ".", "thousands": ","}}
+
+
+def plotly_config(lang: str, name: str) -> dict:
+    return {"displaylogo": False, "modeBarButtons": [["toImage"]],
+            "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2},
+            "locale": "en" if lang == "en" else "zh-CN", "locales": {"zh-CN": PLOTLY_ZH}}

@@ -1,4 +1,4 @@
-"""The command line: python -m talentboard import | history | rollback | export | restore | demo | warm."""
+"""The command line: python -m talentboard import | history | rollback | export | restore | demo | warm | deck | report."""
 from __future__ import annotations
 
 import argparse
@@ -65,6 +65,15 @@ def build_parser() -> argparse.ArgumentParser:
     warm = commands.add_parser("warm", help="compute the views once for the current data, so the first reader "
                                             "does not wait (done after every import unless --no-warm)")
     warm.set_defaults(no_warm=False, forced=True)
+
+    query_help = ("the query string of a dashboard URL, e.g. 'range=last_year&branch=城关支行&lang=en&mask=1': "
+                  "the same period, scope, language and privacy as that link (default: this year, all, zh)")
+    deck = commands.add_parser("deck", help="write the briefing deck: PPTX with native, editable charts")
+    deck.add_argument("file")
+    deck.add_argument("--query", default="", help=query_help)
+    report = commands.add_parser("report", help="write the briefing as one self-contained, offline HTML file")
+    report.add_argument("file")
+    report.add_argument("--query", default="", help=query_help)
 
     demo = commands.add_parser("demo", help="write synthetic demo spreadsheets")
     demo.add_argument("--scale", type=int, default=1,
@@ -218,13 +227,39 @@ def cmd_demo(args) -> int:
     return EXIT_OK
 
 
+def cmd_briefing(args) -> int:
+    """deck / report: the views a dashboard URL shows (views.slides), taken away as PPTX or HTML."""
+    from talentboard import views
+    db = store.db_path()
+    if not db.exists() or store.state(db).batches == 0:
+        print(t("cli.briefing_no_data", args.lang), file=sys.stderr)
+        return EXIT_REJECTED
+    try:
+        scope, ask, orgs = views.scope_and_reader(str(db), args.query)
+    except views.BadQuery as bad:
+        raise UsageError(bad.text(args.lang)) from None
+    shown = views.slides(ask, scope)
+    if args.command == "deck":
+        from talentboard import deck
+        made = deck.build(shown, views.cover(scope, orgs), scope)
+    else:
+        from talentboard import report
+        made = report.build(shown, views.cover(scope, orgs), scope)
+    path = Path(args.file)
+    partial = path.with_name(path.name + ".part")  # never a half-written file under the name asked for
+    partial.write_bytes(made)
+    partial.replace(path)
+    print(t("cli.briefing_written", args.lang, file=path, n=len(shown)))
+    return EXIT_OK
+
+
 def cmd_warm(args) -> int:
     warm_views(args)
     return EXIT_OK
 
 
 COMMANDS = {"import": cmd_import, "history": cmd_history, "rollback": cmd_rollback, "export": cmd_export,
-            "restore": cmd_restore, "demo": cmd_demo, "warm": cmd_warm}
+            "restore": cmd_restore, "demo": cmd_demo, "warm": cmd_warm, "deck": cmd_briefing, "report": cmd_briefing}
 EXIT_PIPE = 141  # 128 + SIGPIPE: the reader of our output (head, less) went away
 
 

@@ -16,6 +16,10 @@ SCORECARD_WEIGHTS = {"hours_per_head": 1.0, "coverage": 1.0, "competition_points
 # out while names are masked. Env: TALENTBOARD_PRIVACY_MIN_GROUP.
 PRIVACY_MIN_GROUP = 3
 
+# Whose briefing: the name on the deck's and the report's title slide (e.g. "XX省农村信用社联合社"). Empty: the
+# orgs chosen in the filters, or the store's only org. Env: TALENTBOARD_INSTITUTION.
+INSTITUTION = ""
+
 # Competition medal points by award (SPEC: 特等 8, 一等 5, 二等 3, 三等 2, 优秀 1).
 AWARD_POINTS = {"特等奖": 8, "一等奖": 5, "二等奖": 3, "三等奖": 2, "优秀奖": 1}
 
@@ -108,6 +112,7 @@ LOCK_WAIT = _from_env("LOCK_WAIT", LOCK_WAIT, _positive)
 READER_IDLE = _from_env("READER_IDLE", READER_IDLE, _positive)
 PRIVACY_MIN_GROUP = _from_env("PRIVACY_MIN_GROUP", PRIVACY_MIN_GROUP,
                                lambda text: int(text) if int(text) > 0 else None)
+INSTITUTION = _from_env("INSTITUTION", INSTITUTION, str)
 WARM = _from_env("WARM", WARM, lambda text: {"1": True, "0": False}.get(text))
 
 # ----------------------------------------------------------------------------------------------

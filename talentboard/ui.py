@@ -490,22 +490,6 @@ def privacy_switch(lang: str) -> privacy.Privacy:
 # Cards: a titled, bordered block per question, with its chart or table and the data to download
 # ----------------------------------------------------------------------------------------------
 
-# Plotly's own toolbar, offline: only the PNG download, its tooltip in the reader's language (the locale
-# travels inside the config, so nothing is fetched); full screen is on the chart's Streamlit toolbar.
-PLOTLY_ZH = {"dictionary": {"Download plot as a PNG": "下载图片（PNG）", "Download plot": "下载图片",
-                            "Reset axes": "还原坐标轴", "Autoscale": "自动缩放", "Zoom in": "放大", "Zoom out": "缩小"},
-             "format": {"days": ["星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"],
-                        "shortDays": ["周日", "周一", "周二", "周三", "周四", "周五", "周六"],
-                        "months": [f"{m}月" for m in range(1, 13)], "shortMonths": [f"{m}月" for m in range(1, 13)],
-                        "date": "%Y-%m-%d", "decimal": ".", "thousands": ","}}
-
-
-def plotly_config(lang: str, name: str) -> dict:
-    return {"displaylogo": False, "modeBarButtons": [["toImage"]],
-            "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2},
-            "locale": "en" if lang == "en" else "zh-CN", "locales": {"zh-CN": PLOTLY_ZH}}
-
-
 def card(title: str, help_text: str | None = None, height: str = "content"):
     """A bordered container headed by the question it answers; use as a context manager. height="stretch"
     makes it as tall as the card beside it."""
@@ -542,7 +526,7 @@ def chart(fig, data: pd.DataFrame, name: str, lang: str, key: str, on_select=Non
         st.info(t(empty_key, lang), icon=":material/info:")
         return
     st.plotly_chart(charts.finish(fig), key=key, on_select=on_select or "ignore", selection_mode="points", theme=None,
-                    config=plotly_config(lang, name))
+                    config=charts.plotly_config(lang, name))
     suppressed_note(data, lang)
     download(data, name, lang, key)
 
