@@ -17,10 +17,15 @@ PAGES = [
     ("pages/people.py", "page.people", ":material/badge:", "people"),
     ("pages/data.py", "page.data", ":material/upload_file:", "data"),
 ]
-pages = [st.Page(path, title=t(title, lang), icon=icon, url_path=url, default=(url == "overview"))
+# Presentation mode (?present=1) runs on every page's address, the sidebar and Streamlit's chrome hidden: it opens
+# at the views of the page it was started from.
+presenting = ui.presenting()
+pages = [st.Page("pages/present.py" if presenting else path, title=t(title, lang), icon=icon, url_path=url,
+                 default=(url == "overview"))
          for path, title, icon, url in PAGES if (ui.REPO_ROOT / path).exists()]
-page = st.navigation(pages)
-st.session_state["context"] = ui.frame(lang, page.url_path or "overview")
+page = st.navigation(pages, position="hidden" if presenting else "sidebar")
+st.session_state["present_from"] = page.url_path or "overview"
+st.session_state["context"] = ui.frame(lang, "present" if presenting else page.url_path or "overview")
 try:
     page.run()
 finally:  # a page run without this script (Streamlit's legacy pages/ mode) finds no context: ui.page_context

@@ -4,7 +4,7 @@ import streamlit as st
 
 from talentboard import charts, competition, metrics, ui, views
 from talentboard.i18n import t
-from talentboard.literal import say
+from talentboard.literal import markdown, say
 from talentboard.metrics import format_number, format_percent
 from talentboard.schema import display
 
@@ -154,7 +154,7 @@ else:
                 by_award = ui.compute(context, competition.medal_points, filters=filters)
                 drawn = views.medal_points(by_award, medals, lang, as_of)
                 if drawn.note:
-                    st.caption(drawn.note)
+                    st.caption(markdown(drawn.note))
                 ui.chart(drawn.figure, drawn.data, "competition_medal_points", lang, key="comp_medals",
                          on_select=ui.focus_on_click("comp", "comp_medals", field="y", skip=drawn.others, people=True))
             else:

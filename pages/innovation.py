@@ -3,7 +3,7 @@ import streamlit as st
 
 from talentboard import charts, innovation, ui, views
 from talentboard.i18n import t
-from talentboard.literal import say
+from talentboard.literal import markdown, say
 from talentboard.schema import display
 
 
@@ -83,7 +83,7 @@ left, right = st.columns(2)
 with left, ui.card(t("innov.benefit_by_studio", lang), t("innov.benefit_by_studio.help", lang)):
     drawn = views.benefit_by_studio(table, studio_colours, lang, as_of)
     if drawn.note:
-        st.caption(drawn.note)
+        st.caption(markdown(drawn.note))
     ui.chart(drawn.figure, drawn.data, "innovation_benefit_by_studio", lang, key="innov_benefit",
              on_select=ui.focus_on_click("innov", "innov_benefit", skip=drawn.others))
 with right, ui.card(t("innov.stage_days", lang), t("innov.stage_days.help", lang)):

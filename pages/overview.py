@@ -3,7 +3,7 @@ import streamlit as st
 
 from talentboard import highlights, metrics, training, ui, views
 from talentboard.i18n import t
-from talentboard.literal import say
+from talentboard.literal import markdown, say
 
 context = ui.page_context()
 lang = context.lang
@@ -64,7 +64,7 @@ def index_chart() -> None:
     """The branches in scope with the highest talent development index; the branches picked or clicked stand out."""
     drawn = views.talent_index(scorecard, chosen, lang, context.as_of)
     if drawn.note:
-        st.caption(drawn.note)
+        st.caption(markdown(drawn.note))
     ui.chart(drawn.figure, drawn.data, "talent_index", lang, key="overview_index",
              on_select=ui.focus_on_click("overview", "overview_index", people=True))
 

@@ -3,7 +3,7 @@ import streamlit as st
 
 from talentboard import charts, metrics, settings, training, ui, views
 from talentboard.i18n import t
-from talentboard.literal import say
+from talentboard.literal import markdown, say
 from talentboard.metrics import format_number
 
 context = ui.page_context()
@@ -69,7 +69,7 @@ with left, ui.card(title, say("training.branch_hours.help", lang, target=format_
     if not blocked(title, needs_roster=True):
         drawn = views.branch_hours(branches, target, lang, as_of)
         if drawn.note:
-            st.caption(drawn.note)
+            st.caption(markdown(drawn.note))
         ui.chart(drawn.figure, drawn.data, "training_by_branch", lang, key="training_branch_hours",
                  on_select=ui.focus_on_click("training", "training_branch_hours", people=True))
 title = t("training.branch_coverage", lang)
@@ -77,7 +77,7 @@ with right, ui.card(title, t("kpi.coverage.help", lang)):
     if not blocked(title, needs_roster=True):
         drawn = views.branch_coverage(branches, lang, as_of)
         if drawn.note:
-            st.caption(drawn.note)
+            st.caption(markdown(drawn.note))
         ui.chart(drawn.figure, drawn.data, "training_coverage_by_branch", lang, key="training_branch_coverage",
                  on_select=ui.focus_on_click("training", "training_branch_coverage", people=True))
 

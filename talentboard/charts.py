@@ -276,6 +276,34 @@ def finish(fig: go.Figure) -> go.Figure:
     return fig
 
 
+SCREEN_SCALE = 1.45  # presentation mode: type from the back of a room (14 px ticks read as 20 px)
+
+
+def for_screen(fig: go.Figure, height: int, scale: float = SCREEN_SCALE) -> go.Figure:
+    """The same figure for a meeting-room screen (presentation mode): every text `scale` times larger, bars' labels
+    included, and the height given; then finished again (the top band grows with the legend's type)."""
+    def bigger(font, default: int) -> dict:
+        size = (font.size if font is not None and font.size else None) or default
+        return {"size": round(size * scale)}
+
+    layout = fig.layout
+    update = {"font": bigger(layout.font, 15), "height": height, "legend": {"font": bigger(layout.legend.font, TICK_SIZE)},
+              "hoverlabel": {"font": {"size": 20}}, "uniformtext": {"minsize": round(12 * scale)}}
+    for name in [k for k in layout if k.startswith(("xaxis", "yaxis"))]:
+        axis = layout[name]
+        update[name] = {"tickfont": bigger(axis.tickfont, TICK_SIZE),
+                        "title": {"font": bigger(axis.title.font if axis.title else None, 15)}}
+    fig.update_layout(update)
+    for note in fig.layout.annotations or ():
+        note.font.size = round((note.font.size or 13) * scale)
+    for trace in fig.data:
+        if "textfont" in trace:
+            trace.textfont.size = round((trace.textfont.size or TICK_SIZE) * scale)
+    if fig.layout.margin.l and fig.layout.margin.l > 8:  # a margin made for long names at 14 px
+        fig.layout.margin.l = round(fig.layout.margin.l * scale)
+    return finish(fig)
+
+
 CARTESIAN = {"bar", "scatter", "heatmap", "box", "funnel"}
 
 

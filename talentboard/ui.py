@@ -435,6 +435,27 @@ STYLE = """<style>
 </style>"""
 
 
+# Presentation mode: no sidebar, no Streamlit chrome, type for the back of a room; the clicker's keys on hidden buttons.
+PRESENT_STYLE = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+[data-testid="stStatusWidget"], [data-testid="stMainMenu"] {display: none !important;}
+[data-testid="stMainBlockContainer"], .block-container {padding: 0.6rem 2.6rem 0.4rem 2.6rem !important;
+  max-width: 100% !important;}
+[data-testid="stMain"] h1 {font-size: 2.9rem !important; padding: 0.1rem 0 0.2rem 0 !important;}
+[data-testid="stMarkdownContainer"] p.takeaway {font-size: 1.8rem !important; line-height: 1.4; margin: 0.1rem 0 0.4rem 0;
+  color: #1f1f1f;}
+.st-key-present_kpis [data-testid="stMetricValue"] {font-size: 3.6rem !important;}
+.st-key-present_kpis [data-testid="stMetricLabel"] p {font-size: 1.45rem !important;}
+.st-key-present_kpis [data-testid="stMetricDelta"] {font-size: 1.3rem !important;}
+.st-key-present_kpis [data-testid="stMetric"] {padding: 1.2rem 1.2rem !important;}
+.st-key-present_nav button p {font-size: 1.3rem !important;}
+.st-key-present_nav button {min-height: 3rem; padding: 0 1.8rem;}
+.st-key-present_page_up, .st-key-present_page_down {display: none !important;}
+[data-testid="stMain"] [data-testid="stCaptionContainer"] p {font-size: 1.15rem;}
+</style>"""
+
+
 def frame(lang: str, page: str = "overview") -> Context:
     """Draw the sidebar's filters for `page` (none where they do not apply) and return the context
     every page reads."""
@@ -467,7 +488,59 @@ def frame(lang: str, page: str = "overview") -> Context:
             name = focused(prefix)
             if name:
                 st.sidebar.caption(say(f"filter.focus_{kind}", lang, name=name))
-    return Context(lang, db, version, filters, current.demo_active, last, as_of, privacy_switch(lang))
+    context = Context(lang, db, version, filters, current.demo_active, last, as_of, privacy_switch(lang))
+    if page not in NO_FILTER_PAGES and page != "present":
+        meeting_sidebar(context, list(options["org"]))
+    return context
+
+
+# ----------------------------------------------------------------------------------------------
+# The meeting room: presentation mode (pages/present.py, ?present=1) and the briefing to take away
+# ----------------------------------------------------------------------------------------------
+
+def presenting() -> bool:
+    return st.query_params.get("present") == "1"
+
+
+def _start_presenting() -> None:
+    """The sidebar button's callback: presentation mode on this page's filters, names masked (the switch goes back to
+    how it was on the way out)."""
+    st.session_state["mask_before_present"] = bool(st.session_state.get("mask"))
+    st.session_state["mask"] = True
+    for name in ("present_slide", "present_shown_at", "present_rotate"):
+        st.session_state.pop(name, None)
+    st.query_params["present"] = "1"
+    st.query_params["mask"] = "1"
+
+
+def briefing_file(context: Context, orgs: list[str], kind: str) -> bytes:
+    """The deck (kind "deck") or the HTML report ("report") of the views for the sidebar's filters, language and
+    privacy switch: what `python -m talentboard deck|report --query <this page's URL query>` writes. Made when the
+    button is clicked, outside the page's run, from the store as it is then."""
+    from talentboard import views
+    scope = views.Scope(context.filters, context.lang, context.as_of, context.as_of_by_dataset, context.privacy)
+    shown = views.slides(views.reader(context.db, context.privacy), scope)
+    if kind == "deck":
+        from talentboard import deck
+        return deck.build(shown, views.cover(scope, orgs), scope)
+    from talentboard import report
+    return report.build(shown, views.cover(scope, orgs), scope)
+
+
+def meeting_sidebar(context: Context, orgs: list[str]) -> None:
+    """The sidebar's 会议模式 section: present this view's filters, or take the briefing away as PPTX or HTML."""
+    lang, sidebar = context.lang, st.sidebar
+    sidebar.header(t("present.header", lang))
+    sidebar.button(t("present.start", lang), icon=":material/co_present:", on_click=_start_presenting,
+                   key="present_start", width="stretch", help=t("present.start.help", lang))
+    stem = t("present.file_stem", lang, date=dt.date.today())
+    for kind, suffix, mime, icon in (
+            ("deck", "pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+             ":material/slideshow:"),
+            ("report", "html", "text/html", ":material/description:")):
+        sidebar.download_button(t(f"present.download_{kind}", lang), functools.partial(briefing_file, context, orgs, kind),
+                                file_name=f"{stem}.{suffix}", mime=mime, key=f"present_download_{kind}", icon=icon,
+                                width="stretch", help=t(f"present.download_{kind}.help", lang), on_click="ignore")
 
 
 def privacy_switch(lang: str) -> privacy.Privacy:
