@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import convert_colors_to_same_type, unlabel_rgb
+from plotly.exceptions import PlotlyError
 from pptx import Presentation
 from pptx.chart.axis import ValueAxis
 from pptx.chart.data import CategoryChartData
@@ -54,12 +55,12 @@ def build(slides: list[views.Slide], cover: views.Cover, scope: views.Scope) -> 
         page = _headed(deck, view)
         if view.cards:
             _cards(page, view.cards)
-            _footer(page, [cover.as_of, cover.scope])
         elif view.chart is not None:
             _chart(page, native(view.chart.figure))
-            _footer(page, [view.chart.note, _as_of(view.chart.figure) or cover.as_of, cover.scope])
-        else:
-            _footer(page, [cover.as_of, cover.scope])
+        # the small print: what the chart leaves out, its data's date (the newest of all on the KPI wall), the scope
+        chart = view.chart
+        _footer(page, [chart and chart.note, chart and _as_of(chart.figure) or views.as_of_line(scope),
+                       views.scope_line(scope)])
     for page in deck.slides:
         _typeface(page.element)
         for frame in page.shapes:
@@ -111,7 +112,7 @@ def _headed(deck, view: views.Slide):
     title.text_frame.vertical_anchor = MSO_ANCHOR.MIDDLE
     if view.takeaway:
         box = page.shapes.add_textbox(MARGIN, Inches(1.05), WIDTH - MARGIN * 2, Inches(0.55))
-        _text(box.text_frame, [(view.takeaway, 18, False, MUTED)])
+        _text(box.text_frame, [(view.takeaway, 16, False, MUTED)])
     return page
 
 
@@ -123,7 +124,7 @@ def _footer(page, lines: list[str | None]) -> None:
     _text(box.text_frame, [(line, 10, False, MUTED) for line in shown])
 
 
-CHART_TOP, CHART_BOTTOM = Inches(1.7), Inches(0.75)  # room for the footer
+CHART_TOP, CHART_BOTTOM = Inches(1.7), Inches(0.9)  # room for the footer's three lines
 
 
 def _cards(page, cards: list) -> None:
@@ -217,7 +218,7 @@ def _colour(value) -> RGBColor | None:
         return None
     try:
         rgb = convert_colors_to_same_type(value, "rgb")[0][0]
-    except Exception:  # a colour Plotly itself would not read: the theme's colour instead
+    except PlotlyError:  # a colour Plotly itself would not read: the theme's colour instead
         return None
     return RGBColor(*(int(round(float(c))) for c in unlabel_rgb(rgb)))
 
@@ -234,6 +235,20 @@ def _number(value) -> float | None:
         return None
     number = float(value)
     return None if np.isnan(number) else number
+
+
+def _meta_title(figure: go.Figure) -> str:
+    meta = figure.layout.meta
+    return str(meta.get("title", "")) if isinstance(meta, dict) else ""
+
+
+def _step(axis) -> float | None:
+    """The axis's tick step: its dtick, or the step of evenly spaced tick values."""
+    if isinstance(axis.dtick, (int, float)):
+        return float(axis.dtick)
+    ticks = _listed(axis.tickvals)
+    steps = {round(b - a, 9) for a, b in zip(ticks, ticks[1:])}
+    return steps.pop() if len(steps) == 1 else None
 
 
 def _listed(values) -> list:
@@ -271,7 +286,8 @@ def native(figure: go.Figure) -> Native:
     for trace, values in zip(bars, drawn):
         colour = trace.marker.color if trace.marker else None
         each = isinstance(colour, (list, tuple, np.ndarray))
-        name = views.plain(trace.name) if trace.name else _title(value_axis)
+        # a series without a name of its own is named by its axis, or the chart (the workbook's column header)
+        name = views.plain(trace.name) if trace.name else _title(value_axis) or views.plain(_meta_title(figure))
         series.append(Series(name, [values.get(name_) for name_ in order],
                              None if each else _colour(colour),
                              [_colour(c) for c in colour] if each else None,
@@ -295,8 +311,7 @@ def native(figure: go.Figure) -> Native:
                   else "#,##0.0",
                   category_title=_title(category_axis), value_title=_title(value_axis),
                   line_title=_title(layout.yaxis2) if lines else "",
-                  value_range=value_range, value_step=value_axis.dtick if isinstance(value_axis.dtick, (int, float))
-                  else None,
+                  value_range=value_range, value_step=_step(value_axis),
                   legend=layout.showlegend is not False and len(shown) > 1)
 
 
@@ -358,7 +373,7 @@ def _chart(page, chart: Native) -> None:
         # the first category on top, as the screen shows it, and the value axis kept at the bottom (it sits where
         # it crosses the category axis: at its last category, now the lowest)
         categories.reverse_order = True
-        values._element.find(qn("c:crosses")).set("val", "max")
+        native_chart.element.find(f".//{qn('c:valAx')}/{qn('c:crosses')}").set("val", "max")
     for axis, title in ((categories, chart.category_title), (values, chart.value_title)):
         if title:
             axis.axis_title.text_frame.text = title

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 from pptx import Presentation
@@ -98,8 +99,30 @@ def test_slides_titles_and_no_pictures(two_years):
         assert len(frames) == (0 if view.cards else 1) and all(f.has_chart for f in frames), view.key
         text = " ".join(s.text_frame.text for s in shapes if s.has_text_frame)
         assert view.takeaway in text
-        if view.chart is not None:
-            assert views.scope_line(scope) in text and (view.chart.note or "") in text
+        assert views.scope_line(scope) in text
+        if view.chart is not None:  # the footer gives the chart's own dataset's date, and its note
+            stamp = next(note.text for note in view.chart.figure.layout.annotations if note.name == "as_of")
+            assert stamp in text and (view.chart.note or "") in text
+    dates = {re.search(r"\d{4}-\d\d-\d\d", page.shapes[-1].text_frame.text).group()
+             for page in list(presentation.slides)[1:]}
+    assert len(dates) > 1  # training, competition and innovation data run to different days
+
+
+def test_every_shape_lies_on_the_slide_and_none_covers_another(two_years):
+    """Title, takeaway, chart (or cards) and footer stacked top to bottom, each inside the 16:9 page."""
+    _, presentation, _ = two_years
+    width, height = presentation.slide_width, presentation.slide_height
+    for number, page in enumerate(presentation.slides, 1):
+        boxes = sorted((shape.top, shape.top + shape.height, shape.left, shape.left + shape.width, shape.name)
+                       for shape in page.shapes)
+        for top, bottom, left, right, name in boxes:
+            assert 0 <= top < bottom <= height and 0 <= left < right <= width, (number, name)
+        rows = [box for box in boxes if box[3] - box[2] > width / 2]  # the full-width bands
+        for upper, lower in zip(rows, rows[1:]):
+            assert upper[1] <= lower[0], (number, upper[4], lower[4])
+        cards = [box for box in boxes if box[3] - box[2] <= width / 2]
+        if cards:  # the KPI wall: between the takeaway and the footer
+            assert rows[1][1] <= min(c[0] for c in cards) and max(c[1] for c in cards) <= rows[-1][0]
 
 
 def test_kpi_cards_are_text_shapes_with_the_overview_numbers(demo, two_years):
@@ -181,7 +204,8 @@ def test_chart_numbers_equal_the_measures(demo, two_years):
     # the project funnel, the first stage on top
     funnel = native["funnel"]
     assert list(funnel.plots[0].categories) == views.stage_names(stages, "zh")
-    assert [list(s.values) for s in funnel.plots[0].series] == [stages["projects"].astype(float).tolist()]
+    assert values_of(funnel) == {t("innov.funnel", "zh"): dict(zip(views.stage_names(stages, "zh"),
+                                                                   stages["projects"].astype(float)))}
 
     # benefit by studio, highest on top
     benefit = native["benefit"]
@@ -214,22 +238,33 @@ def test_charts_read_as_the_screen(demo, two_years):
     bars = native["benefit"].plots[0]
     for i, studio in enumerate(bars.categories):
         assert str(bars.series[0].points[i].format.fill.fore_color.rgb) == palette[studio].lstrip("#").upper()
+    # the value axis's range and ticks as the figure sets them
+    coverage = native["branch_coverage"].value_axis
+    assert (coverage.minimum_scale, coverage.maximum_scale, coverage.major_unit) == (0, 101, 25)
+    attainment = native["attainment"].value_axis
+    assert (attainment.minimum_scale, attainment.maximum_scale, attainment.major_unit) == (0, 115, 25)
     # value labels in the figure's format
     assert native["branch_coverage"].plots[0].data_labels.number_format == '#,##0.0"%"'
     assert native["index"].plots[0].data_labels.number_format == "0"
     assert native["medals"].plots[0].data_labels.number_format == "#,##0;-#,##0;"  # a 0 segment unlabelled
     # the trend: one chart, person-times on a secondary value axis on the right
-    plot_area = native["trend"]._chartSpace.find(".//" + qn("c:plotArea"))
+    plot_area = native["trend"].element.find(".//" + qn("c:plotArea"))
     axes = plot_area.findall(qn("c:valAx"))
     assert len(axes) == 2 and axes[1].find(qn("c:axPos")).get("val") == "r"
     line_axes = [a.get("val") for a in plot_area.find(qn("c:lineChart")).findall(qn("c:axId"))]
     assert line_axes[1] == axes[1].find(qn("c:axId")).get("val")
+    # its data still edits in PowerPoint: the chart's workbook holds both columns the series point to
+    workbook = openpyxl.load_workbook(io.BytesIO(native["trend"].part.chart_workbook.xlsx_part.blob))
+    rows = list(workbook.active.iter_rows(values_only=True))
+    line = native["trend"].plots[1].series[0]
+    assert line._element.find(qn("c:val")).find(qn("c:numRef")).find(qn("c:f")).text == f"Sheet1!$C$2:$C${len(rows)}"
+    assert [row[2] for row in rows] == [line.name, *line.values]
 
 
 def test_every_text_is_set_in_microsoft_yahei(two_years):
     _, presentation, _ = two_years
     parts = [page.element for page in presentation.slides]
-    parts += [shape.chart._chartSpace for page in presentation.slides for shape in page.shapes if shape.has_chart]
+    parts += [shape.chart.element for page in presentation.slides for shape in page.shapes if shape.has_chart]
     runs = properties = 0
     for part in parts:
         for run in part.iter(qn("a:r")):
