@@ -299,6 +299,22 @@ def test_a_branch_filter_gives_that_branchs_numbers(demo, one_branch):
     assert BRANCH not in index[t("overview.others", "zh")] and native["index"].has_legend
 
 
+def test_names_come_back_as_stored_in_the_screens_order():
+    """A chart draws names made Plotly-safe (<b> as &lt;b&gt;): the deck shows the stored names, and the order
+    the screen shows: the figure's first bar on top (a reversed axis), a stacked chart's categories as its
+    categoryarray lists them bottom up."""
+    branches = pd.DataFrame({"branch": ["A<b>B</b>&C", "支行<br>一", "x_y*z"], "hours_per_head": [30.0, 12.5, 55.0]})
+    hours = deck.native(views.branch_hours(branches, 40.0, "zh", None).figure)
+    assert hours.categories == ["A<b>B</b>&C", "支行<br>一", "x_y*z"] and hours.horizontal and not hours.stacked
+    assert hours.bars[0].values == [30.0, 12.5, 55.0] and hours.number_format == "#,##0.0"
+    by_award = pd.DataFrame({"branch": ["A<b>B</b>&C", "A<b>B</b>&C", "z"], "award": ["一等奖", "三等奖", "三等奖"],
+                             "results": [1, 2, 1], "points": [10.0, 8.0, 4.0]})
+    medals = pd.DataFrame({"branch": ["A<b>B</b>&C", "z"], "points": [18.0, 4.0], "medals": [3, 1]})
+    stacked = deck.native(views.medal_points(by_award, medals, "en", None).figure)
+    assert stacked.categories == ["A<b>B</b>&C", "z"] and stacked.stacked and stacked.legend
+    assert {s.name: s.values for s in stacked.bars} == {"First prize": [10.0, None], "Third prize": [8.0, 4.0]}
+
+
 def test_number_formats_follow_the_figures_texttemplate():
     assert deck.number_format("%{x:,.1f}%") == ('#,##0.0"%"', '#,##0"%"')
     assert deck.number_format("%{y:.0f}") == ("0", "0")
