@@ -49,7 +49,8 @@ ROTATIONS = (0, 15, 30, 60, 120)
 
 
 def ask_rerun() -> None:
-    """A new rotation takes a whole run: the view's fragment is timed when the page runs."""
+    """A click in the view's fragment that takes a whole run: a new rotation (the fragment is timed when the page
+    runs), or the way out."""
     st.session_state["present_rerun"] = True
 
 
@@ -67,6 +68,7 @@ def leave() -> None:
             del st.query_params["mask"]
     for name in ("present_slide", "present_shown_at", "present_rotate"):
         st.session_state.pop(name, None)
+    ask_rerun()  # the button is in the view's fragment: the whole app runs again, as the dashboard
 
 
 def toolbar(index: int) -> None:

@@ -1,0 +1,84 @@
+"""Presentation mode in a real Chromium: the sidebar and Streamlit's chrome are gone, the arrow keys (and a clicker's
+PageDown/PageUp) move between the views, each view fits a 1920×1080 screen, and a screenshot of every view in both
+languages is saved under test-artifacts/present/ to be looked at."""
+from __future__ import annotations
+
+import pytest
+
+from browser import wait_for_app
+from conftest import REPO_ROOT
+from talentboard import views
+from talentboard.i18n import t
+
+pytestmark = pytest.mark.browser
+ARTIFACTS = REPO_ROOT / "test-artifacts" / "present"
+TITLES = {"kpis": "slide.kpis", "index": "slide.index", "trend": "overview.trend",
+          "branch_hours": "training.branch_hours", "branch_coverage": "training.branch_coverage",
+          "attainment": "training.attainment_by_line", "participation": "comp.participation",
+          "medals": "comp.medals", "funnel": "innov.funnel", "benefit": "innov.benefit_by_studio"}
+
+
+def title(page) -> str:
+    return page.locator("[data-testid='stMain'] h1").first.inner_text().strip()
+
+
+def wait_for_title(page, text: str) -> None:
+    page.locator("[data-testid='stMain'] h1", has_text=text).first.wait_for(timeout=30_000)
+    wait_for_app(page)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_presentation_hides_the_sidebar_and_the_keys_move_between_views(app_url: str, browser, lang: str) -> None:
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    page = context.new_page()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    try:
+        page.goto(f"{app_url}/?present=1&range=last_year&lang={lang}")
+        wait_for_app(page)
+        wait_for_title(page, t("slide.kpis", lang))
+        for selector in ("[data-testid='stSidebar']", "header[data-testid='stHeader']",
+                         "[data-testid='stSidebarCollapsedControl']", "[data-testid='stExpandSidebarButton']"):
+            assert not page.locator(selector).first.is_visible() if page.locator(selector).count() else True, selector
+        keys = list(views.SLIDES)
+        for n, key in enumerate(keys):
+            wait_for_title(page, t(TITLES[key], lang))
+            page.locator("[data-testid='stPlotlyChart'] .main-svg, [data-testid='stMetric']").first.wait_for(timeout=30_000)
+            page.wait_for_timeout(600)  # Plotly draws after the run ends
+            assert page.locator("[data-testid='stException']").count() == 0
+            # one view per screen: nothing to scroll to at 1920x1080
+            overflow = page.evaluate("(() => { const m = document.querySelector('[data-testid=stMain]');"
+                                     " return m.scrollHeight - m.clientHeight; })()")
+            assert overflow <= 4, (key, overflow)
+            page.screenshot(path=str(ARTIFACTS / f"{n + 1:02d}-{key}-{lang}-1920.png"))
+            if n + 1 < len(keys):
+                page.keyboard.press("ArrowRight")
+        page.keyboard.press("ArrowRight")  # round the end
+        wait_for_title(page, t("slide.kpis", lang))
+        page.keyboard.press("ArrowLeft")
+        wait_for_title(page, t(TITLES[keys[-1]], lang))
+        page.keyboard.press("PageDown")  # a presenter's clicker
+        wait_for_title(page, t("slide.kpis", lang))
+        page.keyboard.press("PageUp")
+        wait_for_title(page, t(TITLES[keys[-1]], lang))
+        assert f"slide={len(keys)}" in page.url and "mask=1" in page.url
+    finally:
+        context.close()
+
+
+def test_the_sidebar_button_starts_and_escape_leaves(app_url: str, browser) -> None:
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        page.goto(f"{app_url}/training?range=last_year")
+        wait_for_app(page)
+        wait_for_title(page, t("page.training", "zh"))
+        page.locator("[data-testid='stSidebar']").get_by_role("button", name=t("present.start", "zh")).click()
+        wait_for_title(page, t("training.branch_hours", "zh"))
+        assert not page.locator("[data-testid='stSidebar']").first.is_visible()
+        assert "present=1" in page.url and "range=last_year" in page.url
+        page.keyboard.press("Escape")
+        wait_for_title(page, t("page.training", "zh"))
+        assert page.locator("[data-testid='stSidebar']").first.is_visible()
+        assert "present=1" not in page.url and "range=last_year" in page.url
+    finally:
+        context.close()
