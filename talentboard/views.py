@@ -419,7 +419,7 @@ def _funnel_slide(ask: Ask, scope: Scope) -> Slide:
     if table is None:
         return slide
     lang = scope.lang
-    totals = innovation.totals(table)
+    totals = innovation.totals(table)  # the funnel's first and last stages, and the studio table's conversion rate
     slide.chart = project_funnel(ask(innovation.funnel, filters=scope.filters), lang, scope.dataset_as_of("innovation"))
     slide.takeaway = t("slide.funnel.takeaway", lang, projects=format_number(totals["projects"], lang),
                        converted=format_number(totals["converted"], lang), rate=format_percent(totals["conversion_rate"]))

@@ -47,10 +47,17 @@ def in_scope(end=YEAR.end, studio=None):
     return [p for p in PROJECTS if p[3] <= end and (studio is None or p[1] == studio)]
 
 
-def stage(p) -> int:
-    if p[2] == "中止":
-        return 3 if p[4] else 1
-    return STAGE[p[2]]
+def stage(p, end=YEAR.end) -> int:
+    """The furthest stage a project had reached by `end`: converted or finished only if by then (as the studio
+    table counts them); one finished or converted later was in research then."""
+    _, _, status, start, done, converted, *_ = p
+    if status in ("已转化", "推广应用") and (converted or done or start) <= end:
+        return 4
+    if status in ("已完成", "已转化", "推广应用") and (done or converted or start) <= end:
+        return 3
+    if status == "中止":
+        return 1 if done is None else 3 if done <= end else 2
+    return min(STAGE[status], 2)
 
 
 def state(p, end=YEAR.end) -> tuple[bool, bool, bool]:
@@ -67,6 +74,8 @@ def test_funnel_counts_skipped_stages_as_passed(con):
     projects = in_scope()
     assert got == {k: sum(stage(p) >= k for p in projects) for k in (1, 2, 3, 4)}
     assert got[2] >= got[3]  # 甲一 went from 立项 to 已完成 and still counts at 研究中
+    assert got[4] == sum(state(p)[1] for p in projects)  # converted by the period's end, as the studio table says
+    assert got[3] == sum(state(p)[2] for p in projects)  # 乙三, finished in 2025, was in research at the end of 2024
 
 
 def test_studio_table(con):
