@@ -531,7 +531,18 @@ class BadQuery(ValueError):
         self.key, self.values = key, values
 
     def text(self, lang: str) -> str:
-        return t(self.key, lang, **self.values)
+        return t(self.key, lang, **{name: value.text(lang) if isinstance(value, Worded) else value
+                                    for name, value in self.values.items()})
+
+
+@dataclass(frozen=True)
+class Worded:
+    """A translation key inside a message, worded in the language the message is shown in (the command line's
+    --lang, not the link's lang)."""
+    key: str
+
+    def text(self, lang: str) -> str:
+        return t(self.key, lang)
 
 
 def parse_query(query: str) -> dict[str, list[str]]:
@@ -577,7 +588,7 @@ def scope_from_query(params: dict[str, list[str]], options: dict, as_of_by_datas
         values = [v for v in params.get(name, []) if v]
         unknown = [v for v in values if v not in offered]
         if unknown:
-            raise BadQuery("query.unknown", what=t(f"filter.{name}", lang), value="、".join(unknown))
+            raise BadQuery("query.unknown", what=Worded(f"filter.{name}"), value="、".join(unknown))
         chosen[name] = tuple(values)
     mask = (params.get("mask") or [""])[-1]
     masked = mask == "1" if mask in ("0", "1") else (params.get("present") or [""])[-1] == "1"

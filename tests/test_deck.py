@@ -385,6 +385,8 @@ def test_cli_refuses_an_unknown_branch_in_the_users_language(demo, tmp_path, lan
     run = cli(demo, "--lang", lang, "deck", str(out), "--query", "range=last_year&branch=不存在支行")
     assert run.returncode == 2
     assert words in run.stderr and "不存在支行" in run.stderr and "Traceback" not in run.stderr
+    if lang == "en":  # every word English but the name asked for (the link's own language is zh)
+        assert not CJK.search(run.stderr.replace("不存在支行", "")), run.stderr
     assert not out.exists() and not list(tmp_path.iterdir())
 
 
