@@ -11,6 +11,8 @@ face) leaves Chinese to whatever fallback the machine picks, often SimSun's thin
 python-pptx sets only the Latin face (a:latin), so the East Asian one (a:ea) is set here through lxml."""
 from __future__ import annotations
 
+import base64
+
 import datetime as dt
 import io
 import re
@@ -225,7 +227,7 @@ def _colour(value) -> RGBColor | None:
 
 def _label(value) -> str:
     """A category as the axis shows it: dates as 2026-03, names as stored."""
-    if isinstance(value, (dt.date, pd.Timestamp, np.datetime64)):
+    if isinstance(value, (dt.date, pd.Timestamp, np.datetime64)) or isinstance(value, str) and ISO_DATE.match(value):
         return pd.Timestamp(value).strftime("%Y-%m")
     return views.plain(value)
 
@@ -252,7 +254,18 @@ def _step(axis) -> float | None:
 
 
 def _listed(values) -> list:
-    return [] if values is None else list(values)
+    """A trace's array as a list: in the app, figures are rebuilt unvalidated from kept specifications (charts.memo),
+    where Plotly keeps numeric arrays as typed-array specs ({"bdata": base64, "dtype": ...})."""
+    if values is None:
+        return []
+    if isinstance(values, dict) and "bdata" in values and "dtype" in values:
+        array = np.frombuffer(base64.b64decode(values["bdata"]), dtype=np.dtype(values["dtype"]))
+        shape = values.get("shape")
+        return (array.reshape([int(n) for n in str(shape).split(",")]) if shape else array).tolist()
+    return list(values)
+
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$")  # a date a kept specification holds as text
 
 
 def _title(axis) -> str:

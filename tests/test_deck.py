@@ -315,6 +315,23 @@ def test_names_come_back_as_stored_in_the_screens_order():
     assert {s.name: s.values for s in stacked.bars} == {"First prize": [10.0, None], "Third prize": [8.0, 4.0]}
 
 
+def test_figures_rebuilt_from_kept_specifications_give_the_same_deck(demo, two_years, monkeypatch):
+    """In the app, figures come back unvalidated from kept specifications (charts.memo, set by ui.py): numbers as
+    typed arrays ({"bdata", "dtype"}), dates as text. The sidebar's download builds its deck from those."""
+    monkeypatch.setattr(charts, "memo", lambda builder, args, kwargs: builder(*args, **kwargs).to_plotly_json())
+    shown, presentation, _ = made(demo, TWO_YEARS)
+    assert any(isinstance(trace.x, dict) or isinstance(trace.y, dict)  # the case is there to be read
+               for view in shown if view.chart for trace in view.chart.figure.data)
+    kept = charts_by_key(shown, presentation)
+    plain = charts_by_key(*two_years[:2])
+    assert kept.keys() == plain.keys()
+    for key in kept:
+        assert [values_of(kept[key], n) for n in range(len(kept[key].plots))] == \
+            [values_of(plain[key], n) for n in range(len(plain[key].plots))], key
+    months = list(kept["trend"].plots[0].categories)
+    assert months and all(re.fullmatch(r"\d{4}-\d{2}", m) for m in months)
+
+
 def test_number_formats_follow_the_figures_texttemplate():
     assert deck.number_format("%{x:,.1f}%") == ('#,##0.0"%"', '#,##0"%"')
     assert deck.number_format("%{y:.0f}") == ("0", "0")

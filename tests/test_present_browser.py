@@ -82,3 +82,27 @@ def test_the_sidebar_button_starts_and_escape_leaves(app_url: str, browser) -> N
         assert "present=1" not in page.url and "range=last_year" in page.url
     finally:
         context.close()
+
+
+def test_the_sidebar_downloads_the_deck_of_the_pages_filters(app_url: str, browser, tmp_path) -> None:
+    """The deck made on a click (outside the page's run) holds the views of the sidebar's filters and language."""
+    from pptx import Presentation
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN", accept_downloads=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{app_url}/training?range=last_year&lang=en")
+        wait_for_app(page)
+        wait_for_title(page, t("page.training", "en"))
+        with page.expect_download(timeout=120_000) as download:
+            page.locator("[data-testid='stSidebar']").get_by_role("button", name=t("present.download_deck", "en")).click()
+        path = tmp_path / download.value.suggested_filename
+        download.value.save_as(path)
+        assert path.suffix == ".pptx" and path.name.startswith("talent-briefing_")
+        deck = Presentation(str(path))
+        titles = [s.shapes.title.text_frame.text if s.shapes.title is not None else "" for s in deck.slides]
+        texts = " ".join(shape.text_frame.text for s in deck.slides for shape in s.shapes if shape.has_text_frame)
+        assert t("slide.kpis", "en") in texts and t("training.branch_hours", "en") in texts, titles
+        assert "2025-01-01 to 2025-12-31" in texts  # the sidebar's period, in the sidebar's language
+        assert sum(1 for s in deck.slides for shape in s.shapes if shape.has_chart) >= 9
+    finally:
+        context.close()
