@@ -21,7 +21,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.offline
 
-from talentboard import charts, settings, views
+from talentboard import charts, views
 from talentboard.i18n import t
 from talentboard.metrics import format_percent
 
@@ -105,7 +105,7 @@ def build(slides: list[views.Slide], cover: views.Cover, scope: views.Scope) -> 
     footer = f'<p class="scope">{_text(views.scope_line(scope))} · {_text(views.as_of_line(scope))}</p>'
     sections = [_cover(slides, cover, lang)]
     for slide in slides:
-        body = _kpis(slide, lang) if slide.cards else _chart(slide, lang) if slide.chart is not None else ""
+        body = _kpis(slide, lang) if slide.cards else _chart(slide, scope) if slide.chart is not None else ""
         sections.append(f'<section class="view" id="view-{_text(slide.key)}">\n<h2>{_text(slide.title)}</h2>\n'
                         + (f'<p class="takeaway">{_text(slide.takeaway)}</p>\n' if slide.takeaway else "")
                         + body + footer + "\n</section>")
@@ -156,15 +156,15 @@ def figure_spec(slide: views.Slide, lang: str) -> dict:
     return spec
 
 
-def _chart(slide: views.Slide, lang: str) -> str:
-    chart = slide.chart
+def _chart(slide: views.Slide, scope: views.Scope) -> str:
+    chart, lang = slide.chart, scope.lang
     spec = json.dumps(figure_spec(slide, lang), ensure_ascii=False, separators=(",", ":"))
     # inside <script>, a name holding "</script>" or "<!--" must not end it: <, > and & as JSON escapes
     spec = spec.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     div = f"chart-{_text(slide.key)}"
     notes = [chart.note] if chart.note else []
     if chart.data.attrs.get("suppressed"):
-        notes.append(t("privacy.suppressed", lang, n=chart.data.attrs["suppressed"], min=settings.PRIVACY_MIN_GROUP))
+        notes.append(t("privacy.suppressed", lang, n=chart.data.attrs["suppressed"], min=scope.privacy.min_group))
     return (f'<div class="chart" id="{div}"></div>\n'
             f'<script type="application/json" data-chart="{div}">{spec}</script>\n'
             + "".join(f'<p class="note">{_text(note)}</p>\n' for note in notes)
