@@ -15,8 +15,24 @@ context = ui.page_context()
 lang = context.lang
 KEYS = list(views.SLIDES)
 scope = views.Scope(context.filters, lang, context.as_of, context.as_of_by_dataset, context.privacy)
-CHART_HEIGHT = 660  # a 1080-line screen: the title, the takeaway, the chart and the footer without scrolling
 st.html(ui.PRESENT_STYLE)
+# The browser's window height, reported by a few lines of script (no fetch) and again on a resize: the chart takes
+# what the title, the takeaway, the buttons and the footer leave, so a view fills a 1080-line meeting-room screen
+# and a laptop's 768 alike without scrolling. Until it reports (the first run), a 1080-line screen is assumed.
+SCREEN = st.components.v2.component("present_screen", js="""
+export default function ({ setStateValue }) {
+  const report = () => setStateValue("height", window.innerHeight);
+  report();
+  window.addEventListener("resize", report);
+  return () => window.removeEventListener("resize", report);
+}""")
+screen = SCREEN(key="present_screen", on_height_change=lambda: None)
+AROUND_CHART = 330  # px the toolbar, title, takeaway, buttons and footer take at presentation type
+SCREEN_HEIGHT = int(getattr(screen, "height", None) or 1080)
+CHART_HEIGHT = max(320, SCREEN_HEIGHT - AROUND_CHART)
+# type as large as the screen allows: charts.SCREEN_SCALE on 1080 lines, less on a shorter screen so twenty
+# branch names still fit one under another (never below the dashboard's own size)
+TYPE_SCALE = min(charts.SCREEN_SCALE, max(1.0, charts.SCREEN_SCALE * SCREEN_HEIGHT / 1080))
 
 
 def place() -> int:
@@ -96,7 +112,7 @@ def show(index: int) -> None:
         with st.container(key="present_kpis"):
             ui.metric_grid(slide.cards, per_row=5)
         return
-    figure = charts.for_screen(slide.chart.figure, CHART_HEIGHT)
+    figure = charts.for_screen(slide.chart.figure, CHART_HEIGHT, TYPE_SCALE)
     st.plotly_chart(figure, theme=None, key=f"present_{slide.key}", config=charts.plotly_config(lang, slide.key))
     if slide.chart.note:
         st.caption(markdown(slide.chart.note))

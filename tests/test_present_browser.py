@@ -75,6 +75,17 @@ def test_the_sidebar_button_starts_and_escape_leaves(app_url: str, browser) -> N
         page.locator("[data-testid='stSidebar']").get_by_role("button", name=t("present.start", "zh")).click()
         wait_for_title(page, t("training.branch_hours", "zh"))
         assert not page.locator("[data-testid='stSidebar']").first.is_visible()
+        # a laptop's 768 lines: the chart takes what the text around it leaves (the window's height, reported by
+        # the page), so the view still fits without scrolling, its fifteen branch names all shown
+        page.wait_for_function("(() => { const p = document.querySelector('.js-plotly-plot');"
+                               " return p && p.getBoundingClientRect().height < 500; })()", timeout=30_000)
+        wait_for_app(page)
+        page.wait_for_timeout(600)
+        overflow = page.evaluate("(() => { const m = document.querySelector('[data-testid=stMain]');"
+                                 " return m.scrollHeight - m.clientHeight; })()")
+        assert overflow <= 4, overflow
+        ticks = page.locator(".js-plotly-plot .yaxislayer-above .ytick text").evaluate_all("els => els.map(e => e.textContent)")
+        assert len(ticks) == 15 and "双河信用社" in ticks, ticks
         assert "present=1" in page.url and "range=last_year" in page.url
         page.keyboard.press("Escape")
         wait_for_title(page, t("page.training", "zh"))
