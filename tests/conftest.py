@@ -15,6 +15,8 @@ import pytest
 # The command line computes the views ahead after each import (talentboard/warm.py): tests that import
 # through it, or through the data page, would each run every view; tests/test_warm.py turns it back on.
 os.environ.setdefault("TALENTBOARD_WARM", "0")
+# as talentboard/__init__.py sets it, before any test module imports openpyxl itself (see there)
+os.environ.setdefault("OPENPYXL_LXML", "False")
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
