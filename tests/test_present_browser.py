@@ -9,13 +9,10 @@ from browser import wait_for_app
 from conftest import REPO_ROOT
 from talentboard import views
 from talentboard.i18n import t
+from test_present import TITLE_KEYS as TITLES  # each view's title key
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = REPO_ROOT / "test-artifacts" / "present"
-TITLES = {"kpis": "slide.kpis", "index": "slide.index", "trend": "overview.trend",
-          "branch_hours": "training.branch_hours", "branch_coverage": "training.branch_coverage",
-          "attainment": "training.attainment_by_line", "participation": "comp.participation",
-          "medals": "comp.medals", "funnel": "innov.funnel", "benefit": "innov.benefit_by_studio"}
 
 
 def title(page) -> str:
