@@ -15,10 +15,6 @@ pytestmark = pytest.mark.browser
 ARTIFACTS = REPO_ROOT / "test-artifacts" / "present"
 
 
-def title(page) -> str:
-    return page.locator("[data-testid='stMain'] h1").first.inner_text().strip()
-
-
 def wait_for_title(page, text: str) -> None:
     page.locator("[data-testid='stMain'] h1", has_text=text).first.wait_for(timeout=30_000)
     wait_for_app(page)
