@@ -432,6 +432,44 @@ STYLE = """<style>
 /* The period list above the calendar already offers the quick picks, in the reader's language;
    Streamlit's own quick-select row under the calendar is English only. */
 [data-testid="stDateInputQuickSelect"] {display: none !important;}
+/* Printing a view (Ctrl+P, or "Save as PDF"): A4 landscape, the view's content only. Landscape because the
+   views are laid out wide (rows of five KPI cards, charts drawn as wide as the screen): Plotly does not draw a
+   chart again for print, so a chart keeps the width it had on screen, and Chrome shrinks a page that is too
+   wide by at most about 1.5 times, which fits the 1,428 px of a full-width chart on a 1920 screen into
+   landscape's 277 mm (1,047 px) but not into portrait's 190 mm. The view is laid out 277 mm wide and grows
+   to its widest chart (min-content) instead of cutting it off at the right edge; a row of cards wraps when
+   its charts do not fit side by side. Sidebar, header, toolbars, widgets, buttons and downloads are left out;
+   a chart, a table or a KPI card is not split across two pages. */
+@page {size: A4 landscape; margin: 10mm;}
+@media print {
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+  [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+  [data-testid="stStatusWidget"], [data-testid="stBottom"], [data-testid="stSkipToContent"],
+  [data-testid="stButton"], [data-testid="stDownloadButton"], [data-testid="stLinkButton"],
+  [data-testid="stPageLink"], [data-testid="stPopover"], [data-testid="stFormSubmitButton"],
+  [data-testid="stSelectbox"], [data-testid="stMultiSelect"], [data-testid="stDateInput"],
+  [data-testid="stCheckbox"], [data-testid="stRadio"], [data-testid="stTextInput"], [data-testid="stNumberInput"],
+  [data-testid="stSlider"], [data-testid="stButtonGroup"], [data-testid="stFileUploader"],
+  [data-testid="stElementToolbar"], [data-testid="stTooltipIcon"], [data-testid="stHeaderActionElements"],
+  [data-testid="stTabs"] [role="tablist"], .modebar-container {display: none !important;}
+  /* a row of buttons and the words that go with them ("谁是这些人？" and a button per KPI) */
+  [data-testid="stHorizontalBlock"]:has([data-testid="stButton"]):not(:has([data-testid="stPlotlyChart"],
+    [data-testid="stDataFrame"], [data-testid="stTable"], [data-testid="stMetric"], [data-testid="stAlert"])) {
+    display: none !important;}
+  html, body, .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {overflow: visible !important;
+    height: auto !important; background: white !important;}
+  [data-testid="stAppViewContainer"], [data-testid="stMain"] {align-items: flex-start !important;
+    margin: 0 !important; padding: 0 !important;}
+  [data-testid="stMainBlockContainer"] {width: 277mm !important; min-width: min-content !important;
+    max-width: none !important; margin: 0 !important; padding: 0 !important; align-self: flex-start !important;}
+  [data-testid="stVerticalBlock"], [data-testid="stLayoutWrapper"], [data-testid="stHorizontalBlock"],
+  [data-testid="stElementContainer"], [data-testid="stFullScreenFrame"], [data-testid="stPlotlyChart"],
+  .js-plotly-plot, .js-plotly-plot .plot-container {width: fit-content !important; min-width: 100% !important;
+    max-width: none !important; overflow: visible !important; contain: none !important;}
+  [data-testid="stHorizontalBlock"] {flex-wrap: wrap !important;}
+  [data-testid="stPlotlyChart"], [data-testid="stDataFrame"], [data-testid="stTable"], [data-testid="stMetric"],
+  [data-testid="stAlert"], [data-testid="stColumn"] {break-inside: avoid;}
+}
 </style>"""
 
 
