@@ -1099,6 +1099,24 @@ TEXT: dict[str, tuple[str, str]] = {
     "report.col.branch_points": ("机构总积分", "Branch's points"),
     "report.col.branch_medals": ("机构获奖项次", "Branch's awards"),
     "report.col.stage_name": ("阶段名称", "Stage name"),
+    # what a key chart leaves out, on a slide (no table below it, no sidebar to narrow by)
+    "overview.index_chart.more_brief": ("图中为指数最高的 {shown} 个机构，另有 {n} 个未列出",
+                                        "The {shown} branches with the highest index are drawn; {n} more are not"),
+    "training.branch_hours.more_brief": ("图中为人均学时最低的 {shown} 个机构，另有 {n} 个未列出",
+                                         "The {shown} branches with the fewest hours per head are drawn; {n} more are not"),
+    "training.branch_coverage.more_brief": ("图中为覆盖率最低的 {shown} 个机构，另有 {n} 个未列出",
+                                            "The {shown} branches with the lowest coverage are drawn; {n} more are not"),
+    "comp.medals.more_brief": ("图中为积分最高的 {shown} 个机构，“{others}”为其余机构之和",
+                               "The {shown} branches with the most points are drawn; “{others}” is the rest summed"),
+    "comp.medals.rest_brief": ("图中为积分最高的 {shown} 个机构；其余 {n} 个机构合计 {total} 分",
+                               "The {shown} branches with the most points are drawn; the other {n} hold {total} points "
+                               "between them"),
+    "innov.benefit_by_studio.more_brief": ("图中为经济效益最高的 {shown} 个工作室，“{others}”为其余工作室之和",
+                                           "The {shown} studios with the highest benefit are drawn; “{others}” is the "
+                                           "rest summed"),
+    "innov.benefit_by_studio.rest_brief": ("图中为经济效益最高的 {shown} 个工作室；其余 {n} 个合计 {total} 万元",
+                                           "The {shown} studios with the highest benefit are drawn; the other {n} bring "
+                                           "{total} (10k yuan) between them"),
     # --- (new keys go above this line)
 }
 

@@ -34,12 +34,19 @@ class Chart:
 # The key charts, as the pages draw them
 # ----------------------------------------------------------------------------------------------
 
-def talent_index(scorecard: pd.DataFrame, chosen: tuple[str, ...], lang: str, as_of) -> Chart:
+def _note(key: str, brief: bool, lang: str, **values) -> str:
+    """What a chart leaves out: on a page, where to find the rest (the table below, the download); on a slide
+    (`brief`), only what is left out."""
+    return t(f"{key}_brief" if brief else key, lang, **values)
+
+
+def talent_index(scorecard: pd.DataFrame, chosen: tuple[str, ...], lang: str, as_of, brief: bool = False) -> Chart:
     """The branches in scope with the highest talent development index (at most charts.TOP_N); the branches
     picked are drawn too and stand out."""
     marked = set(chosen)
     ranked = charts.top(scorecard, "branch", "talent_index", lang, keep=chosen)  # the leaders, and the ones picked
-    note = t("overview.index_chart.more", lang, shown=charts.TOP_N, n=f"{ranked.hidden:,}") if ranked.hidden else None
+    note = _note("overview.index_chart.more", brief, lang, shown=charts.TOP_N, n=f"{ranked.hidden:,}") \
+        if ranked.hidden else None
     bars = ranked.data.assign(highlight=[t("overview.chosen" if b in marked else "overview.others", lang)
                                          for b in ranked.data["branch"]])
     colours = {t("overview.chosen", lang): charts.QUALITATIVE[0],
@@ -65,11 +72,12 @@ def monthly_trend(by_month: pd.DataFrame, lang: str, as_of) -> Chart:
     return Chart(fig, totals)
 
 
-def branch_hours(branches: pd.DataFrame, target: float, lang: str, as_of) -> Chart:
+def branch_hours(branches: pd.DataFrame, target: float, lang: str, as_of, brief: bool = False) -> Chart:
     """Hours per head by branch, the ones furthest below the (prorated) target first."""
     title = t("training.branch_hours", lang)
     lowest = charts.top(branches, "branch", "hours_per_head", lang, lowest=True)
-    note = t("training.branch_hours.more", lang, shown=lowest.shown, n=f"{lowest.hidden:,}") if lowest.hidden else None
+    note = _note("training.branch_hours.more", brief, lang, shown=lowest.shown, n=f"{lowest.hidden:,}") \
+        if lowest.hidden else None
     fig = charts.bar(lowest.data, "branch", "hours_per_head", lang, as_of, horizontal=True,
                      height=max(360, 30 * len(lowest.data) + 120), title=title, number_format=",.1f",
                      labels={"branch": t("col.branch", lang), "hours_per_head": t("training.axis.hours_per_head", lang)},
@@ -77,11 +85,11 @@ def branch_hours(branches: pd.DataFrame, target: float, lang: str, as_of) -> Cha
     return Chart(fig, branches, note)
 
 
-def branch_coverage(branches: pd.DataFrame, lang: str, as_of) -> Chart:
+def branch_coverage(branches: pd.DataFrame, lang: str, as_of, brief: bool = False) -> Chart:
     """Training coverage by branch, lowest first."""
     by_coverage = branches.sort_values("coverage")
     lowest = charts.top(by_coverage, "branch", "coverage", lang, lowest=True)
-    note = t("training.branch_coverage.more", lang, shown=lowest.shown, n=f"{lowest.hidden:,}") \
+    note = _note("training.branch_coverage.more", brief, lang, shown=lowest.shown, n=f"{lowest.hidden:,}") \
         if lowest.hidden else None
     drawn = lowest.data
     fig = charts.bar(drawn.assign(coverage_pct=drawn["coverage"] * 100), "branch", "coverage_pct",
@@ -130,14 +138,14 @@ def award_label(award: str, lang: str) -> str:
     return display("competition", "award", award, lang)
 
 
-def medal_points(by_award: pd.DataFrame, medals: pd.DataFrame, lang: str, as_of) -> Chart:
+def medal_points(by_award: pd.DataFrame, medals: pd.DataFrame, lang: str, as_of, brief: bool = False) -> Chart:
     """Competition points by branch, stacked by award level: the branches with most points (the medal table's
     order), the rest summed into one bar per award."""
     shown = by_award.assign(award=by_award["award"].map(lambda a: award_label(a, lang)))
     ranked = charts.top(shown[["branch", "award", "points"]], "branch", "points", lang, others=True)
-    note = t("comp.medals.more", lang, shown=ranked.shown, others=ranked.others) if ranked.others else \
-        t("comp.medals.rest", lang, shown=ranked.shown, n=f"{ranked.hidden:,}", total=format_number(ranked.rest, lang)) \
-        if ranked.hidden else None  # the rest would dwarf the bars drawn: their sum in words
+    note = _note("comp.medals.more", brief, lang, shown=ranked.shown, others=ranked.others) if ranked.others else \
+        _note("comp.medals.rest", brief, lang, shown=ranked.shown, n=f"{ranked.hidden:,}",
+              total=format_number(ranked.rest, lang)) if ranked.hidden else None  # the rest would dwarf the bars
     drawn = set(ranked.data["branch"])
     order = [b for b in medals["branch"].tolist() if b in drawn] + [ranked.others] * bool(ranked.others)
     shades = charts.ordinal_colours(len(competition.AWARD_POINTS))[::-1]  # the top award darkest
@@ -164,12 +172,13 @@ def project_funnel(stages: pd.DataFrame, lang: str, as_of) -> Chart:
     return Chart(fig, stages.assign(stage_name=names))
 
 
-def benefit_by_studio(table: pd.DataFrame, studio_colours: dict, lang: str, as_of) -> Chart:
+def benefit_by_studio(table: pd.DataFrame, studio_colours: dict, lang: str, as_of, brief: bool = False) -> Chart:
     """Benefit by studio, highest on top, the studios past TOP_N summed into one bar."""
     ranked = charts.top(table[["studio", "benefit"]], "studio", "benefit", lang, others=True)
-    note = t("innov.benefit_by_studio.more", lang, shown=ranked.shown, others=ranked.others) if ranked.others else \
-        t("innov.benefit_by_studio.rest", lang, shown=ranked.shown, n=f"{ranked.hidden:,}",
-          total=format_number(ranked.rest, lang)) if ranked.hidden else None
+    note = _note("innov.benefit_by_studio.more", brief, lang, shown=ranked.shown, others=ranked.others) \
+        if ranked.others else _note("innov.benefit_by_studio.rest", brief, lang, shown=ranked.shown,
+                                    n=f"{ranked.hidden:,}", total=format_number(ranked.rest, lang)) \
+        if ranked.hidden else None
     fig = charts.bar(ranked.data, "studio", "benefit", lang, as_of, horizontal=True, color="studio",
                      colours=studio_colours | {ranked.others: charts.OTHERS_COLOUR} if ranked.others else studio_colours,
                      order=list(ranked.data["studio"]),  # highest benefit on top, the others summed last
@@ -279,7 +288,8 @@ def _index_slide(ask: Ask, scope: Scope) -> Slide:
     (best, high), (worst, low) = _first_last(scorecard, "branch", "talent_index")
     takeaway = t("slide.index.takeaway", lang, best=best, high=f"{high:.0f}", worst=worst, low=f"{low:.0f}",
                  n=len(scorecard))
-    return Slide("index", "overview", title, takeaway, talent_index(scorecard, filters.branches, lang, scope.as_of))
+    return Slide("index", "overview", title, takeaway, talent_index(scorecard, filters.branches, lang, scope.as_of,
+                                                                             brief=True))
 
 
 def _trend_slide(ask: Ask, scope: Scope) -> Slide:
@@ -325,7 +335,7 @@ def _hours_slide(ask: Ask, scope: Scope) -> Slide:
     slide.takeaway = t("slide.hours.takeaway", lang, n=len(below), total=len(branches),
                        target=format_number(target, lang), worst=worst, low=format_number(low, lang)) if len(below) \
         else t("slide.hours.all_met", lang, target=format_number(target, lang), worst=worst, low=format_number(low, lang))
-    slide.chart = branch_hours(branches, target, lang, scope.dataset_as_of("training"))
+    slide.chart = branch_hours(branches, target, lang, scope.dataset_as_of("training"), brief=True)
     return slide
 
 
@@ -337,7 +347,7 @@ def _coverage_slide(ask: Ask, scope: Scope) -> Slide:
     (best, high), (worst, low) = _first_last(branches, "branch", "coverage")
     slide.takeaway = t("slide.coverage.takeaway", lang, worst=worst, low=format_percent(low), best=best,
                        high=format_percent(high))
-    slide.chart = branch_coverage(branches, lang, scope.dataset_as_of("training"))
+    slide.chart = branch_coverage(branches, lang, scope.dataset_as_of("training"), brief=True)
     return slide
 
 
@@ -397,7 +407,7 @@ def _medals_slide(ask: Ask, scope: Scope) -> Slide:
     leader = medals.iloc[0]  # the medal table's order: most points first
     slide.takeaway = t("slide.medals.takeaway", lang, best=leader["branch"], points=format_number(leader["points"], lang),
                        n=int((medals["medals"] > 0).sum()), medals=format_number(medals["medals"].sum(), lang))
-    slide.chart = medal_points(by_award, medals, lang, scope.dataset_as_of("competition"))
+    slide.chart = medal_points(by_award, medals, lang, scope.dataset_as_of("competition"), brief=True)
     return slide
 
 
@@ -437,7 +447,7 @@ def _benefit_slide(ask: Ask, scope: Scope) -> Slide:
     slide.takeaway = t("slide.benefit.takeaway", lang, best=best, high=f"{high:,.1f}",  # in 万元 already
                        share=format_percent(high / total) if total else "—", total=f"{total:,.1f}",
                        n=len(table))
-    slide.chart = benefit_by_studio(table, colours, lang, scope.dataset_as_of("innovation"))
+    slide.chart = benefit_by_studio(table, colours, lang, scope.dataset_as_of("innovation"), brief=True)
     return slide
 
 
