@@ -486,10 +486,11 @@ def first_slide_of(page: str) -> int:
 # ----------------------------------------------------------------------------------------------
 
 def institution(scope: Scope, orgs: list[str]) -> str:
-    """Whose data: settings.INSTITUTION, else the orgs chosen, else the only org in the store, else 'all'."""
+    """Whose data: settings.INSTITUTION, else the orgs chosen, else the branches chosen, else the only org in the
+    store, else 'all'."""
     if settings.INSTITUTION:
         return settings.INSTITUTION
-    chosen = list(scope.filters.orgs) or (orgs if len(orgs) == 1 else [])
+    chosen = list(scope.filters.orgs) or list(scope.filters.branches) or (orgs if len(orgs) == 1 else [])
     return t("comp.separator", scope.lang).join(chosen) if chosen else t("slide.all_orgs", scope.lang)
 
 

@@ -169,3 +169,19 @@ def test_a_query_naming_what_the_store_does_not_hold_is_refused(demo_db):
         assert refused.value.text("en").isascii() or "不存在支行" in refused.value.text("en")
     whole = views.parse_query("http://host:8501/training?range=last_year&branch=%E5%9F%8E%E5%85%B3%E6%94%AF%E8%A1%8C")
     assert whole == {"range": ["last_year"], "branch": ["城关支行"]}
+
+
+def test_the_title_slide_names_whose_briefing_it_is(monkeypatch):
+    filters = metrics.Filters(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    whole = views.Scope(filters, "zh", dt.date(2025, 12, 31))
+    branch = views.Scope(metrics.Filters(filters.start, filters.end, branches=("城关支行", "营业部")), "en", None)
+    org = views.Scope(metrics.Filters(filters.start, filters.end, orgs=("甲农商银行",)), "zh", None)
+    assert views.institution(whole, ["甲农商银行", "乙农商银行"]) == t("slide.all_orgs", "zh")
+    assert views.institution(whole, ["甲农商银行"]) == "甲农商银行"  # the store's only org
+    assert views.institution(branch, ["甲农商银行", "乙农商银行"]) == "城关支行, 营业部"
+    assert views.institution(org, ["甲农商银行", "乙农商银行"]) == "甲农商银行"
+    monkeypatch.setattr(views.settings, "INSTITUTION", "某某省农村信用社联合社")
+    assert views.institution(branch, []) == "某某省农村信用社联合社"
+    cover = views.cover(branch, [], today=dt.date(2026, 12, 2))
+    assert cover.made_on == "Made on 2026-12-02" and cover.as_of == "Data as of —"
+    assert cover.scope == "2025-01-01 to 2025-12-31 · Branch: 城关支行, 营业部"
