@@ -110,3 +110,23 @@ def test_the_sidebar_downloads_the_deck_of_the_pages_filters(app_url: str, brows
         assert sum(1 for s in deck.slides for shape in s.shapes if shape.has_chart) >= 9
     finally:
         context.close()
+
+
+def test_the_sidebar_downloads_the_report_of_the_pages_filters(app_url: str, browser, tmp_path) -> None:
+    """The HTML report made on a click holds the sidebar's filters and privacy switch, and is self-contained."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN", accept_downloads=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{app_url}/competition?range=last_year&branch=城关支行&mask=1")
+        wait_for_app(page)
+        wait_for_title(page, t("page.competition", "zh"))
+        with page.expect_download(timeout=120_000) as download:
+            page.locator("[data-testid='stSidebar']").get_by_role("button", name=t("present.download_report", "zh")).click()
+        path = tmp_path / download.value.suggested_filename
+        download.value.save_as(path)
+        assert path.suffix == ".html" and path.name.startswith("人才发展情况汇报_")
+        html = path.read_text(encoding="utf-8")
+        assert "2025-01-01 至 2025-12-31 · 机构: 城关支行 · 隐私模式" in html
+        assert "<script src" not in html and t("comp.medals", "zh") in html
+    finally:
+        context.close()
