@@ -7,7 +7,7 @@ import time
 
 import streamlit as st
 
-from talentboard import charts, ui, views
+from talentboard import charts, metrics, ui, views
 from talentboard.i18n import t
 from talentboard.literal import markdown, say
 
@@ -87,10 +87,25 @@ def leave() -> None:
     ask_rerun()  # the button is in the view's fragment: the whole app runs again, as the dashboard
 
 
+QUICK_PERIODS = [name for name in metrics.PERIODS if name != "custom"]
+
+
+def pick_period() -> None:
+    """The toolbar's period choice becomes the sidebar's (the URL's range=…): the whole app runs again on it."""
+    st.session_state["range"] = st.session_state["present_period"]
+    ask_rerun()
+
+
 def toolbar(index: int) -> None:
-    """A thin row over the view: where we are, rotation, and the way out."""
+    """A thin row over the view: where we are, the period (a chairman changes it without the sidebar), rotation,
+    and the way out."""
     with st.container(horizontal=True, vertical_alignment="center", key="present_toolbar"):
         st.caption(say("present.position", lang, n=index + 1, total=len(KEYS)), width="content")
+        current = st.session_state.get("range", "this_year")
+        st.session_state["present_period"] = current if current in QUICK_PERIODS else None  # custom: none of these
+        with st.popover(t(f"period.{current}", lang), icon=":material/date_range:", type="tertiary"):
+            st.selectbox(t("filter.period", lang), QUICK_PERIODS, key="present_period", on_change=pick_period,
+                         format_func=lambda name: t(f"period.{name}", lang), placeholder=t("period.custom", lang))
         with st.popover(t("present.rotate", lang), icon=":material/timer:", type="tertiary"):
             st.selectbox(t("present.rotate_every", lang), ROTATIONS, key="present_rotate", on_change=ask_rerun,
                          format_func=lambda s: t("present.rotate_off", lang) if s == 0 else t("present.seconds", lang, n=s))

@@ -185,3 +185,16 @@ def test_the_title_slide_names_whose_briefing_it_is(monkeypatch):
     cover = views.cover(branch, [], today=dt.date(2026, 12, 2))
     assert cover.made_on == "Made on 2026-12-02" and cover.as_of == "Data as of —"
     assert cover.scope == "2025-01-01 to 2025-12-31 · Branch: 城关支行, 营业部"
+
+
+def test_the_period_changes_in_meeting_mode_without_the_sidebar(demo_db):
+    at = run_page("overview", {"present": "1", "slide": "3"})
+    assert footer(at).startswith(f"{this_year(demo_db).start} 至")
+    at.selectbox(key="present_period").select("last_year").run()
+    newest = this_year(demo_db).end
+    assert footer(at).startswith(f"{newest.year - 1}-01-01 至 {newest.year - 1}-12-31")
+    assert at.query_params["range"] == "last_year" and titles(at) == [t("overview.trend", "zh")]  # the same view
+    with store.reading(demo_db) as con:
+        hours = metrics.overview(con, metrics.Filters(dt.date(newest.year - 1, 1, 1), dt.date(newest.year - 1, 12, 31)))
+    takeaway = next(m.value for m in at.markdown if "takeaway" in m.value)
+    assert format_number(hours.training_hours, "zh") in takeaway

@@ -3,6 +3,8 @@ PageDown/PageUp) move between the views, each view fits a 1920×1080 screen, and
 languages is saved under test-artifacts/present/ to be looked at."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from browser import wait_for_app
@@ -88,45 +90,41 @@ def test_the_sidebar_button_starts_and_escape_leaves(app_url: str, browser) -> N
         context.close()
 
 
-def test_the_sidebar_downloads_the_deck_of_the_pages_filters(app_url: str, browser, tmp_path) -> None:
-    """The deck made on a click (outside the page's run) holds the views of the sidebar's filters and language."""
-    from pptx import Presentation
+def download_from_sidebar(browser, url: str, title: str, button: str, into) -> Path:
+    """Open `url`, wait for the page titled `title`, click the sidebar's `button` and keep what it downloads."""
     context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN", accept_downloads=True)
     page = context.new_page()
     try:
-        page.goto(f"{app_url}/training?range=last_year&lang=en")
+        page.goto(url)
         wait_for_app(page)
-        wait_for_title(page, t("page.training", "en"))
+        wait_for_title(page, title)
         with page.expect_download(timeout=120_000) as download:
-            page.locator("[data-testid='stSidebar']").get_by_role("button", name=t("present.download_deck", "en")).click()
-        path = tmp_path / download.value.suggested_filename
+            page.locator("[data-testid='stSidebar']").get_by_role("button", name=button).click()
+        path = into / download.value.suggested_filename
         download.value.save_as(path)
-        assert path.suffix == ".pptx" and path.name.startswith("talent-briefing_")
-        deck = Presentation(str(path))
-        titles = [s.shapes.title.text_frame.text if s.shapes.title is not None else "" for s in deck.slides]
-        texts = " ".join(shape.text_frame.text for s in deck.slides for shape in s.shapes if shape.has_text_frame)
-        assert t("slide.kpis", "en") in texts and t("training.branch_hours", "en") in texts, titles
-        assert "2025-01-01 to 2025-12-31" in texts  # the sidebar's period, in the sidebar's language
-        assert sum(1 for s in deck.slides for shape in s.shapes if shape.has_chart) >= 9
+        return path
     finally:
         context.close()
+
+
+def test_the_sidebar_downloads_the_deck_of_the_pages_filters(app_url: str, browser, tmp_path) -> None:
+    """The deck made on a click (outside the page's run) holds the views of the sidebar's filters and language."""
+    from pptx import Presentation
+    path = download_from_sidebar(browser, f"{app_url}/training?range=last_year&lang=en", t("page.training", "en"),
+                                 t("present.download_deck", "en"), tmp_path)
+    assert path.suffix == ".pptx" and path.name.startswith("talent-briefing_")
+    deck = Presentation(str(path))
+    texts = " ".join(shape.text_frame.text for s in deck.slides for shape in s.shapes if shape.has_text_frame)
+    assert t("slide.kpis", "en") in texts and t("training.branch_hours", "en") in texts
+    assert "2025-01-01 to 2025-12-31" in texts  # the sidebar's period, in the sidebar's language
+    assert sum(1 for s in deck.slides for shape in s.shapes if shape.has_chart) >= 9
 
 
 def test_the_sidebar_downloads_the_report_of_the_pages_filters(app_url: str, browser, tmp_path) -> None:
     """The HTML report made on a click holds the sidebar's filters and privacy switch, and is self-contained."""
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN", accept_downloads=True)
-    page = context.new_page()
-    try:
-        page.goto(f"{app_url}/competition?range=last_year&branch=城关支行&mask=1")
-        wait_for_app(page)
-        wait_for_title(page, t("page.competition", "zh"))
-        with page.expect_download(timeout=120_000) as download:
-            page.locator("[data-testid='stSidebar']").get_by_role("button", name=t("present.download_report", "zh")).click()
-        path = tmp_path / download.value.suggested_filename
-        download.value.save_as(path)
-        assert path.suffix == ".html" and path.name.startswith("人才发展情况汇报_")
-        html = path.read_text(encoding="utf-8")
-        assert "2025-01-01 至 2025-12-31 · 机构: 城关支行 · 隐私模式" in html
-        assert "<script src" not in html and t("comp.medals", "zh") in html
-    finally:
-        context.close()
+    path = download_from_sidebar(browser, f"{app_url}/competition?range=last_year&branch=城关支行&mask=1",
+                                 t("page.competition", "zh"), t("present.download_report", "zh"), tmp_path)
+    assert path.suffix == ".html" and path.name.startswith("人才发展情况汇报_")
+    html = path.read_text(encoding="utf-8")
+    assert "2025-01-01 至 2025-12-31 · 机构: 城关支行 · 隐私模式" in html
+    assert "<script src" not in html and t("comp.medals", "zh") in html
