@@ -22,8 +22,7 @@ if context.as_of is None and kpis.headcount == 0:
     st.warning(t("overview.no_data", lang))
     st.stop()
 scorecard = ui.compute(context, metrics.branch_scorecard, filters=ranking_scope)
-MEASURES = ["hours_per_head", "coverage", "points_per_100", "results_per_100"]
-rankable = not scorecard.empty and bool(scorecard[MEASURES].to_numpy().any())  # all zero: nothing to rank
+rankable = views.rankable(scorecard)  # all zero: nothing to rank
 if rankable:
     ui.focus_bar("overview", lang)
 

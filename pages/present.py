@@ -3,6 +3,7 @@ page — in large type, with the sidebar and Streamlit's chrome hidden. Next and
 (PageDown/PageUp from a presenter's clicker too), optional rotation every N seconds, the filters and the data's
 date in the footer. Opened by ?present=1 (with the usual filter parameters) or the sidebar's button; names are
 masked unless mask=0."""
+import functools
 import time
 
 import streamlit as st
@@ -14,7 +15,7 @@ from talentboard.literal import markdown, say
 context = ui.page_context()
 lang = context.lang
 KEYS = list(views.SLIDES)
-scope = views.Scope(context.filters, lang, context.as_of, context.as_of_by_dataset, context.privacy)
+scope = context.scope
 st.html(ui.PRESENT_STYLE)
 # The browser's window height, reported by a few lines of script (no fetch) and again on a resize: the chart takes
 # what the title, the takeaway, the buttons and the footer leave, so a view fills a 1080-line meeting-room screen
@@ -116,8 +117,7 @@ def toolbar(index: int) -> None:
 
 def show(index: int) -> None:
     """One view: its title, its takeaway, and the chart or the KPI wall, in large type."""
-    slide = views.slide(lambda func, *args, filters: ui.compute(context, func, *args, filters=filters), scope,
-                        KEYS[index])
+    slide = views.slide(functools.partial(ui.compute, context), scope, KEYS[index])  # as the pages compute
     st.title(slide.title)
     if slide.empty:
         st.info(markdown(slide.empty), icon=":material/info:")

@@ -35,7 +35,7 @@ from pptx.oxml.ns import qn
 from pptx.oxml.xmlchemy import OxmlElement
 from pptx.util import Emu, Inches, Pt
 
-from talentboard import charts, views
+from talentboard import charts, metrics, views
 
 FONT = "Microsoft YaHei"
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)  # 16:9
@@ -59,10 +59,10 @@ def build(slides: list[views.Slide], cover: views.Cover, scope: views.Scope) -> 
             _cards(page, view.cards)
         elif view.chart is not None:
             _chart(page, native(view.chart.figure))
-        # the small print: what the chart leaves out, its data's date (the newest of all on the KPI wall), the scope
+        # the small print: what the chart leaves out (and what privacy left out), its data's date (the newest of all on the KPI wall), the scope
         chart = view.chart
-        _footer(page, [chart and chart.note, chart and _as_of(chart.figure) or views.as_of_line(scope),
-                       views.scope_line(scope)])
+        notes = " · ".join(note for note in (chart.note, views.left_out(chart, scope)) if note) if chart else None
+        _footer(page, [notes, chart and _as_of(chart.figure) or views.as_of_line(scope), views.scope_line(scope)])
     for page in deck.slides:
         _typeface(page.element)
         for frame in page.shapes:
@@ -155,10 +155,7 @@ def _cards(page, cards: list) -> None:
 
 def _change_colour(change: str) -> RGBColor:
     """As the dashboard's cards show it: green up, red down, grey for a change that rounds to nothing."""
-    number = re.match(r"[+-]?\d+(\.\d+)?", change)
-    if number is None or float(number.group()) == 0:
-        return SAME
-    return FELL if change.startswith("-") else ROSE
+    return {"up": ROSE, "down": FELL}.get(metrics.direction(change), SAME)
 
 
 def _as_of(figure: go.Figure) -> str | None:

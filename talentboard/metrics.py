@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -160,6 +161,17 @@ def change_points(current: float | None, previous: float | None, lang: str = "zh
         return None
     unit = " pp" if lang == "en" else "个百分点"
     return f"{_signed((current - previous) * 100)}{unit}"
+
+
+UNCHANGED = re.compile(r"^[+-]?0(\.0+)?(?![\d.])")  # "+0.0%", "+0.0个百分点": a change that rounds to nothing
+
+
+def direction(delta: str | None) -> str | None:
+    """Which way a change (from change() or change_points()) goes: "up", "down", or None when there is none to
+    speak of (no change given, or one that rounds to nothing): the KPI cards' green, red and grey everywhere."""
+    if not delta or UNCHANGED.match(delta):
+        return None
+    return "down" if delta.startswith("-") else "up"
 
 
 def _signed(value: float) -> str:

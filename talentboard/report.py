@@ -14,14 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-import re
 import string
 
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.offline
 
-from talentboard import charts, views
+from talentboard import charts, metrics, views
 from talentboard.i18n import t
 from talentboard.metrics import format_percent
 
@@ -44,7 +43,6 @@ COLUMN_KEYS = {
 }
 SHARES = {"coverage", "attainment", "participation_rate", "award_rate", "conversion_rate"}  # 0–1, read as %
 RANKS = {"hours_rank", "coverage_rank", "points_rank", "results_rank"}  # percentile ranks, 0–1
-UNCHANGED = re.compile(r"^[+-]?0(\.0+)?(?![\d.])")  # "+0.0%": no change (ui.UNCHANGED, the KPI cards' grey)
 
 STYLE = string.Template("""
 :root {--ink: #1f1f1f; --muted: #555; --rule: #d9dce1; --up: #09814a; --down: #c62828;}
@@ -135,7 +133,7 @@ def _cover(slides: list[views.Slide], cover: views.Cover, lang: str) -> str:
 def _kpis(slide: views.Slide, lang: str) -> str:
     cards = []
     for label, value, change, help_text in slide.cards:
-        trend = "" if not change or UNCHANGED.match(change) else " up" if not change.startswith("-") else " down"
+        trend = f" {metrics.direction(change)}" if metrics.direction(change) else ""  # green, red, or grey
         cards.append(f'<div class="kpi" title="{_text(help_text)}"><div class="label">{_text(label)}</div>'
                      f'<div class="value">{_text(value)}</div>'
                      + (f'<div class="change{trend}">{_text(change)}</div>' if change else "") + "</div>")
@@ -162,9 +160,7 @@ def _chart(slide: views.Slide, scope: views.Scope) -> str:
     # inside <script>, a name holding "</script>" or "<!--" must not end it: <, > and & as JSON escapes
     spec = spec.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     div = f"chart-{_text(slide.key)}"
-    notes = [chart.note] if chart.note else []
-    if chart.data.attrs.get("suppressed"):
-        notes.append(t("privacy.suppressed", lang, n=chart.data.attrs["suppressed"], min=scope.privacy.min_group))
+    notes = [note for note in (chart.note, views.left_out(chart, scope)) if note]
     return (f'<div class="chart" id="{div}"></div>\n'
             f'<script type="application/json" data-chart="{div}">{spec}</script>\n'
             + "".join(f'<p class="note">{_text(note)}</p>\n' for note in notes)

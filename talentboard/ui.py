@@ -6,7 +6,6 @@ import functools
 import hashlib
 import os
 import pickle
-import re
 import threading
 import time
 import importlib
@@ -16,7 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import streamlit as st
 
-from talentboard import charts, drill, literal, metrics, privacy, schema, settings, store, uploads
+from talentboard import charts, drill, literal, metrics, privacy, schema, settings, store, uploads, views
 from talentboard.export import csv_bytes
 from talentboard.i18n import t
 from talentboard.literal import say
@@ -40,6 +39,12 @@ class Context:
 
     def dataset_as_of(self, dataset: str) -> dt.date | None:
         return self.as_of_by_dataset.get(dataset)
+
+    @property
+    def scope(self) -> views.Scope:
+        """What the key views (meeting mode, the deck, the report) are of: this run's period, scope, language,
+        data dates and privacy."""
+        return views.Scope(self.filters, self.lang, self.as_of, self.as_of_by_dataset, self.privacy)
 
 
 class StoreMoved(Exception):
@@ -555,8 +560,7 @@ def briefing_file(context: Context, orgs: list[str], kind: str) -> bytes:
     """The deck (kind "deck") or the HTML report ("report") of the views for the sidebar's filters, language and
     privacy switch: what `python -m talentboard deck|report --query <this page's URL query>` writes. Made when the
     button is clicked, outside the page's run, from the store as it is then."""
-    from talentboard import views
-    scope = views.Scope(context.filters, context.lang, context.as_of, context.as_of_by_dataset, context.privacy)
+    scope = context.scope
     shown = views.slides(views.reader(context.db, context.privacy), scope)
     if kind == "deck":
         from talentboard import deck
@@ -609,7 +613,6 @@ def card(title: str, help_text: str | None = None, height: str = "content"):
     return box
 
 
-UNCHANGED = re.compile(r"^[+-]?0(\.0+)?(?![\d.])")  # "+0.0%", "+0.0个百分点": no change
 NO_CHANGE = {"delta_color": "off", "delta_arrow": "off"}  # grey, no arrow: neither good news nor bad
 
 
@@ -619,7 +622,7 @@ def metric_grid(cards: list[tuple[str, str, str | None, str]], per_row: int = 5)
         row = cards[start:start + per_row]
         for column, (label, value, delta, help_text) in zip(st.columns(per_row), row):
             column.metric(label, value, delta=delta, help=help_text, border=True, height="stretch",
-                          **NO_CHANGE if delta and UNCHANGED.match(delta) else {})
+                          **NO_CHANGE if delta and metrics.direction(delta) is None else {})
 
 
 def download(data: pd.DataFrame, name: str, lang: str, key: str) -> None:

@@ -244,7 +244,6 @@ class Slide:
     """One screen of a meeting: a title, a one-line takeaway, and a chart or the KPI wall's cards; `empty` says
     why there is nothing to show (a dataset not imported, nothing in the period)."""
     key: str
-    page: str
     title: str
     takeaway: str = ""
     chart: Chart | None = None
@@ -261,14 +260,14 @@ def _kpi_slide(ask: Ask, scope: Scope) -> Slide:
     before = ask(metrics.overview, filters=filters.previous())
     title = t("slide.kpis", lang)
     if scope.as_of is None and kpis.headcount == 0:
-        return Slide("kpis", "overview", title, empty=t("overview.no_data", lang))
+        return Slide("kpis", title, empty=t("overview.no_data", lang))
     cards = kpi_cards(kpis, before, lang, lambda dataset: scope.dataset_as_of(dataset) is not None)
     if kpis.headcount_is_estimate or scope.dataset_as_of("training") is None:
         takeaway = t("slide.kpis.takeaway_headcount", lang, n=format_number(kpis.headcount, lang))
     else:
         takeaway = t("slide.kpis.takeaway", lang, n=format_number(kpis.headcount, lang),
                      coverage=format_percent(kpis.coverage), hours=format_number(kpis.hours_per_head, lang))
-    return Slide("kpis", "overview", title, takeaway, cards=cards)
+    return Slide("kpis", title, takeaway, cards=cards)
 
 
 def _first_last(frame: pd.DataFrame, name: str, value: str) -> tuple[tuple, tuple]:
@@ -278,18 +277,24 @@ def _first_last(frame: pd.DataFrame, name: str, value: str) -> tuple[tuple, tupl
     return (top[name], top[value]), (bottom[name], bottom[value])
 
 
+SCORECARD_MEASURES = ["hours_per_head", "coverage", "points_per_100", "results_per_100"]
+
+
+def rankable(scorecard: pd.DataFrame) -> bool:
+    """Whether the scorecard ranks anything: all four measures zero (or no branch) is nothing to rank."""
+    return not scorecard.empty and bool(scorecard[SCORECARD_MEASURES].to_numpy().any())
+
+
 def _index_slide(ask: Ask, scope: Scope) -> Slide:
     lang, filters = scope.lang, scope.filters
     title = t("slide.index", lang)
     scorecard = ask(metrics.branch_scorecard, filters=filters.ranking_scope())
-    measures = ["hours_per_head", "coverage", "points_per_100", "results_per_100"]
-    if scorecard.empty or not bool(scorecard[measures].to_numpy().any()):
-        return Slide("index", "overview", title, empty=t("hl.no_ranking", lang))
+    if not rankable(scorecard):
+        return Slide("index", title, empty=t("hl.no_ranking", lang))
     (best, high), (worst, low) = _first_last(scorecard, "branch", "talent_index")
     takeaway = t("slide.index.takeaway", lang, best=best, high=f"{high:.0f}", worst=worst, low=f"{low:.0f}",
                  n=len(scorecard))
-    return Slide("index", "overview", title, takeaway, talent_index(scorecard, filters.branches, lang, scope.as_of,
-                                                                             brief=True))
+    return Slide("index", title, takeaway, talent_index(scorecard, filters.branches, lang, scope.as_of, brief=True))
 
 
 def _trend_slide(ask: Ask, scope: Scope) -> Slide:
@@ -297,31 +302,40 @@ def _trend_slide(ask: Ask, scope: Scope) -> Slide:
     title = t("overview.trend", lang)
     by_month = ask(training.hours_by_month, filters=scope.filters)
     if by_month.empty:
-        return Slide("trend", "overview", title, empty=t("slide.no_training", lang))
+        return Slide("trend", title, empty=t("slide.no_training", lang))
     chart = monthly_trend(by_month, lang, scope.dataset_as_of("training"))
     busiest = chart.data.sort_values("hours", ascending=False, kind="stable").iloc[0]
     takeaway = t("slide.trend.takeaway", lang, hours=format_number(chart.data["hours"].sum(), lang),
                  times=format_number(chart.data["person_times"].sum(), lang),
                  month=pd.Timestamp(busiest["month"]).strftime("%Y-%m"), most=format_number(busiest["hours"], lang))
-    return Slide("trend", "overview", title, takeaway, chart)
+    return Slide("trend", title, takeaway, chart)
 
 
-def _training_branches(ask: Ask, scope: Scope, key: str, title_key: str) -> tuple[pd.DataFrame | None, Slide]:
-    """The branches' training measures, or the slide saying why there are none (no training, no roster)."""
+def _training_slide(ask: Ask, scope: Scope, key: str, title_key: str) -> Slide:
+    """A training view's slide, `empty` saying why when there is nothing to draw (no training, no roster)."""
     lang = scope.lang
-    slide = Slide(key, "training", t(title_key, lang))
+    slide = Slide(key, t(title_key, lang))
     if scope.dataset_as_of("training") is None:
         slide.empty = t("slide.no_training", lang)
-        return None, slide
-    branches = ask(training.by_branch, filters=scope.filters).dropna(subset=["hours_per_head"])
+        return slide
     head = ask(training.headline, filters=scope.filters)
     if head.records == 0:
         slide.empty = t("slide.no_training", lang)
     elif not head.roster:
         slide.empty = t("training.needs_roster", lang, what=slide.title)
-    elif branches.empty:
-        slide.empty = t("slide.no_training", lang)
-    return (None if slide.empty else branches), slide
+    return slide
+
+
+def _training_branches(ask: Ask, scope: Scope, key: str, title_key: str) -> tuple[pd.DataFrame | None, Slide]:
+    """The branches' training measures for a branch view, or the slide saying why there are none."""
+    slide = _training_slide(ask, scope, key, title_key)
+    if slide.empty:
+        return None, slide
+    branches = ask(training.by_branch, filters=scope.filters).dropna(subset=["hours_per_head"])
+    if branches.empty:
+        slide.empty = t("slide.no_training", scope.lang)
+        return None, slide
+    return branches, slide
 
 
 def _hours_slide(ask: Ask, scope: Scope) -> Slide:
@@ -352,8 +366,8 @@ def _coverage_slide(ask: Ask, scope: Scope) -> Slide:
 
 
 def _attainment_slide(ask: Ask, scope: Scope) -> Slide:
-    branches, slide = _training_branches(ask, scope, "attainment", "training.attainment_by_line")
-    if branches is None:
+    slide = _training_slide(ask, scope, "attainment", "training.attainment_by_line")
+    if slide.empty:
         return slide
     lang = scope.lang
     chart = attainment_by_line(ask(training.attainment, filters=scope.filters), lang, scope.dataset_as_of("training"))
@@ -370,7 +384,7 @@ def _attainment_slide(ask: Ask, scope: Scope) -> Slide:
 
 def _competition_slide(ask: Ask, scope: Scope, key: str, title_key: str) -> tuple[bool, Slide]:
     lang = scope.lang
-    slide = Slide(key, "competition", t(title_key, lang))
+    slide = Slide(key, t(title_key, lang))
     if scope.dataset_as_of("competition") is None:
         slide.empty = t("slide.no_competition", lang)
     elif ask(competition.summary, filters=scope.filters).participants == 0:
@@ -413,7 +427,7 @@ def _medals_slide(ask: Ask, scope: Scope) -> Slide:
 
 def _innovation_slide(ask: Ask, scope: Scope, key: str, title_key: str) -> tuple[pd.DataFrame | None, Slide]:
     lang = scope.lang
-    slide = Slide(key, "innovation", t(title_key, lang))
+    slide = Slide(key, t(title_key, lang))
     if scope.dataset_as_of("innovation") is None:
         slide.empty = t("slide.no_innovation", lang)
         return None, slide
@@ -429,7 +443,7 @@ def _funnel_slide(ask: Ask, scope: Scope) -> Slide:
     if table is None:
         return slide
     lang = scope.lang
-    totals = innovation.totals(table)  # the funnel's first and last stages, and the studio table's conversion rate
+    totals = innovation.totals(table)  # counted as the funnel's first and last stages are (by the period's end)
     slide.chart = project_funnel(ask(innovation.funnel, filters=scope.filters), lang, scope.dataset_as_of("innovation"))
     slide.takeaway = t("slide.funnel.takeaway", lang, projects=format_number(totals["projects"], lang),
                        converted=format_number(totals["converted"], lang), rate=format_percent(totals["conversion_rate"]))
@@ -507,6 +521,12 @@ def scope_line(scope: Scope) -> str:
     if scope.privacy.mask:
         parts.append(t("slide.masked", lang))
     return " · ".join(parts)
+
+
+def left_out(chart: Chart, scope: Scope) -> str | None:
+    """What privacy left out of a chart's numbers (groups under the minimum, while names are masked), in words."""
+    n = chart.data.attrs.get("suppressed")
+    return t("privacy.suppressed", scope.lang, n=n, min=scope.privacy.min_group) if n else None
 
 
 def as_of_line(scope: Scope) -> str:

@@ -379,14 +379,16 @@ def test_cli_masks_small_branches_as_the_measure_does(demo, tmp_path):
     kept = privacy.apply(branches, shown, training.by_branch.group_size)
     small = set(branches["branch"]) - set(kept["branch"])
     assert small and all(branches.set_index("branch").loc[b, "headcount"] < minimum for b in small)
-    decks = {}
+    decks, texts = {}, {}
     for mask in ("0", "1"):
         out = tmp_path / f"mask{mask}.pptx"
         run = cli(demo, "deck", str(out), "--query", f"range=last_year&mask={mask}",
                   TALENTBOARD_PRIVACY_MIN_GROUP=str(minimum))
         assert run.returncode == 0, run.stderr
-        decks[mask] = {page.shapes.title.text: next(s.chart for s in page.shapes if s.has_chart)
-                       for page in list(Presentation(str(out)).slides)[2:]}
+        pages = list(Presentation(str(out)).slides)[2:]
+        decks[mask] = {page.shapes.title.text: next(s.chart for s in page.shapes if s.has_chart) for page in pages}
+        texts[mask] = {page.shapes.title.text: " ".join(s.text_frame.text for s in page.shapes if s.has_text_frame)
+                       for page in pages}
     hours, coverage, index = (t(key, "zh") for key in ("training.branch_hours", "training.branch_coverage", "slide.index"))
     assert set(decks["1"][hours].plots[0].categories) == set(kept["branch"])
     assert set(decks["1"][coverage].plots[0].categories) == set(kept["branch"])
@@ -394,6 +396,9 @@ def test_cli_masks_small_branches_as_the_measure_does(demo, tmp_path):
     assert set(decks["1"][index].plots[0].categories) == set(expected_index["branch"])
     assert small <= set(decks["0"][hours].plots[0].categories)  # unmasked, they are there
     assert small <= set(decks["0"][index].plots[0].categories)
+    # the slide says so, as the dashboard's card and the report do
+    assert t("privacy.suppressed", "zh", n=len(small), min=minimum) in texts["1"][hours]
+    assert t("privacy.suppressed", "zh", n=len(small), min=minimum) not in texts["0"][hours]
 
 
 @pytest.mark.parametrize("lang, words", [("zh", "链接中的"), ("en", "in the link is not in the data")])

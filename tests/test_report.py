@@ -193,7 +193,7 @@ def test_names_are_text():
     data = pd.DataFrame({"branch": [name, "城关支行"], "hours_per_head": [12.5, 40.0]})
     chart = views.branch_hours(data, 40.0, "zh", dt.date(2026, 1, 31))
     scope = views.Scope(Filters(dt.date(2026, 1, 1), dt.date(2026, 1, 31)), "zh", dt.date(2026, 1, 31))
-    slide = views.Slide("branch_hours", "training", name, takeaway=name, chart=chart)
+    slide = views.Slide("branch_hours", name, takeaway=name, chart=chart)
     page = report.build([slide], views.Cover(name, name, name, name, name), scope).decode("utf-8")
     ours = page.replace(plotly.offline.get_plotlyjs(), "")
     assert "<img" not in ours and name not in ours
