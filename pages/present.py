@@ -16,7 +16,6 @@ context = ui.page_context()
 lang = context.lang
 KEYS = list(views.SLIDES)
 scope = context.scope
-st.html(ui.PRESENT_STYLE)
 # The browser's window height, reported by a few lines of script (no fetch) and again on a resize: the chart takes
 # what the title, the takeaway, the buttons and the footer leave, so a view fills a 1080-line meeting-room screen
 # and a laptop's 768 alike without scrolling. Until it reports (the first run), a 1080-line screen is assumed.

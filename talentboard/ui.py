@@ -496,6 +496,21 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
 .st-key-present_nav button {min-height: 3rem; padding: 0 1.8rem;}
 .st-key-present_page_up, .st-key-present_page_down {display: none !important;}
 [data-testid="stMain"] [data-testid="stCaptionContainer"] p {font-size: 1.15rem;}
+.st-key-present_kpis [data-testid="stMetricValue"], .st-key-present_kpis [data-testid="stMetricValue"] * {
+  white-space: nowrap !important;}
+/* A laptop's shorter screen (768 lines): the same view in smaller type, so it still fits without scrolling
+   (the chart is sized to what the text leaves: pages/present.py). */
+@media (max-height: 900px) {
+  [data-testid="stMain"] h1 {font-size: 2.1rem !important;}
+  [data-testid="stMarkdownContainer"] p.takeaway {font-size: 1.3rem !important; margin: 0 0 0.2rem 0;}
+  .st-key-present_kpis [data-testid="stMetricValue"] {font-size: 2.5rem !important;}
+  .st-key-present_kpis [data-testid="stMetricLabel"] p {font-size: 1.1rem !important;}
+  .st-key-present_kpis [data-testid="stMetricDelta"] {font-size: 1.05rem !important;}
+  .st-key-present_kpis [data-testid="stMetric"] {padding: 0.6rem 0.9rem !important;}
+  .st-key-present_nav button p {font-size: 1.1rem !important;}
+  .st-key-present_nav button {min-height: 2.4rem;}
+  [data-testid="stMain"] [data-testid="stCaptionContainer"] p {font-size: 0.95rem;}
+}
 </style>"""
 
 
@@ -503,6 +518,8 @@ def frame(lang: str, page: str = "overview") -> Context:
     """Draw the sidebar's filters for `page` (none where they do not apply) and return the context
     every page reads."""
     st.html(STYLE)
+    if page == "present":  # before the sidebar is drawn, so it never shows, not even while a run is under way
+        st.html(PRESENT_STYLE)
     db = str(store.db_path())
     try:
         current, stale = _read_state(db, lang)

@@ -1,6 +1,6 @@
 """Presentation mode in a real Chromium: the sidebar and Streamlit's chrome are gone, the arrow keys (and a clicker's
-PageDown/PageUp) move between the views, each view fits a 1920×1080 screen, and a screenshot of every view in both
-languages is saved under test-artifacts/present/ to be looked at."""
+PageDown/PageUp) move between the views, each view fits a 1920×1080 screen and a laptop's 1366×768, and a screenshot of every view (both
+languages at 1920, English at 1366) is saved under test-artifacts/present/ to be looked at."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -22,9 +22,11 @@ def wait_for_title(page, text: str) -> None:
     wait_for_app(page)
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_presentation_hides_the_sidebar_and_the_keys_move_between_views(app_url: str, browser, lang: str) -> None:
-    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+@pytest.mark.parametrize("lang, width, height", [("zh", 1920, 1080), ("en", 1920, 1080), ("en", 1366, 768)])
+def test_presentation_hides_the_sidebar_and_the_keys_move_between_views(app_url: str, browser, lang: str, width: int,
+                                                                        height: int) -> None:
+    """At a meeting room's 1920x1080 and a laptop's 1366x768 (smaller type, the chart sized to what is left)."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
     page = context.new_page()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     try:
@@ -44,7 +46,7 @@ def test_presentation_hides_the_sidebar_and_the_keys_move_between_views(app_url:
             overflow = page.evaluate("(() => { const m = document.querySelector('[data-testid=stMain]');"
                                      " return m.scrollHeight - m.clientHeight; })()")
             assert overflow <= 4, (key, overflow)
-            page.screenshot(path=str(ARTIFACTS / f"{n + 1:02d}-{key}-{lang}-1920.png"))
+            page.screenshot(path=str(ARTIFACTS / f"{n + 1:02d}-{key}-{lang}-{width}.png"))
             if n + 1 < len(keys):
                 page.keyboard.press("ArrowRight")
         page.keyboard.press("ArrowRight")  # round the end
