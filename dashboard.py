@@ -7,6 +7,8 @@ from talentboard.i18n import t
 # The icon is a local file: a :material/…: page icon would be fetched from a font CDN.
 st.set_page_config(page_title="人才发展看板 · Talentboard", page_icon=str(ui.REPO_ROOT / "talentboard" / "assets" / "icon.png"),
                    layout="wide")
+presenting = ui.presenting()
+ui.style(presenting)
 lang = ui.language()
 # One line per view; a page file is registered only once it exists.
 PAGES = [
@@ -19,7 +21,6 @@ PAGES = [
 ]
 # Presentation mode (?present=1) runs on every page's address, the sidebar and Streamlit's chrome hidden: it opens
 # at the views of the page it was started from.
-presenting = ui.presenting()
 pages = [st.Page("pages/present.py" if presenting else path, title=t(title, lang), icon=icon, url_path=url,
                  default=(url == "overview"))
          for path, title, icon, url in PAGES if (ui.REPO_ROOT / path).exists()]

@@ -514,12 +514,18 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
 </style>"""
 
 
+def style(presenting: bool) -> None:
+    """The app's style sheet, and presentation mode's (the sidebar and Streamlit's chrome hidden): the first thing a
+    run sends, before anything is drawn in the sidebar (the language switch), so the sidebar never shows in
+    presentation mode, not even while the first run is under way."""
+    st.html(STYLE)
+    if presenting:
+        st.html(PRESENT_STYLE)
+
+
 def frame(lang: str, page: str = "overview") -> Context:
     """Draw the sidebar's filters for `page` (none where they do not apply) and return the context
     every page reads."""
-    st.html(STYLE)
-    if page == "present":  # before the sidebar is drawn, so it never shows, not even while a run is under way
-        st.html(PRESENT_STYLE)
     db = str(store.db_path())
     try:
         current, stale = _read_state(db, lang)
