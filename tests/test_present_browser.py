@@ -105,7 +105,7 @@ def test_the_sidebar_button_starts_and_escape_leaves(app_url: str, browser) -> N
         assert "present=1" in page.url and "range=last_year" in page.url
         page.keyboard.press("Escape")
         wait_for_title(page, t("page.training", "zh"))
-        assert page.locator("[data-testid='stSidebar']").first.is_visible()
+        expect(page.locator("[data-testid='stSidebar']").first).to_be_visible(timeout=10_000)  # the style sheet gone with the run
         assert "present=1" not in page.url and "range=last_year" in page.url
     finally:
         context.close()
