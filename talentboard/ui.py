@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from talentboard import charts, drill, literal, metrics, privacy, schema, settings, store, uploads, views
 from talentboard.export import csv_bytes
@@ -173,7 +174,9 @@ def _figure_spec(builder, args: tuple, kwargs: dict) -> dict:
     for the data version of the page being run)."""
     digest = hashlib.sha256(f"{builder.__module__}.{builder.__qualname__}".encode("utf-8"))
     _digest((args, kwargs), digest)
-    context = st.session_state.get("context") if st.runtime.exists() or _keeping is not None else None
+    # a page's run (or a warm-up's): its data version; outside a run (a download made on a click) there is no
+    # session to ask, and asking would only log Streamlit's "missing ScriptRunContext" warning
+    context = st.session_state.get("context") if get_script_run_ctx(suppress_warning=True) is not None else None
     version, db = (context.version, context.db) if context is not None else (None, None)
     return _cached_figure(digest.hexdigest(), db, version, builder, args, kwargs)
 
@@ -579,12 +582,27 @@ def _start_presenting() -> None:
     st.query_params["mask"] = "1"
 
 
+def cached_reader(db: str, shown: privacy.Privacy) -> views.Ask:
+    """ask(func, *args, filters=...) as `compute` answers it (the results the pages cached, or a warm-up kept in
+    the store), at the store's version now, for work done outside a page's run (a deferred download): no
+    spinner, no rerun. Raises StoreMoved when an import or rollback commits while it reads."""
+    version = store.state(db).version
+
+    def ask(func, *args, filters: metrics.Filters):
+        return _compute(db, version, func.__module__, func.__name__, filters, args, shown)
+    return ask
+
+
 def briefing_file(context: Context, orgs: list[str], kind: str) -> bytes:
     """The deck (kind "deck") or the HTML report ("report") of the views for the sidebar's filters, language and
     privacy switch: what `python -m talentboard deck|report --query <this page's URL query>` writes. Made when the
-    button is clicked, outside the page's run, from the store as it is then."""
+    button is clicked, outside the page's run, from the store as it is then: through the pages' cache while the
+    data is the version they showed (a view a page or meeting mode drew is not read again), else afresh."""
     scope = context.scope
-    shown = views.slides(views.reader(context.db, context.privacy), scope)
+    try:
+        shown = views.slides(cached_reader(context.db, context.privacy), scope)
+    except StoreMoved:  # an import committed during the click: each view read from the store as it is now
+        shown = views.slides(views.reader(context.db, context.privacy), scope)
     if kind == "deck":
         from talentboard import deck
         return deck.build(shown, views.cover(scope, orgs), scope)

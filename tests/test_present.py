@@ -198,3 +198,69 @@ def test_the_period_changes_in_meeting_mode_without_the_sidebar(demo_db):
         hours = metrics.overview(con, metrics.Filters(dt.date(newest.year - 1, 1, 1), dt.date(newest.year - 1, 12, 31)))
     takeaway = next(m.value for m in at.markdown if "takeaway" in m.value)
     assert format_number(hours.training_hours, "zh") in takeaway
+
+
+def _briefing_context(db, lang: str = "en", mask: bool = False):
+    """The context a page's run hands the sidebar's download buttons: last year's views of the whole store."""
+    from talentboard import privacy, ui
+    with store.reading(db) as con:
+        as_of = metrics.as_of_dates(con)
+        version = store.state_of(con).version
+    start, end = metrics.quick_period("last_year", metrics.latest_date(as_of))
+    return ui.Context(lang, str(db), version, metrics.Filters(start, end), True, metrics.latest_date(as_of), as_of,
+                      privacy.Privacy(mask=mask))
+
+
+def _counted(monkeypatch, module, name: str) -> list:
+    """Count the calls of a measure (its name and module kept, so the cached path finds it too)."""
+    import functools
+    calls, original = [], getattr(module, name)
+
+    @functools.wraps(original)
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return original(*args, **kwargs)
+    monkeypatch.setattr(module, name, counting)
+    return calls
+
+
+def _same_views(left: list, right: list) -> None:
+    import pandas as pd
+    assert [s.key for s in left] == [s.key for s in right] and len(left) == len(views.SLIDES)
+    for a, b in zip(left, right):
+        assert (a.title, a.takeaway, a.cards) == (b.title, b.takeaway, b.cards), a.key
+        if a.chart is not None:
+            pd.testing.assert_frame_equal(a.chart.data.reset_index(drop=True), b.chart.data.reset_index(drop=True))
+
+
+def test_the_sidebar_briefing_reads_through_the_pages_cache(demo_db, monkeypatch):
+    """A download made on a click comes through the cache the pages fill (a second one reads the store for no view),
+    and holds the same views as a read straight from the store."""
+    from talentboard import training, ui
+    context = _briefing_context(demo_db, mask=True)
+    calls = _counted(monkeypatch, training, "by_branch")
+    straight = views.slides(views.reader(context.db, context.privacy), context.scope)
+    assert len(calls) == 2  # hours per head and coverage both ask for the branches
+    cached = views.slides(ui.cached_reader(context.db, context.privacy), context.scope)
+    assert len(calls) == 3  # through the cache: the same question is computed once
+    _same_views(cached, straight)
+    calls.clear()
+    again = ui.briefing_file(context, [], "report")
+    assert calls == []  # every view from the cache
+    assert again.startswith(b"<!DOCTYPE html>") and t("training.branch_hours", "en").encode() in again
+
+
+def test_the_sidebar_briefing_reads_afresh_when_the_store_moved_on(demo_db, monkeypatch):
+    """An import committing during the click (the version read first is gone by the time a view is read): the views are
+    read straight from the store as it is then, and the file is still made."""
+    import dataclasses
+    from talentboard import training, ui
+    context = _briefing_context(demo_db)
+    real = store.state(context.db)
+    monkeypatch.setattr(ui.store, "state", lambda db: dataclasses.replace(real, version=("moved on",)))
+    with pytest.raises(ui.StoreMoved):
+        views.slides(ui.cached_reader(context.db, context.privacy), context.scope)
+    calls = _counted(monkeypatch, training, "by_branch")
+    made = ui.briefing_file(context, [], "report")
+    assert calls  # read straight from the store
+    assert t("training.branch_hours", "en").encode() in made
