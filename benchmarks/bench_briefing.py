@@ -56,13 +56,13 @@ def main() -> None:
             first.append(timed(lambda: build(ui.cached_reader(context.db, context.privacy))))
         again.append(timed(lambda: build(ui.cached_reader(context.db, context.privacy))))
     print(f"store: {options.db}, runs: {options.runs}, deck of {len(views.SLIDES)} views, range=last_year, masked")
-    print("| path | min s | median s | vs straight (median) |")
+    print("| path | min s | median s | speed-up on the median |")
     print("| --- | --- | --- | --- |")
     base = statistics.median(straight)
     for name, times in (("straight from the store (before)", straight), ("through the cache, first click", first),
                         ("through the cache, asked before", again)):
         print(f"| {name} | {min(times):.2f} | {statistics.median(times):.2f} | "
-              f"{base / statistics.median(times):.1f}x faster |")
+              f"{base / statistics.median(times):.1f}× |")
 
 
 if __name__ == "__main__":
