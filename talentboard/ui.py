@@ -1,6 +1,7 @@
 """The app frame shared by every page: language, first-start demo, sidebar filters held in the URL, cached reads."""
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import functools
 import hashlib
@@ -169,15 +170,22 @@ def _digest(value, into) -> None:
         into.update(repr((type(value).__name__, value)).encode("utf-8"))
 
 
+# The store and data version a chart is built for outside a page's run (a download made on a click, see
+# _briefing_views): charts.memo keys figures by it, as a page's run keys them by its context's, so they are shared.
+_outside_run_at: contextvars.ContextVar[tuple[str, tuple] | None] = contextvars.ContextVar(
+    "talentboard_outside_run_at", default=None)
+
+
 def _figure_spec(builder, args: tuple, kwargs: dict) -> dict:
     """charts.memo: the specification `builder` makes of these inputs, built once (and kept by a warm-up
     for the data version of the page being run)."""
     digest = hashlib.sha256(f"{builder.__module__}.{builder.__qualname__}".encode("utf-8"))
     _digest((args, kwargs), digest)
-    # a page's run (or a warm-up's): its data version; outside a run (a download made on a click) there is no
-    # session to ask, and asking would only log Streamlit's "missing ScriptRunContext" warning
-    context = st.session_state.get("context") if get_script_run_ctx(suppress_warning=True) is not None else None
-    version, db = (context.version, context.db) if context is not None else (None, None)
+    if get_script_run_ctx(suppress_warning=True) is not None:  # a page's run (or a warm-up's): its data version
+        context = st.session_state.get("context")
+        db, version = (context.db, context.version) if context is not None else (None, None)
+    else:  # a download made on a click: the version it reads (no session to ask: Streamlit would log a warning)
+        db, version = _outside_run_at.get() or (None, None)
     return _cached_figure(digest.hexdigest(), db, version, builder, args, kwargs)
 
 
@@ -582,27 +590,43 @@ def _start_presenting() -> None:
     st.query_params["mask"] = "1"
 
 
-def cached_reader(db: str, shown: privacy.Privacy) -> views.Ask:
+def cached_reader(db: str, shown: privacy.Privacy, version: tuple | None = None) -> views.Ask:
     """ask(func, *args, filters=...) as `compute` answers it (the results the pages cached, or a warm-up kept in
-    the store), at the store's version now, for work done outside a page's run (a deferred download): no
-    spinner, no rerun. Raises StoreMoved when an import or rollback commits while it reads."""
-    version = store.state(db).version
+    the store), at `version` (by default the store's now), for work done outside a page's run (a deferred
+    download): no spinner, no rerun. Raises StoreMoved when an import or rollback commits while it reads."""
+    at = version if version is not None else store.state(db).version
 
     def ask(func, *args, filters: metrics.Filters):
-        return _compute(db, version, func.__module__, func.__name__, filters, args, shown)
+        return _compute(db, at, func.__module__, func.__name__, filters, args, shown)
     return ask
+
+
+def _briefing_views(context: Context) -> list[views.Slide]:
+    """The views a download holds, through the pages' cache at the store's version on the click (a view a page or
+    meeting mode drew at it is not computed again, nor its chart built again). While an import in another process
+    holds the file: at the version the page showed, whose views the cache may hold. When an import commits
+    meanwhile: once more at the new version, then straight from the store."""
+    for _ in range(2):
+        try:
+            version = store.state(context.db).version
+        except store.DatabaseBusy:
+            version = context.version
+        token = _outside_run_at.set((context.db, version))
+        try:
+            return views.slides(cached_reader(context.db, context.privacy, version), context.scope)
+        except StoreMoved:
+            continue
+        finally:
+            _outside_run_at.reset(token)
+    return views.slides(views.reader(context.db, context.privacy), context.scope)
 
 
 def briefing_file(context: Context, orgs: list[str], kind: str) -> bytes:
     """The deck (kind "deck") or the HTML report ("report") of the views for the sidebar's filters, language and
     privacy switch: what `python -m talentboard deck|report --query <this page's URL query>` writes. Made when the
-    button is clicked, outside the page's run, from the store as it is then: through the pages' cache while the
-    data is the version they showed (a view a page or meeting mode drew is not read again), else afresh."""
+    button is clicked, outside the page's run, from the store as it is then (`_briefing_views`)."""
     scope = context.scope
-    try:
-        shown = views.slides(cached_reader(context.db, context.privacy), scope)
-    except StoreMoved:  # an import committed during the click: each view read from the store as it is now
-        shown = views.slides(views.reader(context.db, context.privacy), scope)
+    shown = _briefing_views(context)
     if kind == "deck":
         from talentboard import deck
         return deck.build(shown, views.cover(scope, orgs), scope)

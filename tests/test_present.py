@@ -234,33 +234,80 @@ def _same_views(left: list, right: list) -> None:
 
 
 def test_the_sidebar_briefing_reads_through_the_pages_cache(demo_db, monkeypatch):
-    """A download made on a click comes through the cache the pages fill (a second one reads the store for no view),
-    and holds the same views as a read straight from the store."""
-    from talentboard import training, ui
+    """A download made on a click comes through the cache the pages fill (a second one computes no view and builds
+    no chart), and holds the same views as a read straight from the store."""
+    from talentboard import charts, training, ui
     context = _briefing_context(demo_db, mask=True)
+    monkeypatch.setattr(charts, "memo", ui._figure_spec)
     calls = _counted(monkeypatch, training, "by_branch")
     straight = views.slides(views.reader(context.db, context.privacy), context.scope)
     assert len(calls) == 2  # hours per head and coverage both ask for the branches
     cached = views.slides(ui.cached_reader(context.db, context.privacy), context.scope)
     assert len(calls) == 3  # through the cache: the same question is computed once
     _same_views(cached, straight)
+    ui.briefing_file(context, [], "deck")
     calls.clear()
+    built = _counted(monkeypatch, charts, "style")  # every chart builder finishes with charts.style
     again = ui.briefing_file(context, [], "report")
-    assert calls == []  # every view from the cache
+    assert calls == [] and built == []  # the views and their charts from the cache
     assert again.startswith(b"<!DOCTYPE html>") and t("training.branch_hours", "en").encode() in again
 
 
-def test_the_sidebar_briefing_reads_afresh_when_the_store_moved_on(demo_db, monkeypatch):
-    """An import committing during the click (the version read first is gone by the time a view is read): the views are
-    read straight from the store as it is then, and the file is still made."""
+def test_while_an_import_holds_the_file_the_briefing_comes_from_the_cache(demo_db, monkeypatch):
+    """The file is held by an import in another process: the download is made of the views cached at the version
+    the page showed, without waiting for the store."""
+    from talentboard import training, ui
+    context = _briefing_context(demo_db)
+    first = ui.briefing_file(context, [], "report")
+
+    def held(db):
+        raise store.DatabaseBusy(db)
+    monkeypatch.setattr(ui.store, "state", held)
+    calls = _counted(monkeypatch, training, "by_branch")
+    assert ui.briefing_file(context, [], "report") == first and calls == []
+
+
+def test_the_sidebar_briefing_reads_once_more_when_the_store_moved_on(demo_db, monkeypatch):
+    """An import commits during the click (the version read first is gone by the time a view is read): the views are
+    read once more through the cache at the version now, and straight from the store when it moves again."""
     import dataclasses
     from talentboard import training, ui
     context = _briefing_context(demo_db)
     real = store.state(context.db)
-    monkeypatch.setattr(ui.store, "state", lambda db: dataclasses.replace(real, version=("moved on",)))
+    gone = dataclasses.replace(real, version=("moved on",))
     with pytest.raises(ui.StoreMoved):
-        views.slides(ui.cached_reader(context.db, context.privacy), context.scope)
+        views.slides(ui.cached_reader(context.db, context.privacy, gone.version), context.scope)
+    answers = iter([gone])
+    monkeypatch.setattr(ui.store, "state", lambda db: next(answers, real))
     calls = _counted(monkeypatch, training, "by_branch")
-    made = ui.briefing_file(context, [], "report")
-    assert calls  # read straight from the store
-    assert t("training.branch_hours", "en").encode() in made
+    once_more = ui.briefing_file(context, [], "report")
+    assert len(calls) == 1  # the second try, through the cache (straight from the store would ask twice)
+    monkeypatch.setattr(ui.store, "state", lambda db: gone)  # it keeps moving: straight from the store
+    calls.clear()
+    assert ui.briefing_file(context, [], "report") == once_more and len(calls) == 2
+
+
+def test_meeting_modes_style_comes_before_anything_in_the_sidebar(demo_db, monkeypatch):
+    """The style sheet that hides the sidebar is sent before the language switch is drawn there, so the sidebar
+    never shows in meeting mode, not even while the first run is drawn."""
+    from talentboard import ui
+    order: list[str] = []
+    for name in ("style", "language"):
+        real = getattr(ui, name)
+        monkeypatch.setattr(ui, name, lambda *a, _real=real, _name=name: order.append(_name) or _real(*a))
+    run_page("overview", {"present": "1"})
+    assert order == ["style", "language"]
+
+
+def test_a_download_after_a_page_builds_only_the_charts_the_page_did_not_draw(demo_db, monkeypatch):
+    """The charts a page drew at this data version are the download's too: after the training page, the deck builds
+    the other pages' charts only."""
+    from talentboard import charts, ui
+    monkeypatch.setattr(charts, "memo", ui._figure_spec)
+    built = _counted(monkeypatch, charts, "style")  # every chart builder finishes with charts.style
+    run_page("training", {"range": "last_year", "lang": "en"})
+    built.clear()
+    ui.briefing_file(_briefing_context(str(store.db_path()), lang="en"), [], "deck")
+    charted = [key for key in views.SLIDES if key != "kpis"]
+    on_training = [key for key in charted if views.SLIDES[key][0] == "training"]
+    assert len(built) == len(charted) - len(on_training)
