@@ -59,9 +59,11 @@ def build(slides: list[views.Slide], cover: views.Cover, scope: views.Scope) -> 
             _cards(page, view.cards)
         elif view.chart is not None:
             _chart(page, native(view.chart.figure))
-        # the small print: what the chart leaves out (and what privacy left out), its data's date (the newest of all on the KPI wall), the scope
+        # the small print: what the chart leaves out (and what privacy left out), its data's date (the newest of all
+        # on the KPI wall), the scope
         chart = view.chart
-        notes = " · ".join(note for note in (chart.note, views.left_out(chart, scope)) if note) if chart else None
+        notes = " · ".join(note for note in (chart.note, views.left_out(chart.data, scope.lang, scope.privacy.min_group))
+                           if note) if chart else None
         _footer(page, [notes, chart and _as_of(chart.figure) or views.as_of_line(scope), views.scope_line(scope)])
     for page in deck.slides:
         _typeface(page.element)

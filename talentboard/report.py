@@ -133,7 +133,8 @@ def _cover(slides: list[views.Slide], cover: views.Cover, lang: str) -> str:
 def _kpis(slide: views.Slide, lang: str) -> str:
     cards = []
     for label, value, change, help_text in slide.cards:
-        trend = f" {metrics.direction(change)}" if metrics.direction(change) else ""  # green, red, or grey
+        direction = metrics.direction(change)  # up (green), down (red), or None (grey)
+        trend = f" {direction}" if direction else ""
         cards.append(f'<div class="kpi" title="{_text(help_text)}"><div class="label">{_text(label)}</div>'
                      f'<div class="value">{_text(value)}</div>'
                      + (f'<div class="change{trend}">{_text(change)}</div>' if change else "") + "</div>")
@@ -160,7 +161,7 @@ def _chart(slide: views.Slide, scope: views.Scope) -> str:
     # inside <script>, a name holding "</script>" or "<!--" must not end it: <, > and & as JSON escapes
     spec = spec.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     div = f"chart-{_text(slide.key)}"
-    notes = [note for note in (chart.note, views.left_out(chart, scope)) if note]
+    notes = [note for note in (chart.note, views.left_out(chart.data, lang, scope.privacy.min_group)) if note]
     return (f'<div class="chart" id="{div}"></div>\n'
             f'<script type="application/json" data-chart="{div}">{spec}</script>\n'
             + "".join(f'<p class="note">{_text(note)}</p>\n' for note in notes)

@@ -590,14 +590,12 @@ def _start_presenting() -> None:
     st.query_params["mask"] = "1"
 
 
-def cached_reader(db: str, shown: privacy.Privacy, version: tuple | None = None) -> views.Ask:
+def cached_reader(db: str, shown: privacy.Privacy, version: tuple) -> views.Ask:
     """ask(func, *args, filters=...) as `compute` answers it (the results the pages cached, or a warm-up kept in
-    the store), at `version` (by default the store's now), for work done outside a page's run (a deferred
-    download): no spinner, no rerun. Raises StoreMoved when an import or rollback commits while it reads."""
-    at = version if version is not None else store.state(db).version
-
+    the store), at `version`, for work done outside a page's run (a deferred download): no spinner, no rerun.
+    Raises StoreMoved when the store is no longer at `version` where a view must be read."""
     def ask(func, *args, filters: metrics.Filters):
-        return _compute(db, at, func.__module__, func.__name__, filters, args, shown)
+        return _compute(db, version, func.__module__, func.__name__, filters, args, shown)
     return ask
 
 
@@ -712,8 +710,9 @@ def chart(fig, data: pd.DataFrame, name: str, lang: str, key: str, on_select=Non
 
 def suppressed_note(data: pd.DataFrame, lang: str) -> None:
     """Say so when privacy left small groups out of a breakdown (privacy.masked_frame counts them)."""
-    if data.attrs.get("suppressed"):
-        st.caption(say("privacy.suppressed", lang, n=data.attrs["suppressed"], min=settings.PRIVACY_MIN_GROUP))
+    note = views.left_out(data, lang)
+    if note:
+        st.caption(literal.markdown(note))
 
 
 def table(data: pd.DataFrame, name: str, lang: str, key: str, column_config: dict | None = None,

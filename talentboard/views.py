@@ -523,10 +523,11 @@ def scope_line(scope: Scope) -> str:
     return " · ".join(parts)
 
 
-def left_out(chart: Chart, scope: Scope) -> str | None:
-    """What privacy left out of a chart's numbers (groups under the minimum, while names are masked), in words."""
-    n = chart.data.attrs.get("suppressed")
-    return t("privacy.suppressed", scope.lang, n=n, min=scope.privacy.min_group) if n else None
+def left_out(data: pd.DataFrame, lang: str, min_group: int = settings.PRIVACY_MIN_GROUP) -> str | None:
+    """What privacy left out of a table's numbers (the groups under `min_group` that privacy.masked_frame counted,
+    while names are masked), in words: under a card, a meeting view, a slide and a report's chart alike."""
+    n = data.attrs.get("suppressed")
+    return t("privacy.suppressed", lang, n=n, min=min_group) if n else None
 
 
 def as_of_line(scope: Scope) -> str:

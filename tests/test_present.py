@@ -242,7 +242,7 @@ def test_the_sidebar_briefing_reads_through_the_pages_cache(demo_db, monkeypatch
     calls = _counted(monkeypatch, training, "by_branch")
     straight = views.slides(views.reader(context.db, context.privacy), context.scope)
     assert len(calls) == 2  # hours per head and coverage both ask for the branches
-    cached = views.slides(ui.cached_reader(context.db, context.privacy), context.scope)
+    cached = views.slides(ui.cached_reader(context.db, context.privacy, context.version), context.scope)
     assert len(calls) == 3  # through the cache: the same question is computed once
     _same_views(cached, straight)
     ui.briefing_file(context, [], "deck")
